@@ -1,0 +1,90 @@
+//! The live system as the planner sees it, in the model's terms (the `voss` module
+//! translates VOSS's wire format into these types).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+/// A customer as it lives on the system, with every managed field as VOSS stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveCustomer {
+    /// The instance id (24 hex characters).
+    pub pkid: String,
+    /// The hierarchy node the customer lives under (`sys.hcs` for an HCM-F customer).
+    pub hierarchy: String,
+    pub name: String,
+    pub description: String,
+    pub extended_name: String,
+    pub external_customer_id: String,
+    pub domain: String,
+    pub public_sector: bool,
+    pub inactive_billing: bool,
+    pub account_id: String,
+    pub deal_ids: Vec<String>,
+    pub prime_collaboration: Option<String>,
+    pub shared_uc_apps: bool,
+    pub number_management: bool,
+    /// VOSS's version tag; changes on every write.
+    pub version: String,
+}
+
+/// Provider or reseller (or any other kind of node the system reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeType {
+    Provider,
+    Reseller,
+    Customer,
+    Other,
+}
+
+/// A hierarchy node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HierarchyNode {
+    pub path: String,
+    pub node_type: NodeType,
+    pub domain: Option<String>,
+}
+
+/// A role that a local admin can be cloned from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Role {
+    /// The node the role is defined at.
+    pub hierarchy: String,
+    pub name: String,
+}
+
+/// What still hangs off a customer and must be removed before it can be deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dependents {
+    pub ldap: u64,
+    pub sso_providers: u64,
+    pub devices: u64,
+    pub network_device_lists: u64,
+    pub sites: u64,
+}
+
+impl Dependents {
+    pub fn is_empty(&self) -> bool {
+        *self == Dependents::default()
+    }
+}
+
+/// Everything the planner needs to know about the live system.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LiveState {
+    /// The customers under every hierarchy node that was read.
+    pub customers: Vec<LiveCustomer>,
+    /// Customers synced from HCM-F, waiting at `sys.hcs` to be migrated.
+    pub hcmf_customers: Vec<LiveCustomer>,
+    /// The hierarchy nodes that exist, by path (those that were looked up).
+    pub nodes: BTreeMap<String, HierarchyNode>,
+    /// The hierarchy paths that were looked up and found missing.
+    pub missing_nodes: BTreeSet<String>,
+    /// Roles visible from each looked-up hierarchy, by that hierarchy's path.
+    pub roles: BTreeMap<String, BTreeSet<String>>,
+    /// The Prime Collaboration applications synced from HCM-F; `None` when not read.
+    pub prime_collaboration: Option<BTreeSet<String>>,
+    /// Dependents of customers planned for deletion, by pkid.
+    pub dependents: BTreeMap<String, Dependents>,
+}

@@ -1,0 +1,12 @@
+//! The customer as users declare it ([`customer`], [`scope`], [`document`]) and as it
+//! lives on the system ([`live`]). Plain data: no I/O here.
+
+pub mod customer;
+pub mod document;
+pub mod live;
+pub mod scope;
+
+pub use customer::{Customer, CustomerKey, LocalAdmin, State};
+pub use document::{DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
+pub use live::{Dependents, HierarchyNode, LiveCustomer, LiveState, NodeType, Role};
+pub use scope::Scope;

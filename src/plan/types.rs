@@ -1,0 +1,131 @@
+//! The plan: a plain, serialisable value. `--format json` and `--out FILE` write exactly
+//! this (format version 1); `apply --plan FILE` reads it back.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The version of the plan's JSON format; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What would change on the live system, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "voss-customers plan")]
+pub struct Plan {
+    /// Always 1 for this format.
+    pub format_version: u32,
+    /// The voss-customers version that made the plan.
+    pub tool_version: String,
+    /// The VOSS Automate server the plan was made against.
+    pub target: String,
+    /// SHA-256 of the normalised desired state the plan was made from.
+    pub desired_digest: String,
+    /// The changes, in the order they are applied.
+    pub changes: Vec<Change>,
+    /// Counts of the changes by action.
+    pub summary: Summary,
+    /// Things the user should know that change nothing (e.g. a create-only field edited).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// The kind of change; the reason for it is kept apart, in `fields` and `blocked`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// A new customer.
+    Create,
+    /// Managed fields of an existing customer change.
+    Update,
+    /// An HCM-F customer at `sys.hcs` with the same name is moved here instead of created.
+    Migrate,
+    /// An existing customer gets a new name (and possibly field updates).
+    Rename,
+    /// The customer is deleted.
+    Delete,
+}
+
+/// One customer's change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Change {
+    pub action: Action,
+    /// The hierarchy node the customer lives (or will live) under.
+    pub hierarchy: String,
+    /// The customer's name (its new name for a rename).
+    pub name: String,
+    /// For a rename: the customer's live name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// The live instance's pkid (update, rename, delete; the HCM-F record for a migrate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pkid: Option<String>,
+    /// Per-field values before and after, in the desired-state file's field names.
+    pub fields: Vec<FieldChange>,
+    /// Why the change cannot be applied; empty when it can.
+    pub blocked: Vec<String>,
+    /// Work that must follow the change.
+    pub follow_up: Vec<FollowUp>,
+    /// The live customer's version when planned; `apply --plan` refuses when it moved.
+    pub live_fingerprint: Option<String>,
+}
+
+/// One field's change. Values are as in desired-state files (`deal_ids` a list,
+/// `prime_collaboration` null for none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Value,
+    pub after: Value,
+    /// True for secrets: `after` then holds the *name* of the environment variable that
+    /// holds the value, never the value.
+    pub sensitive: bool,
+}
+
+/// Work that follows a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUp {
+    /// Audit Number Inventory, after number management is re-enabled.
+    DnAudit,
+}
+
+/// Counts of changes by action; `blocked` counts changes that cannot be applied, and
+/// `unchanged` declared customers that already match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    pub create: usize,
+    pub update: usize,
+    pub migrate: usize,
+    pub rename: usize,
+    pub delete: usize,
+    pub blocked: usize,
+    pub unchanged: usize,
+}
+
+/// Something worth knowing that changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Warning {
+    pub hierarchy: String,
+    pub name: String,
+    pub message: String,
+}
+
+impl Plan {
+    /// True when applying the plan would change nothing.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// True when some change cannot be applied.
+    pub fn has_blocked(&self) -> bool {
+        self.changes.iter().any(|c| !c.blocked.is_empty())
+    }
+}
+
+impl Change {
+    pub fn is_blocked(&self) -> bool {
+        !self.blocked.is_empty()
+    }
+}
