@@ -1,1 +1,3 @@
-//! See the crate documentation.
+//! Desired state: YAML files → model, with every node's position kept for diagnostics.
+
+pub mod yaml;
