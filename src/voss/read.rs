@@ -162,7 +162,11 @@ impl Client {
     /// `None` when the admin cannot see them (nothing can then be checked).
     pub async fn prime_collaboration(&self) -> Result<Option<BTreeSet<String>>, ApiError> {
         let listed: Result<Vec<Resource<NamedData>>, ApiError> = self
-            .list_all(routes::PRIME_COLLABORATION, routes::HCMF_HIERARCHY, false)
+            .list_all(
+                routes::PRIME_COLLABORATION,
+                routes::PRIME_COLLABORATION_HIERARCHY,
+                false,
+            )
             .await;
         match listed {
             Ok(apps) => Ok(Some(apps.into_iter().map(|r| r.data.name).collect())),
