@@ -21,3 +21,49 @@ pub struct Connection {
     #[arg(long, value_name = "SEED", conflicts_with = "url")]
     pub sim: Option<PathBuf>,
 }
+
+impl Connection {
+    /// The checked settings for a real server; the password comes from `VOSS_PASSWORD`.
+    /// (`--sim` is started by the command, which then makes its own settings.)
+    pub fn settings(&self) -> Result<crate::voss::ConnectSettings, crate::voss::SettingsError> {
+        crate::voss::ConnectSettings::from_env_and_flags(
+            self.url.as_deref(),
+            self.username.as_deref(),
+            self.ca_cert.clone(),
+            self.insecure,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Connection;
+
+    fn connection(url: Option<&str>, username: Option<&str>) -> Connection {
+        Connection {
+            url: url.map(str::to_owned),
+            username: username.map(str::to_owned),
+            ca_cert: None,
+            insecure: false,
+            sim: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_url_or_username_names_flag_and_variable() {
+        let error = connection(None, Some("a@b.example"))
+            .settings()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "no --url given: pass --url or set VOSS_URL"
+        );
+        let error = connection(Some("https://v.example"), None)
+            .settings()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "no --username given: pass --username or set VOSS_USERNAME"
+        );
+    }
+}

@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub use connection::Connection;
 pub use exit::Exit;
 
 /// Manage the customers of a VOSS Automate system the GitOps way.

@@ -1,5 +1,25 @@
 //! The only code that knows VOSS Automate: routes, the field map, wire types, the HTTP
 //! client and transactions. Everything outside speaks in [`crate::model`] types.
 
+mod client;
+pub mod error;
+pub mod fields;
+mod list;
+mod read;
+pub mod request;
+pub mod retry;
 pub mod routes;
+pub mod secret;
+pub mod settings;
+pub mod transaction;
 pub mod wire;
+mod write;
+
+pub use client::Client;
+pub use error::ApiError;
+pub use fields::{CreateRequest, FieldUpdates, LocalAdminRequest, PlanFieldError};
+pub use read::customer_node;
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use settings::{ConnectSettings, PASSWORD_VAR, SettingsError, password_from_env};
+pub use transaction::{PollPolicy, WriteOutcome};

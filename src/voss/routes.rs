@@ -35,3 +35,7 @@ pub const HCMF_HIERARCHY: &str = "sys.hcs";
 pub const DEFAULT_PAGE_SIZE: u64 = 250;
 /// The largest page a list request gets. [ours]
 pub const MAX_PAGE_SIZE: u64 = 2000;
+
+/// Where the Prime Collaboration applications synced from HCM-F are listed (an admin who
+/// cannot see it gets 403; the names are then not checked). [ours]
+pub const PRIME_COLLABORATION_HIERARCHY: &str = HCMF_HIERARCHY;

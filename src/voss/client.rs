@@ -1,0 +1,343 @@
+//! The HTTP client: Basic auth, TLS, timeouts, retries of reads, and the mapping of every
+//! answer to a value or an [`ApiError`]. The calls themselves are in `read.rs`,
+//! `write.rs` and `transaction.rs`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::{StatusCode, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use super::request::{ApiRequest, Method};
+use super::retry::parse_retry_after;
+use super::settings::{ConnectSettings, SettingsError, base_url};
+use super::wire::ErrorBody;
+
+/// A VOSS Automate API client. Cheap to clone; clones share connections.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
+    pub(crate) settings: ConnectSettings,
+}
+
+impl Client {
+    /// A client for these settings. Reads the CA file; prints a loud warning on stderr
+    /// when certificates are not checked.
+    pub fn new(settings: ConnectSettings) -> Result<Client, SettingsError> {
+        let base = base_url(&settings.url)?;
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(concat!("voss-customers/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.timeout)
+            .pool_max_idle_per_host(settings.concurrency.max(1) * 2);
+        if let Some(path) = &settings.ca_cert {
+            for certificate in read_ca_file(path)? {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        if settings.insecure {
+            eprintln!(
+                "WARNING: --insecure: the certificate of {} is NOT checked; anyone on the \
+                 network path can read the admin's password and change customers. Use \
+                 --ca-cert FILE instead outside of test systems.",
+                base
+            );
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let http = builder.build().map_err(|e| SettingsError::Client {
+            problem: root_cause(&e),
+        })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                settings,
+            }),
+        })
+    }
+
+    /// The server this client talks to, as the user gave it.
+    pub fn target(&self) -> &str {
+        &self.inner.settings.url
+    }
+
+    pub(crate) fn settings(&self) -> &ConnectSettings {
+        &self.inner.settings
+    }
+
+    /// Sends a request (retrying reads) and reads its JSON answer.
+    pub(crate) async fn send<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let bytes = self.send_raw(request, body).await?;
+        let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(deserializer).map_err(|e| ApiError::BadResponse {
+            request: Box::new(request.clone()),
+            detail: e.to_string(),
+        })
+    }
+
+    async fn send_raw<B: Serialize + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        body: Option<&B>,
+    ) -> Result<Vec<u8>, ApiError> {
+        let policy = self.inner.settings.retry;
+        let started = Instant::now();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let failure = match self.attempt(request, body).await {
+                Ok(bytes) => return Ok(bytes),
+                Err(Failure::Final(error)) => return Err(error),
+                Err(failure) => failure,
+            };
+            if failure.may_retry(request) {
+                let retry_after = failure.retry_after();
+                if let Some(wait) =
+                    policy.next_wait(attempts, started.elapsed(), retry_after, fastrand::f64())
+                {
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            }
+            return Err(self.give_up(request, failure, attempts));
+        }
+    }
+
+    /// One try: the answer's body on 2xx, else what went wrong.
+    async fn attempt<B: Serialize + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        body: Option<&B>,
+    ) -> Result<Vec<u8>, Failure> {
+        let settings = &self.inner.settings;
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.to_reqwest(), request.url(&self.inner.base))
+            .basic_auth(&settings.username, Some(settings.password.expose()))
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(body) = body {
+            builder = builder.json(body);
+        }
+        let response = builder.send().await.map_err(|e| self.transport(e))?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let bytes = response.bytes().await.map_err(|e| self.transport(e))?;
+        if status.is_success() {
+            return Ok(bytes.to_vec());
+        }
+        let (message, errors) = error_details(&bytes);
+        let error = |status: StatusCode| match status.as_u16() {
+            401 => ApiError::Unauthorized {
+                username: settings.username.clone(),
+            },
+            403 => ApiError::Forbidden {
+                request: Box::new(request.clone()),
+                message: message.clone(),
+            },
+            404 => ApiError::NotFound {
+                request: Box::new(request.clone()),
+                message: message.clone(),
+            },
+            code => ApiError::Rejected {
+                request: Box::new(request.clone()),
+                status: code,
+                message: message.clone(),
+                errors: errors.clone(),
+            },
+        };
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            Err(Failure::Status {
+                status: status.as_u16(),
+                retry_after,
+                message,
+            })
+        } else {
+            Err(Failure::Final(error(status)))
+        }
+    }
+
+    fn transport(&self, error: reqwest::Error) -> Failure {
+        let detail = root_cause(&error);
+        if error.is_timeout() {
+            Failure::Timeout
+        } else if error.is_connect() && looks_like_tls(&error) {
+            Failure::Final(ApiError::Tls {
+                url: self.inner.base.to_string(),
+                detail,
+            })
+        } else if error.is_connect() {
+            Failure::Connect { detail }
+        } else {
+            Failure::Transport { detail }
+        }
+    }
+
+    /// The error after the last attempt. A write whose answer was lost is `Uncertain`.
+    fn give_up(&self, request: &ApiRequest, failure: Failure, attempts: u32) -> ApiError {
+        let idempotent = request.is_idempotent();
+        match failure {
+            Failure::Final(error) => error,
+            Failure::Status {
+                status, message, ..
+            } if idempotent || status == 429 => ApiError::Unavailable {
+                request: Box::new(request.clone()),
+                status,
+                attempts,
+                message,
+            },
+            Failure::Status {
+                status, message, ..
+            } => ApiError::Uncertain {
+                request: Box::new(request.clone()),
+                detail: if message.is_empty() {
+                    format!("HTTP {status}")
+                } else {
+                    format!("HTTP {status}: {message}")
+                },
+            },
+            Failure::Connect { detail } => ApiError::Connect {
+                url: self.inner.base.to_string(),
+                request: Box::new(request.clone()),
+                detail,
+            },
+            Failure::Timeout if idempotent => ApiError::Timeout {
+                request: Box::new(request.clone()),
+                timeout: self.inner.settings.timeout,
+                attempts,
+            },
+            Failure::Timeout => ApiError::Uncertain {
+                request: Box::new(request.clone()),
+                detail: format!(
+                    "no answer within {} s",
+                    self.inner.settings.timeout.as_secs_f64()
+                ),
+            },
+            Failure::Transport { detail } if idempotent => ApiError::Connect {
+                url: self.inner.base.to_string(),
+                request: Box::new(request.clone()),
+                detail,
+            },
+            Failure::Transport { detail } => ApiError::Uncertain {
+                request: Box::new(request.clone()),
+                detail,
+            },
+        }
+    }
+}
+
+/// The body of a request that carries none.
+pub(crate) const NO_BODY: Option<&()> = None;
+
+/// What went wrong in one attempt, before deciding whether to try again.
+enum Failure {
+    /// Not worth another attempt.
+    Final(ApiError),
+    /// 429 or 5xx.
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+        message: String,
+    },
+    /// The connection was not made: the request was not sent.
+    Connect {
+        detail: String,
+    },
+    Timeout,
+    /// The connection broke while the request or its answer was under way.
+    Transport {
+        detail: String,
+    },
+}
+
+impl Failure {
+    /// Reads are retried after any of these. A write only when the server surely did not
+    /// act on it: a refused connection, or 429 (refused before it was looked at).
+    fn may_retry(&self, request: &ApiRequest) -> bool {
+        match self {
+            Failure::Final(_) => false,
+            Failure::Status { status: 429, .. } | Failure::Connect { .. } => true,
+            _ => request.method == Method::Get,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Failure::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// The message and field errors of an error body, or a short excerpt of a body that is not
+/// one.
+fn error_details(bytes: &[u8]) -> (String, Vec<(String, String)>) {
+    match serde_json::from_slice::<ErrorBody>(bytes) {
+        Ok(body) => (
+            body.message,
+            body.errors
+                .into_iter()
+                .map(|e| (e.field, e.message))
+                .collect(),
+        ),
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes);
+            let text = text.trim();
+            let excerpt: String = text.chars().take(200).collect();
+            (excerpt, Vec::new())
+        }
+    }
+}
+
+/// The innermost cause of an error, which says what happened without the URL.
+pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+fn looks_like_tls(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        let text = current.to_string().to_ascii_lowercase();
+        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
+}
+
+/// The certificates of a PEM file; unreadable or empty is an error naming the file.
+fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, SettingsError> {
+    let bad = |problem: String| SettingsError::BadCaCert {
+        path: path.to_owned(),
+        problem,
+    };
+    let pem = std::fs::read(path).map_err(|e| bad(format!("cannot be read ({e})")))?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| bad(format!("is not PEM ({})", root_cause(&e))))?;
+    if certificates.is_empty() {
+        return Err(bad("holds no PEM certificate".to_owned()));
+    }
+    Ok(certificates)
+}

@@ -1,0 +1,322 @@
+//! Every way a VOSS Automate request can fail, each shown as one sentence: what was asked,
+//! what the server said, what to check. No sentence ever holds a password or a header.
+
+use std::time::Duration;
+
+use super::request::ApiRequest;
+
+/// A failed API request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// HTTP 401: the username or password is wrong.
+    Unauthorized { username: String },
+    /// HTTP 403: the admin's hierarchy does not reach the request's.
+    Forbidden {
+        request: Box<ApiRequest>,
+        message: String,
+    },
+    /// HTTP 404: an unknown hierarchy or instance.
+    NotFound {
+        request: Box<ApiRequest>,
+        message: String,
+    },
+    /// Another 4xx: the server refused the request as it was.
+    Rejected {
+        request: Box<ApiRequest>,
+        status: u16,
+        message: String,
+        /// `(field, message)` pairs from the error body.
+        errors: Vec<(String, String)>,
+    },
+    /// 5xx or 429 that lasted through every retry (reads only; see `Uncertain` for writes).
+    Unavailable {
+        request: Box<ApiRequest>,
+        status: u16,
+        attempts: u32,
+        message: String,
+    },
+    /// The server could not be reached.
+    Connect {
+        url: String,
+        request: Box<ApiRequest>,
+        detail: String,
+    },
+    /// The TLS handshake failed (usually an unknown certificate authority).
+    Tls { url: String, detail: String },
+    /// No answer within the request timeout, through every retry.
+    Timeout {
+        request: Box<ApiRequest>,
+        timeout: Duration,
+        attempts: u32,
+    },
+    /// A write was sent but its outcome is unknown (its answer was lost, or its transaction
+    /// did not finish in time): look the customer up before doing anything else.
+    Uncertain {
+        request: Box<ApiRequest>,
+        detail: String,
+    },
+    /// The write's transaction ended with `Fail`.
+    TransactionFailed {
+        request: Box<ApiRequest>,
+        transaction_id: String,
+        message: String,
+    },
+    /// An answer this tool cannot read.
+    BadResponse {
+        request: Box<ApiRequest>,
+        detail: String,
+    },
+}
+
+impl ApiError {
+    /// True when a write may or may not have been carried out.
+    pub fn is_uncertain(&self) -> bool {
+        matches!(self, ApiError::Uncertain { .. })
+    }
+
+    /// The HTTP status the server answered with, when it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Unauthorized { .. } => Some(401),
+            ApiError::Forbidden { .. } => Some(403),
+            ApiError::NotFound { .. } => Some(404),
+            ApiError::Rejected { status, .. } | ApiError::Unavailable { status, .. } => {
+                Some(*status)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::Unauthorized { username } => write!(
+                f,
+                "VOSS Automate refused the credentials of {username} (HTTP 401): \
+                 check VOSS_USERNAME (case-sensitive email) and VOSS_PASSWORD"
+            ),
+            ApiError::Forbidden { request, message } => match &request.hierarchy {
+                Some(hierarchy) => write!(
+                    f,
+                    "this admin's hierarchy does not include {hierarchy} (HTTP 403 on {}): \
+                     plan only hierarchies the admin manages, or use a provider admin",
+                    request.label()
+                ),
+                None => write!(
+                    f,
+                    "this admin may not {} (HTTP 403{}): use an admin whose hierarchy \
+                     includes it, such as a provider admin",
+                    request.label(),
+                    said(message)
+                ),
+            },
+            ApiError::NotFound { request, message } => match (&request.pkid, &request.hierarchy) {
+                (None, Some(hierarchy)) => write!(
+                    f,
+                    "hierarchy {hierarchy} does not exist on VOSS Automate (HTTP 404 on {}): \
+                     check the hierarchy path, for example sys.hcs.CS-P.CS-R1",
+                    request.label()
+                ),
+                _ => write!(
+                    f,
+                    "VOSS Automate found nothing for {request} (HTTP 404{}): it was probably \
+                     deleted since it was read; run plan again",
+                    said(message)
+                ),
+            },
+            ApiError::Rejected {
+                request,
+                status,
+                message,
+                errors,
+            } => {
+                write!(f, "VOSS Automate rejected {request} (HTTP {status}")?;
+                let mut details = vec![message.clone()];
+                details.extend(
+                    errors
+                        .iter()
+                        .map(|(field, text)| format!("{field}: {text}")),
+                );
+                details.retain(|d| !d.is_empty());
+                if !details.is_empty() {
+                    write!(f, ": {}", details.join("; "))?;
+                }
+                write!(f, "): check the values in the desired-state files")
+            }
+            ApiError::Unavailable {
+                request,
+                status: 429,
+                attempts,
+                ..
+            } => write!(
+                f,
+                "VOSS Automate kept rate-limiting {request} (HTTP 429, {attempts} attempts): \
+                 try again later, or lower --concurrency"
+            ),
+            ApiError::Unavailable {
+                request,
+                status,
+                attempts,
+                message,
+            } => write!(
+                f,
+                "VOSS Automate failed {request} (HTTP {status}{}, {attempts} attempts): \
+                 check the server's health, then try again",
+                said(message)
+            ),
+            ApiError::Connect {
+                url,
+                request,
+                detail,
+            } => write!(
+                f,
+                "could not connect to {url} for {request} ({detail}): check --url / VOSS_URL \
+                 and that the server is reachable"
+            ),
+            ApiError::Tls { url, detail } => write!(
+                f,
+                "the TLS connection to {url} failed ({detail}): give the CA that signed the \
+                 server's certificate with --ca-cert FILE, or use --insecure on a test system"
+            ),
+            ApiError::Timeout {
+                request,
+                timeout,
+                attempts,
+            } => write!(
+                f,
+                "VOSS Automate did not answer {request} within {} s ({attempts} attempts): \
+                 check the server's load and the network",
+                timeout.as_secs_f64()
+            ),
+            ApiError::Uncertain { request, detail } => write!(
+                f,
+                "the outcome of {request} is unknown ({detail}): the change may or may not \
+                 have been made; look the customer up before trying again"
+            ),
+            ApiError::TransactionFailed {
+                request,
+                transaction_id,
+                message,
+            } => write!(
+                f,
+                "VOSS Automate could not complete {request} (transaction {transaction_id} \
+                 failed{}): fix the cause, then apply again",
+                said(message)
+            ),
+            ApiError::BadResponse { request, detail } => write!(
+                f,
+                "VOSS Automate answered {request} with a body this tool cannot read \
+                 ({detail}): check that --url points at VOSS Automate"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// `: "what the server said"`, or nothing when it said nothing.
+fn said(message: &str) -> String {
+    if message.trim().is_empty() {
+        String::new()
+    } else {
+        format!(": {}", message.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::voss::request::Method;
+    use crate::voss::routes;
+
+    fn list_customers(hierarchy: &str) -> Box<ApiRequest> {
+        Box::new(ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy))
+    }
+
+    #[test]
+    fn unauthorized_names_the_admin_and_both_variables() {
+        let error = ApiError::Unauthorized {
+            username: "Admin@cs-p.example".into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "VOSS Automate refused the credentials of Admin@cs-p.example (HTTP 401): \
+             check VOSS_USERNAME (case-sensitive email) and VOSS_PASSWORD"
+        );
+    }
+
+    #[test]
+    fn forbidden_names_the_hierarchy_and_the_request() {
+        let error = ApiError::Forbidden {
+            request: list_customers("sys.hcs.CS-P.CS-R2"),
+            message: "Permission denied".into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "this admin's hierarchy does not include sys.hcs.CS-P.CS-R2 (HTTP 403 on GET \
+             relation/HcsCustomerREL): plan only hierarchies the admin manages, or use a \
+             provider admin"
+        );
+        assert_eq!(error.status(), Some(403));
+    }
+
+    #[test]
+    fn not_found_at_a_hierarchy_is_an_unknown_hierarchy() {
+        let error = ApiError::NotFound {
+            request: Box::new(ApiRequest::at(
+                Method::Get,
+                routes::HIERARCHY_NODE,
+                "sys.hcs.Nope",
+            )),
+            message: String::new(),
+        };
+        assert!(
+            error
+                .to_string()
+                .starts_with("hierarchy sys.hcs.Nope does not exist on VOSS Automate (HTTP 404 on GET data/HierarchyNode)")
+        );
+    }
+
+    #[test]
+    fn rejected_lists_the_field_errors() {
+        let error = ApiError::Rejected {
+            request: Box::new(ApiRequest::at(Method::Post, routes::CUSTOMER, "sys.hcs.P")),
+            status: 400,
+            message: "Validation failed".into(),
+            errors: vec![("domainName".into(), "not a domain".into())],
+        };
+        assert_eq!(
+            error.to_string(),
+            "VOSS Automate rejected POST relation/HcsCustomerREL at sys.hcs.P (HTTP 400: \
+             Validation failed; domainName: not a domain): check the values in the \
+             desired-state files"
+        );
+    }
+
+    #[test]
+    fn tls_failure_points_at_ca_cert_and_insecure() {
+        let error = ApiError::Tls {
+            url: "https://voss.example.com/".into(),
+            detail: "invalid peer certificate: UnknownIssuer".into(),
+        };
+        let text = error.to_string();
+        assert!(text.contains("https://voss.example.com/"), "{text}");
+        assert!(text.contains("--ca-cert FILE"), "{text}");
+        assert!(text.contains("--insecure"), "{text}");
+    }
+
+    #[test]
+    fn uncertain_says_to_look_up_first() {
+        let error = ApiError::Uncertain {
+            request: Box::new(ApiRequest::at(Method::Post, routes::CUSTOMER, "sys.hcs.P")),
+            detail: "HTTP 503".into(),
+        };
+        assert!(error.is_uncertain());
+        assert!(
+            error
+                .to_string()
+                .contains("look the customer up before trying again")
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! How to reach VOSS Automate: the URL, the admin, TLS, timeouts and the bounds of retries
+//! and transaction polling. Checked once, before any request.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use super::retry::RetryPolicy;
+use super::routes;
+use super::secret::Secret;
+use super::transaction::PollPolicy;
+
+/// The environment variable that holds the admin's password (the only place it is read).
+pub const PASSWORD_VAR: &str = "VOSS_PASSWORD";
+
+/// Validated connection settings.
+#[derive(Debug, Clone)]
+pub struct ConnectSettings {
+    /// The server, e.g. `https://voss.example.com` (http or https, no credentials).
+    pub url: String,
+    /// The admin's email address (case-sensitive).
+    pub username: String,
+    pub password: Secret,
+    /// A PEM file of the CA that signed the server's certificate.
+    pub ca_cert: Option<PathBuf>,
+    /// Accept any server certificate (a loud warning is printed).
+    pub insecure: bool,
+    /// The longest a request (sending, waiting, reading) may take.
+    pub timeout: Duration,
+    /// The longest connecting may take.
+    pub connect_timeout: Duration,
+    /// Retries of reads.
+    pub retry: RetryPolicy,
+    /// Following a write's transaction.
+    pub poll: PollPolicy,
+    /// Instances asked for per list page (at most [`routes::MAX_PAGE_SIZE`]).
+    pub page_size: u64,
+    /// Hierarchies read at the same time.
+    pub concurrency: usize,
+}
+
+/// Settings that cannot work, said in one sentence naming the flag, variable or file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingsError {
+    /// A required setting has neither a flag nor a variable.
+    Missing {
+        flag: &'static str,
+        var: &'static str,
+    },
+    /// `VOSS_PASSWORD` is unset or empty.
+    MissingPassword,
+    /// The URL is unusable.
+    BadUrl { url: String, problem: String },
+    /// The CA file cannot be used.
+    BadCaCert { path: PathBuf, problem: String },
+    /// The HTTP client could not be built.
+    Client { problem: String },
+}
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SettingsError::Missing { flag, var } => {
+                write!(f, "no {flag} given: pass {flag} or set {var}")
+            }
+            SettingsError::MissingPassword => write!(
+                f,
+                "{PASSWORD_VAR} is not set: put the admin's password in the {PASSWORD_VAR} \
+                 environment variable (it is never taken from a flag or a file)"
+            ),
+            SettingsError::BadUrl { url, problem } => write!(
+                f,
+                "the server URL {url:?} {problem}: give --url / VOSS_URL like \
+                 https://voss.example.com"
+            ),
+            SettingsError::BadCaCert { path, problem } => write!(
+                f,
+                "the CA certificate file {} {problem}: give --ca-cert a PEM file holding \
+                 the CA that signed the server's certificate",
+                path.display()
+            ),
+            SettingsError::Client { problem } => {
+                write!(f, "could not set up the HTTP client: {problem}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+/// The password from `VOSS_PASSWORD`; unset, empty or not UTF-8 is an error naming it.
+pub fn password_from_env() -> Result<Secret, SettingsError> {
+    match std::env::var(PASSWORD_VAR) {
+        Ok(value) if !value.is_empty() => Ok(Secret::new(value)),
+        _ => Err(SettingsError::MissingPassword),
+    }
+}
+
+impl ConnectSettings {
+    /// Settings with the default timeouts and bounds, after checking the URL.
+    pub fn new(url: &str, username: &str, password: Secret) -> Result<Self, SettingsError> {
+        base_url(url)?;
+        Ok(ConnectSettings {
+            url: url.to_owned(),
+            username: username.to_owned(),
+            password,
+            ca_cert: None,
+            insecure: false,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            poll: PollPolicy::default(),
+            page_size: routes::MAX_PAGE_SIZE,
+            concurrency: 8,
+        })
+    }
+
+    /// Settings from the command line (flags, or their `VOSS_URL`, `VOSS_USERNAME` and
+    /// `VOSS_CA_CERT` variables) and the password from `VOSS_PASSWORD`.
+    pub fn from_env_and_flags(
+        url: Option<&str>,
+        username: Option<&str>,
+        ca_cert: Option<PathBuf>,
+        insecure: bool,
+    ) -> Result<Self, SettingsError> {
+        let url = url
+            .filter(|u| !u.trim().is_empty())
+            .ok_or(SettingsError::Missing {
+                flag: "--url",
+                var: "VOSS_URL",
+            })?;
+        let username = username
+            .filter(|u| !u.trim().is_empty())
+            .ok_or(SettingsError::Missing {
+                flag: "--username",
+                var: "VOSS_USERNAME",
+            })?;
+        let mut settings = ConnectSettings::new(url, username, password_from_env()?)?;
+        settings.ca_cert = ca_cert;
+        settings.insecure = insecure;
+        Ok(settings)
+    }
+}
+
+/// The server's URL, checked: http or https, a host, no credentials in it.
+pub(crate) fn base_url(url: &str) -> Result<Url, SettingsError> {
+    let bad = |problem: &str| SettingsError::BadUrl {
+        url: url.to_owned(),
+        problem: problem.to_owned(),
+    };
+    let parsed = Url::parse(url.trim()).map_err(|e| bad(&format!("is not a URL ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(bad("is neither http nor https"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad("has no host"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(SettingsError::BadUrl {
+            url: "(not shown: it holds credentials)".to_owned(),
+            problem: "holds credentials; give the admin with --username and the password \
+                      in VOSS_PASSWORD"
+                .to_owned(),
+        });
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_must_be_http_with_a_host() {
+        assert!(base_url("https://voss.example.com").is_ok());
+        assert!(base_url("http://127.0.0.1:8080/").is_ok());
+        let error = base_url("ftp://voss.example.com").unwrap_err();
+        assert!(error.to_string().contains("neither http nor https"));
+        assert!(base_url("voss.example.com").is_err());
+    }
+
+    #[test]
+    fn credentials_in_the_url_are_refused_and_not_repeated() {
+        let error = base_url("https://admin:hunter2@voss.example.com").unwrap_err();
+        let text = error.to_string();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("VOSS_PASSWORD"), "{text}");
+    }
+
+    #[test]
+    fn missing_settings_name_flag_and_variable() {
+        assert_eq!(
+            SettingsError::Missing {
+                flag: "--url",
+                var: "VOSS_URL"
+            }
+            .to_string(),
+            "no --url given: pass --url or set VOSS_URL"
+        );
+        assert!(
+            SettingsError::MissingPassword
+                .to_string()
+                .starts_with("VOSS_PASSWORD is not set")
+        );
+    }
+
+    #[test]
+    fn settings_debug_hides_the_password() {
+        let settings =
+            ConnectSettings::new("https://v.example", "a@b.example", Secret::new("hunter2"))
+                .unwrap();
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,77 @@
+//! Writes: each is sent with `nowait=true` and its transaction followed to the end.
+
+use serde::Serialize;
+
+use super::client::{Client, NO_BODY};
+use super::error::ApiError;
+use super::fields::{CreateRequest, FieldUpdates};
+use super::request::{ApiRequest, Method};
+use super::routes;
+use super::transaction::WriteOutcome;
+use super::wire::AsyncWriteResponse;
+
+impl Client {
+    /// Creates the customer `request.name` under `hierarchy` (or, with `migrate`, moves
+    /// the HCM-F customer of that name there).
+    pub async fn create_customer(
+        &self,
+        hierarchy: &str,
+        request: &CreateRequest,
+    ) -> Result<WriteOutcome, ApiError> {
+        let api = ApiRequest::at(Method::Post, routes::CUSTOMER, hierarchy);
+        self.write(api, Some(&request.to_wire())).await
+    }
+
+    /// Sets the given fields of customer `pkid`; the others are not sent.
+    pub async fn update_customer(
+        &self,
+        pkid: &str,
+        updates: &FieldUpdates,
+    ) -> Result<WriteOutcome, ApiError> {
+        let api = ApiRequest::instance(Method::Put, routes::CUSTOMER, pkid);
+        self.write(api, Some(&updates.to_wire())).await
+    }
+
+    /// Renames customer `pkid` to `new_name`, setting `updates` in the same write.
+    pub async fn rename_customer(
+        &self,
+        pkid: &str,
+        new_name: &str,
+        updates: &FieldUpdates,
+    ) -> Result<WriteOutcome, ApiError> {
+        let updates = FieldUpdates {
+            name: Some(new_name.to_owned()),
+            ..updates.clone()
+        };
+        self.update_customer(pkid, &updates).await
+    }
+
+    /// Deletes customer `pkid` (the caller checks its dependents first).
+    pub async fn delete_customer(&self, pkid: &str) -> Result<WriteOutcome, ApiError> {
+        let api = ApiRequest::instance(Method::Delete, routes::CUSTOMER, pkid);
+        self.write(api, NO_BODY).await
+    }
+
+    /// Runs the DN audit (Audit Number Inventory) of the customer whose own node is
+    /// `customer_node` (`<hierarchy>.<name>`).
+    pub async fn run_dn_audit(&self, customer_node: &str) -> Result<WriteOutcome, ApiError> {
+        let api = ApiRequest::at(Method::Post, routes::DN_AUDIT, customer_node);
+        self.write(api, Some(&serde_json::Map::new())).await
+    }
+
+    async fn write<B: Serialize + ?Sized>(
+        &self,
+        request: ApiRequest,
+        body: Option<&B>,
+    ) -> Result<WriteOutcome, ApiError> {
+        let request = request.param("nowait", "true");
+        let accepted: AsyncWriteResponse = self.send(&request, body).await?;
+        if !accepted.success || accepted.transaction_id.is_empty() {
+            return Err(ApiError::BadResponse {
+                request: Box::new(request),
+                detail: "the write was answered without a transaction".to_owned(),
+            });
+        }
+        self.follow(&request, &accepted.transaction_id).await
+    }
+}

@@ -1,0 +1,830 @@
+//! The VOSS client over real HTTP, against a tiny scripted server on 127.0.0.1:0 that
+//! answers with bodies built from `voss::wire` types.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use voss_customers::model::{DeclaredCustomer, Desired, LiveCustomer, Origin};
+use voss_customers::voss::wire::{
+    AsyncWriteResponse, CustomerData, ErrorBody, HierarchyNodeData, ListBody, Meta, NamedData,
+    Pagination, PollEntry, Reference, References, Resource, TransactionBody, TransactionData,
+    TransactionResource, TxnStatus,
+};
+use voss_customers::voss::{
+    ApiError, Client, ConnectSettings, CreateRequest, FieldUpdates, LocalAdminRequest, PollPolicy,
+    RetryPolicy, Secret, SettingsError,
+};
+
+const PASSWORD: &str = "provider-secret";
+const ADMIN_PASSWORD: &str = "admin-pw-42";
+const ADMIN: &str = "Admin@cs-p.example";
+const R1: &str = "sys.hcs.CS-P.CS-R1";
+
+/// One request the server saw.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    /// The path after `/api/`, without the trailing slash.
+    route: String,
+    query: BTreeMap<String, String>,
+    body: String,
+    auth: Option<String>,
+}
+
+/// An answer: status, `Retry-After` seconds, JSON body.
+struct Reply(u16, Option<u64>, Value);
+
+fn ok(body: impl serde::Serialize) -> Reply {
+    Reply(200, None, serde_json::to_value(body).unwrap())
+}
+
+fn error(code: u16, message: &str) -> Reply {
+    let body = ErrorBody {
+        success: false,
+        code,
+        message: message.into(),
+        errors: vec![],
+    };
+    Reply(code, None, serde_json::to_value(body).unwrap())
+}
+
+type Script = Box<dyn Fn(&Seen, usize) -> Reply + Send + Sync>;
+
+struct Server {
+    seen: Mutex<Vec<Seen>>,
+    script: Script,
+    /// The first this-many requests are answered only after a second.
+    slow: usize,
+}
+
+async fn handle(
+    State(server): State<Arc<Server>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let route = uri
+        .path()
+        .trim_start_matches("/api/")
+        .trim_end_matches('/')
+        .to_owned();
+    let query = uri
+        .query()
+        .map(|q| {
+            url_pairs(q)
+                .into_iter()
+                .collect::<BTreeMap<String, String>>()
+        })
+        .unwrap_or_default();
+    let seen = Seen {
+        method: method.to_string(),
+        route,
+        query,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        auth: headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap().to_owned()),
+    };
+    let nth = {
+        let mut log = server.seen.lock().unwrap();
+        let nth = log
+            .iter()
+            .filter(|s| s.method == seen.method && s.route == seen.route)
+            .count();
+        log.push(seen.clone());
+        nth
+    };
+    if server.seen.lock().unwrap().len() <= server.slow {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let Reply(status, retry_after, body) = (server.script)(&seen, nth);
+    let mut response = (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response();
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert("retry-after", seconds.to_string().parse().unwrap());
+    }
+    response
+}
+
+/// `a=1&b=x+y` → pairs, decoded.
+fn url_pairs(query: &str) -> Vec<(String, String)> {
+    reqwest::Url::parse(&format!("http://x/?{query}"))
+        .unwrap()
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+struct Harness {
+    server: Arc<Server>,
+    url: String,
+}
+
+impl Harness {
+    async fn start(script: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Harness {
+        Harness::start_slow(0, script).await
+    }
+
+    async fn start_slow(
+        slow: usize,
+        script: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static,
+    ) -> Harness {
+        let server = Arc::new(Server {
+            seen: Mutex::new(Vec::new()),
+            script: Box::new(script),
+            slow,
+        });
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(Arc::clone(&server));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Harness { server, url }
+    }
+
+    fn client(&self) -> Client {
+        Client::new(settings(&self.url)).unwrap()
+    }
+
+    /// A client that waits at most 200 ms for an answer.
+    fn impatient_client(&self) -> Client {
+        let mut settings = settings(&self.url);
+        settings.timeout = Duration::from_millis(200);
+        Client::new(settings).unwrap()
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.server.seen.lock().unwrap().clone()
+    }
+
+    fn count(&self, method: &str, route: &str) -> usize {
+        self.seen()
+            .iter()
+            .filter(|s| s.method == method && s.route == route)
+            .count()
+    }
+}
+
+fn settings(url: &str) -> ConnectSettings {
+    let mut settings = ConnectSettings::new(url, ADMIN, Secret::new(PASSWORD)).unwrap();
+    settings.retry = RetryPolicy {
+        max_attempts: 4,
+        max_total: Duration::from_secs(10),
+        base: Duration::from_millis(10),
+        cap: Duration::from_millis(40),
+    };
+    settings.poll = PollPolicy {
+        first: Duration::from_millis(5),
+        growth: 1.5,
+        max_interval: Duration::from_millis(20),
+        max_wait: Duration::from_secs(5),
+    };
+    settings.timeout = Duration::from_secs(5);
+    settings.page_size = 2;
+    settings
+}
+
+fn meta(path: &str, pkid: &str) -> Meta {
+    Meta {
+        path: path.into(),
+        version_tag: format!("v-{pkid}"),
+        references: References {
+            self_: vec![Reference {
+                pkid: pkid.into(),
+                href: format!("/api/relation/HcsCustomerREL/{pkid}"),
+            }],
+            ..References::default()
+        },
+        ..Meta::default()
+    }
+}
+
+fn customer(path: &str, pkid: &str, name: &str) -> Resource<CustomerData> {
+    Resource {
+        meta: meta(path, pkid),
+        data: CustomerData {
+            pkid: Some(pkid.into()),
+            name: Some(name.into()),
+            deal_ids: Some("D-1,D-2".into()),
+            disable_num_mgmt: Some(true),
+            ..CustomerData::default()
+        },
+    }
+}
+
+fn page<T: Clone>(all: &[Resource<T>], seen: &Seen) -> ListBody<T> {
+    let skip: usize = seen.query["skip"].parse().unwrap();
+    let limit: usize = seen.query["limit"].parse().unwrap();
+    ListBody {
+        pagination: Pagination {
+            skip: skip as u64,
+            limit: limit as u64,
+            total: all.len() as u64,
+        },
+        meta: Value::Null,
+        resources: all.iter().skip(skip).take(limit).cloned().collect(),
+    }
+}
+
+fn node(path: &str) -> ListBody<HierarchyNodeData> {
+    ListBody {
+        pagination: Pagination {
+            skip: 0,
+            limit: 1,
+            total: 3,
+        },
+        meta: Value::Null,
+        resources: vec![Resource {
+            meta: meta(path, "cccccccccccccccccccccccc"),
+            data: HierarchyNodeData {
+                pkid: None,
+                name: path.rsplit('.').next().unwrap().into(),
+                node_type: "reseller".into(),
+                domain: Some("r1.example".into()),
+            },
+        }],
+    }
+}
+
+fn named(path: &str, names: &[&str]) -> Vec<Resource<NamedData>> {
+    names
+        .iter()
+        .map(|name| Resource {
+            meta: meta(path, "dddddddddddddddddddddddd"),
+            data: NamedData {
+                pkid: None,
+                name: (*name).into(),
+            },
+        })
+        .collect()
+}
+
+fn desired(customers: Value) -> Desired {
+    let customers: Vec<voss_customers::model::Customer> =
+        serde_json::from_value(customers).unwrap();
+    Desired {
+        customers: customers
+            .into_iter()
+            .map(|customer| DeclaredCustomer {
+                customer,
+                origin: Origin {
+                    file: "customers.yaml".into(),
+                    line: 1,
+                    column: 1,
+                },
+            })
+            .collect(),
+        scopes: vec![],
+    }
+}
+
+fn five_customers() -> Vec<Resource<CustomerData>> {
+    (1..=5)
+        .map(|i| customer(R1, &format!("{i:024}"), &format!("Customer {i}")))
+        .collect()
+}
+
+#[tokio::test]
+async fn read_live_reads_every_page_of_a_declared_hierarchy_and_nothing_else() {
+    let all = five_customers();
+    let harness = Harness::start(move |seen, _| match seen.route.as_str() {
+        "data/HierarchyNode" => ok(node(R1)),
+        "relation/HcsCustomerREL" => ok(page(&all, seen)),
+        _ => error(500, "unexpected"),
+    })
+    .await;
+    let live = harness
+        .client()
+        .read_live(&desired(json!([{"name": "Customer 3", "hierarchy": R1}])))
+        .await
+        .unwrap();
+
+    assert_eq!(live.customers.len(), 5);
+    assert!(live.customers.iter().all(|c| c.hierarchy == R1));
+    let third = &live.customers[2];
+    assert_eq!(third.name, "Customer 3");
+    assert_eq!(third.deal_ids, vec!["D-1", "D-2"]);
+    assert!(!third.number_management);
+    assert!(live.nodes.contains_key(R1));
+    assert!(live.hcmf_customers.is_empty());
+    assert_eq!(live.prime_collaboration, None);
+
+    let seen = harness.seen();
+    assert_eq!(seen.len(), 4, "one node lookup and three pages: {seen:#?}");
+    let skips: Vec<_> = seen
+        .iter()
+        .filter(|s| s.route == "relation/HcsCustomerREL")
+        .map(|s| (s.query["skip"].clone(), s.query["direct"].clone()))
+        .collect();
+    assert_eq!(
+        skips,
+        [("0", "true"), ("2", "true"), ("4", "true")].map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    assert!(seen.iter().all(|s| s.query["format"] == "json"));
+    assert!(seen.iter().all(|s| s.query["hierarchy"] == R1));
+    assert!(
+        seen.iter()
+            .all(|s| s.auth.as_deref().is_some_and(|a| a.starts_with("Basic ")))
+    );
+}
+
+#[tokio::test]
+async fn a_missing_node_is_reported_and_its_customers_are_not_listed() {
+    let harness =
+        Harness::start(
+            |seen, _| match (seen.route.as_str(), seen.query["hierarchy"].as_str()) {
+                ("data/HierarchyNode", _) => error(404, "Unknown hierarchy"),
+                ("relation/HcsCustomerREL", "sys.hcs") => error(403, "Permission denied"),
+                ("data/HcsPrimeCollaborationDAT", _) => {
+                    ok(page(&named("sys.hcs", &["PC-East"]), seen))
+                }
+                _ => error(500, "unexpected"),
+            },
+        )
+        .await;
+    let live = harness
+        .client()
+        .read_live(&desired(json!([{
+            "name": "Acme", "hierarchy": "sys.hcs.CS-P.Nope",
+            "prime_collaboration": "PC-East",
+            "local_admin": {"cloned_role": "CustomerAdminTemplate", "password_env": "X"}
+        }])))
+        .await
+        .unwrap();
+    assert!(live.missing_nodes.contains("sys.hcs.CS-P.Nope"));
+    assert!(live.customers.is_empty());
+    // HCM-F customers are looked for (Acme is not live); a 403 there means none.
+    assert!(live.hcmf_customers.is_empty());
+    assert_eq!(harness.count("GET", "relation/HcsCustomerREL"), 1);
+    // No roles are read below a node that does not exist.
+    assert_eq!(harness.count("GET", "data/Role"), 0);
+    assert_eq!(
+        live.prime_collaboration,
+        Some(["PC-East".to_owned()].into_iter().collect())
+    );
+}
+
+#[tokio::test]
+async fn roles_and_hcmf_customers_are_read_for_customers_to_create() {
+    let harness =
+        Harness::start(
+            |seen, _| match (seen.route.as_str(), seen.query["hierarchy"].as_str()) {
+                ("data/HierarchyNode", _) => ok(node(R1)),
+                ("relation/HcsCustomerREL", "sys.hcs") => ok(page(
+                    &[customer("sys.hcs", "eeeeeeeeeeeeeeeeeeeeeeee", "Legacy Co")],
+                    seen,
+                )),
+                ("relation/HcsCustomerREL", _) => ok(page(&five_customers(), seen)),
+                ("data/Role", _) => ok(page(
+                    &named("sys.hcs.CS-P", &["CustomerAdminTemplate"]),
+                    seen,
+                )),
+                _ => error(500, "unexpected"),
+            },
+        )
+        .await;
+    let live = harness
+        .client()
+        .read_live(&desired(json!([
+            {"name": "Legacy Co", "hierarchy": R1,
+             "local_admin": {"cloned_role": "CustomerAdminTemplate", "password_env": "X"}},
+            {"name": "Customer 1", "hierarchy": R1,
+             "local_admin": {"cloned_role": "CustomerAdminTemplate", "password_env": "X"}}
+        ])))
+        .await
+        .unwrap();
+    assert_eq!(live.hcmf_customers.len(), 1);
+    assert_eq!(live.hcmf_customers[0].hierarchy, "sys.hcs");
+    assert!(live.roles[R1].contains("CustomerAdminTemplate"));
+    assert_eq!(harness.count("GET", "data/Role"), 1);
+}
+
+#[tokio::test]
+async fn reads_are_retried_after_503() {
+    let harness = Harness::start(|seen, nth| match seen.route.as_str() {
+        "data/HierarchyNode" if nth < 2 => error(503, "busy"),
+        "data/HierarchyNode" => ok(node(R1)),
+        _ => error(500, "unexpected"),
+    })
+    .await;
+    let node = harness.client().hierarchy_node(R1).await.unwrap();
+    assert_eq!(node.unwrap().domain.as_deref(), Some("r1.example"));
+    assert_eq!(harness.count("GET", "data/HierarchyNode"), 3);
+}
+
+#[tokio::test]
+async fn a_read_that_times_out_is_retried() {
+    let harness = Harness::start_slow(1, |_, _| ok(node(R1))).await;
+    assert!(
+        harness
+            .impatient_client()
+            .hierarchy_node(R1)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(harness.count("GET", "data/HierarchyNode"), 2);
+}
+
+#[tokio::test]
+async fn a_write_that_times_out_is_uncertain_and_not_sent_again() {
+    let harness = Harness::start_slow(1, |_, _| accepted(TXN)).await;
+    let error = harness
+        .impatient_client()
+        .delete_customer("aaaaaaaaaaaaaaaaaaaaaaaa")
+        .await
+        .unwrap_err();
+    assert!(error.is_uncertain(), "{error:?}");
+    assert!(
+        error.to_string().contains("no answer within 0.2 s"),
+        "{error}"
+    );
+    assert_eq!(harness.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_the_time_the_server_asks_for() {
+    let harness = Harness::start(|seen, nth| match seen.route.as_str() {
+        "data/HierarchyNode" if nth == 0 => Reply(429, Some(1), json!({})),
+        "data/HierarchyNode" => ok(node(R1)),
+        _ => error(500, "unexpected"),
+    })
+    .await;
+    let started = Instant::now();
+    assert!(harness.client().hierarchy_node(R1).await.unwrap().is_some());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(harness.count("GET", "data/HierarchyNode"), 2);
+}
+
+#[tokio::test]
+async fn reads_give_up_after_the_attempt_bound() {
+    let harness = Harness::start(|_, _| error(503, "maintenance")).await;
+    let error = harness.client().hierarchy_node(R1).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ApiError::Unavailable {
+                status: 503,
+                attempts: 4,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(harness.count("GET", "data/HierarchyNode"), 4);
+    let text = error.to_string();
+    assert!(text.contains("HTTP 503: maintenance"), "{text}");
+    assert!(
+        text.contains(&format!("GET data/HierarchyNode at {R1}")),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn refused_credentials_name_the_admin_and_never_the_password() {
+    let harness = Harness::start(|_, _| error(401, "Invalid credentials")).await;
+    let error = harness
+        .client()
+        .read_live(&desired(json!([{"name": "A", "hierarchy": R1}])))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "VOSS Automate refused the credentials of Admin@cs-p.example (HTTP 401): check \
+         VOSS_USERNAME (case-sensitive email) and VOSS_PASSWORD"
+    );
+    assert!(!format!("{error:?}").contains(PASSWORD));
+    assert_eq!(harness.seen().len(), 1, "a 401 is not retried");
+}
+
+#[tokio::test]
+async fn a_hierarchy_outside_the_admin_is_the_403_sentence() {
+    let harness = Harness::start(|seen, _| match seen.route.as_str() {
+        "data/HierarchyNode" => ok(node("sys.hcs.CS-P.CS-R2")),
+        _ => error(403, "Permission denied"),
+    })
+    .await;
+    let error = harness
+        .client()
+        .read_live(&desired(
+            json!([{"name": "A", "hierarchy": "sys.hcs.CS-P.CS-R2"}]),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "this admin's hierarchy does not include sys.hcs.CS-P.CS-R2 (HTTP 403 on GET \
+         relation/HcsCustomerREL): plan only hierarchies the admin manages, or use a provider \
+         admin"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_hierarchy_is_the_404_sentence() {
+    let harness = Harness::start(|_, _| error(404, "Unknown hierarchy")).await;
+    let error = harness
+        .client()
+        .find_customer("sys.hcs.Nope", "Acme")
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().starts_with(
+            "hierarchy sys.hcs.Nope does not exist on VOSS Automate (HTTP 404 on GET \
+             relation/HcsCustomerREL)"
+        ),
+        "{error}"
+    );
+}
+
+fn accepted(id: &str) -> Reply {
+    ok(AsyncWriteResponse {
+        success: true,
+        href: format!("/api/tool/Transaction/{id}"),
+        transaction_id: id.into(),
+    })
+}
+
+fn polled(id: &str, status: TxnStatus, description: &str) -> Reply {
+    ok(BTreeMap::from([(
+        id.to_owned(),
+        PollEntry {
+            status,
+            href: format!("/api/tool/Transaction/{id}"),
+            description: description.into(),
+        },
+    )]))
+}
+
+const TXN: &str = "6f1c2a5e-0000-4000-8000-000000000001";
+
+#[tokio::test]
+async fn a_create_is_followed_to_success() {
+    let harness = Harness::start(
+        |seen, nth| match (seen.method.as_str(), seen.route.as_str()) {
+            ("POST", "relation/HcsCustomerREL") => accepted(TXN),
+            ("GET", route) if route == format!("tool/Transaction/{TXN}/poll") => match nth {
+                0 => polled(TXN, TxnStatus::Queued, ""),
+                1 => polled(TXN, TxnStatus::InProgress, ""),
+                _ => polled(TXN, TxnStatus::Success, "Add Customer Acme Corp"),
+            },
+            _ => error(500, "unexpected"),
+        },
+    )
+    .await;
+    let request = CreateRequest {
+        name: "Acme Corp".into(),
+        fields: FieldUpdates {
+            deal_ids: Some(vec!["D-100".into(), "D-200".into()]),
+            ..FieldUpdates::default()
+        },
+        migrate: false,
+        local_admin: Some(LocalAdminRequest {
+            cloned_role: "CustomerAdminTemplate".into(),
+            password: Secret::new(ADMIN_PASSWORD),
+        }),
+    };
+    let outcome = harness
+        .client()
+        .create_customer(R1, &request)
+        .await
+        .unwrap();
+    assert_eq!(outcome.transaction_id, TXN);
+    assert_eq!(outcome.message, "Add Customer Acme Corp");
+
+    let post = harness
+        .seen()
+        .into_iter()
+        .find(|s| s.method == "POST")
+        .unwrap();
+    assert_eq!(post.query["hierarchy"], R1);
+    assert_eq!(post.query["nowait"], "true");
+    let body: Value = serde_json::from_str(&post.body).unwrap();
+    assert_eq!(body["name"], "Acme Corp");
+    assert_eq!(body["dealIds"], "D-100,D-200");
+    assert_eq!(body["create_admin"], true);
+    assert_eq!(body["defaultAdminPassword"], ADMIN_PASSWORD);
+    assert_eq!(body["repeatDefaultAdminPassword"], ADMIN_PASSWORD);
+    assert_eq!(
+        harness.count("GET", &format!("tool/Transaction/{TXN}/poll")),
+        3
+    );
+}
+
+#[tokio::test]
+async fn a_failed_transaction_is_an_error_with_its_message() {
+    let harness = Harness::start(
+        |seen, _| match (seen.method.as_str(), seen.route.as_str()) {
+            ("PUT", _) => accepted(TXN),
+            ("GET", route) if route.ends_with("/poll") => polled(TXN, TxnStatus::Fail, "Modify"),
+            ("GET", _) => ok(TransactionBody {
+                meta: Value::Null,
+                data: TransactionData {
+                    status: TxnStatus::Fail,
+                    username: ADMIN.into(),
+                    resource: TransactionResource {
+                        hierarchy: R1.into(),
+                        after_transaction: None,
+                    },
+                    message: Some("Domain Name acme..example is not valid".into()),
+                },
+            }),
+            _ => error(500, "unexpected"),
+        },
+    )
+    .await;
+    let updates = FieldUpdates {
+        domain: Some("acme..example".into()),
+        ..FieldUpdates::default()
+    };
+    let error = harness
+        .client()
+        .update_customer("aaaaaaaaaaaaaaaaaaaaaaaa", &updates)
+        .await
+        .unwrap_err();
+    match &error {
+        ApiError::TransactionFailed {
+            transaction_id,
+            message,
+            ..
+        } => {
+            assert_eq!(transaction_id, TXN);
+            assert_eq!(message, "Domain Name acme..example is not valid");
+        }
+        other => panic!("{other:?}"),
+    }
+    let put = harness
+        .seen()
+        .into_iter()
+        .find(|s| s.method == "PUT")
+        .unwrap();
+    assert_eq!(
+        put.route,
+        "relation/HcsCustomerREL/aaaaaaaaaaaaaaaaaaaaaaaa"
+    );
+    let body: Value = serde_json::from_str(&put.body).unwrap();
+    assert_eq!(body, json!({"domainName": "acme..example"}));
+}
+
+#[tokio::test]
+async fn a_write_answered_with_503_is_not_retried_and_is_uncertain() {
+    let harness = Harness::start(|_, _| error(503, "busy")).await;
+    let request = CreateRequest {
+        name: "Acme".into(),
+        fields: FieldUpdates::default(),
+        migrate: false,
+        local_admin: Some(LocalAdminRequest {
+            cloned_role: "R".into(),
+            password: Secret::new(ADMIN_PASSWORD),
+        }),
+    };
+    let error = harness
+        .client()
+        .create_customer(R1, &request)
+        .await
+        .unwrap_err();
+    assert!(error.is_uncertain(), "{error:?}");
+    assert_eq!(harness.count("POST", "relation/HcsCustomerREL"), 1);
+    let text = format!("{error} {error:?}");
+    assert!(!text.contains(ADMIN_PASSWORD), "{text}");
+    assert!(!text.contains(PASSWORD), "{text}");
+}
+
+#[tokio::test]
+async fn a_write_refused_with_429_is_sent_again() {
+    let harness = Harness::start(
+        |seen, nth| match (seen.method.as_str(), seen.route.as_str()) {
+            ("DELETE", _) if nth == 0 => Reply(429, Some(0), json!({})),
+            ("DELETE", _) => accepted(TXN),
+            ("GET", _) => polled(TXN, TxnStatus::Success, "Delete"),
+            _ => error(500, "unexpected"),
+        },
+    )
+    .await;
+    harness
+        .client()
+        .delete_customer("aaaaaaaaaaaaaaaaaaaaaaaa")
+        .await
+        .unwrap();
+    assert_eq!(
+        harness.count("DELETE", "relation/HcsCustomerREL/aaaaaaaaaaaaaaaaaaaaaaaa"),
+        2
+    );
+}
+
+#[tokio::test]
+async fn dn_audit_posts_at_the_customer_node() {
+    let harness = Harness::start(|seen, _| match seen.method.as_str() {
+        "POST" => accepted(TXN),
+        _ => polled(TXN, TxnStatus::Success, "Audit Number Inventory"),
+    })
+    .await;
+    harness
+        .client()
+        .run_dn_audit("sys.hcs.CS-P.CS-R1.Acme Corp")
+        .await
+        .unwrap();
+    let post = harness
+        .seen()
+        .into_iter()
+        .find(|s| s.method == "POST")
+        .unwrap();
+    assert_eq!(post.route, "tool/DnAudit");
+    assert_eq!(post.query["hierarchy"], "sys.hcs.CS-P.CS-R1.Acme Corp");
+}
+
+#[tokio::test]
+async fn dependents_are_five_counts_at_the_customer_node() {
+    let harness = Harness::start(|seen, _| {
+        let total = match seen.route.as_str() {
+            "data/Ldap" => 1,
+            "device/cucm/Phone" => 12,
+            "relation/HcsSiteREL" => 2,
+            _ => 0,
+        };
+        assert_eq!(seen.query["limit"], "1");
+        assert_eq!(seen.query["hierarchy"], "sys.hcs.CS-P.CS-R1.Globex");
+        ok(ListBody::<NamedData> {
+            pagination: Pagination {
+                skip: 0,
+                limit: 1,
+                total,
+            },
+            meta: Value::Null,
+            resources: vec![],
+        })
+    })
+    .await;
+    let globex = LiveCustomer {
+        pkid: "ffffffffffffffffffffffff".into(),
+        hierarchy: R1.into(),
+        name: "Globex".into(),
+        description: String::new(),
+        extended_name: String::new(),
+        external_customer_id: String::new(),
+        domain: String::new(),
+        public_sector: false,
+        inactive_billing: false,
+        account_id: String::new(),
+        deal_ids: vec![],
+        prime_collaboration: None,
+        shared_uc_apps: false,
+        number_management: true,
+        version: String::new(),
+    };
+    let dependents = harness.client().dependents(&globex).await.unwrap();
+    assert_eq!(
+        (dependents.ldap, dependents.devices, dependents.sites),
+        (1, 12, 2)
+    );
+    assert_eq!(
+        dependents.sso_providers + dependents.network_device_lists,
+        0
+    );
+    assert_eq!(harness.seen().len(), 5);
+}
+
+#[tokio::test]
+async fn a_refused_connection_names_the_url() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let error = Client::new(settings(&url))
+        .unwrap()
+        .hierarchy_node(R1)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ApiError::Connect { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains(&url), "{text}");
+    assert!(text.contains("--url"), "{text}");
+}
+
+#[test]
+fn a_bad_ca_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("ca.pem");
+    std::fs::write(&garbage, "not a certificate").unwrap();
+    for path in [garbage, dir.path().join("missing.pem")] {
+        let mut settings = settings("https://voss.example.com");
+        settings.ca_cert = Some(path.clone());
+        let error = Client::new(settings).unwrap_err();
+        assert!(
+            matches!(error, SettingsError::BadCaCert { .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains(&path.display().to_string()));
+    }
+}
