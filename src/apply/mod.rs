@@ -1,1 +1,14 @@
-//! See the crate documentation.
+//! Carrying a plan out against the live system: the secrets it needs ([`secrets`]), the
+//! check that the live customers are still as planned ([`stale`]), the ordered, bounded
+//! parallel executor ([`executor`]) of single changes ([`step`]), progress and the report.
+
+pub mod executor;
+pub mod progress;
+pub mod report;
+pub mod secrets;
+mod step;
+
+pub use executor::{ApplyOptions, StopFlag, execute};
+pub use progress::{Lines, Observer, ProgressBarObserver};
+pub use report::{ApplyReport, Outcome, StepResult};
+pub use secrets::{MissingSecrets, Secrets};

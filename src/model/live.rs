@@ -88,3 +88,30 @@ pub struct LiveState {
     /// Dependents of customers planned for deletion, by pkid.
     pub dependents: BTreeMap<String, Dependents>,
 }
+
+impl Dependents {
+    /// "1 LDAP server, 12 devices, 2 sites": the non-zero kinds, singular or plural.
+    pub fn describe(&self) -> String {
+        let kinds = [
+            (self.ldap, "LDAP server", "LDAP servers"),
+            (
+                self.sso_providers,
+                "SSO identity provider",
+                "SSO identity providers",
+            ),
+            (self.devices, "device", "devices"),
+            (
+                self.network_device_lists,
+                "Network Device List",
+                "Network Device Lists",
+            ),
+            (self.sites, "site", "sites"),
+        ];
+        kinds
+            .iter()
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

@@ -1,0 +1,207 @@
+//! The executor: migrations and creates, then renames and updates, then follow-ups (the
+//! DN audit), then deletes. Within a phase, independent customers run in parallel, at
+//! most `concurrency` at once. A failure leaves the rest running; a stop request (Ctrl-C,
+//! SIGTERM) starts nothing new and waits for what is in flight.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::plan::{Action, Change, FollowUp, Plan};
+use crate::voss::Client;
+use crate::voss::fields::local_admin_from_plan;
+
+use super::progress::Observer;
+use super::report::{ApplyReport, Outcome, StepResult};
+use super::secrets::Secrets;
+use super::step::{Step, StepKind};
+
+/// How to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// How many steps run at once (at least 1).
+    pub concurrency: usize,
+}
+
+/// Set once to stop starting new steps.
+#[derive(Debug, Clone, Default)]
+pub struct StopFlag(Arc<AtomicBool>);
+
+impl StopFlag {
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Carries out `plan`. Blocked changes are skipped and reported; nothing here panics.
+pub async fn execute(
+    client: &Client,
+    plan: &Plan,
+    secrets: &Secrets,
+    options: ApplyOptions,
+    observer: Arc<dyn Observer>,
+    stop: &StopFlag,
+) -> ApplyReport {
+    let mut report = ApplyReport::default();
+    for change in plan.changes.iter().filter(|c| c.is_blocked()) {
+        let result = result_of(
+            change,
+            "blocked",
+            Outcome::Skipped {
+                reason: format!("blocked: {}", change.blocked.join("; ")),
+            },
+        );
+        observer.finished(&result);
+        report.results.push(result);
+    }
+
+    let runnable = |actions: &[Action]| -> Vec<Step> {
+        plan.changes
+            .iter()
+            .filter(|c| !c.is_blocked() && actions.contains(&c.action))
+            .map(|c| Step {
+                kind: StepKind::Change,
+                change: c.clone(),
+                password: password_for(c, secrets),
+            })
+            .collect()
+    };
+
+    let mut done = Vec::new();
+    for actions in [
+        &[Action::Migrate, Action::Create][..],
+        &[Action::Rename, Action::Update][..],
+    ] {
+        let results = run_phase(client, runnable(actions), options, &observer, stop).await;
+        done.extend(results);
+    }
+
+    // Follow-ups run only after their own change was applied.
+    let mut follow_ups = Vec::new();
+    for (step, result) in &done {
+        if !step.change.follow_up.contains(&FollowUp::DnAudit) {
+            continue;
+        }
+        if matches!(result.outcome, Outcome::Applied { .. }) {
+            follow_ups.push(Step {
+                kind: StepKind::DnAudit,
+                change: step.change.clone(),
+                password: None,
+            });
+        } else {
+            let skipped = result_of(
+                &step.change,
+                "dn_audit",
+                Outcome::Skipped {
+                    reason: "its change was not applied".to_owned(),
+                },
+            );
+            observer.finished(&skipped);
+            report.results.push(skipped);
+        }
+    }
+    done.extend(run_phase(client, follow_ups, options, &observer, stop).await);
+    done.extend(
+        run_phase(
+            client,
+            runnable(&[Action::Delete]),
+            options,
+            &observer,
+            stop,
+        )
+        .await,
+    );
+
+    report
+        .results
+        .extend(done.into_iter().map(|(_, result)| result));
+    report.interrupted = stop.is_stopped();
+    report
+}
+
+fn password_for(change: &Change, secrets: &Secrets) -> Option<crate::voss::Secret> {
+    match local_admin_from_plan(&change.fields) {
+        Ok(Some(admin)) => secrets.get(&admin.password_env).cloned(),
+        _ => None,
+    }
+}
+
+fn result_of(change: &Change, step: &str, outcome: Outcome) -> StepResult {
+    StepResult {
+        step: step.to_owned(),
+        hierarchy: change.hierarchy.clone(),
+        name: change.name.clone(),
+        outcome,
+    }
+}
+
+/// Runs the steps of one phase, at most `concurrency` at once, and returns them with
+/// their results in the order they were given.
+async fn run_phase(
+    client: &Client,
+    steps: Vec<Step>,
+    options: ApplyOptions,
+    observer: &Arc<dyn Observer>,
+    stop: &StopFlag,
+) -> Vec<(Step, StepResult)> {
+    let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let mut tasks = JoinSet::new();
+    let mut results: Vec<Option<StepResult>> = vec![None; steps.len()];
+    for (index, step) in steps.iter().enumerate() {
+        // Waiting for a slot before the stop check means a stop is noticed as soon as a
+        // running step ends.
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            break;
+        };
+        if stop.is_stopped() {
+            let skipped = result_of(
+                &step.change,
+                step.label(),
+                Outcome::Skipped {
+                    reason: "not started: apply was interrupted".to_owned(),
+                },
+            );
+            observer.finished(&skipped);
+            results[index] = Some(skipped);
+            continue;
+        }
+        observer.started(step.label(), &step.change.hierarchy, &step.change.name);
+        let (client, step, observer) = (client.clone(), step.clone(), observer.clone());
+        tasks.spawn(async move {
+            let outcome = step.run(&client).await;
+            drop(permit);
+            let result = result_of(&step.change, step.label(), outcome);
+            observer.finished(&result);
+            (index, result)
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((index, result)) = joined {
+            results[index] = Some(result);
+        }
+    }
+    steps
+        .into_iter()
+        .zip(results)
+        .map(|(step, result)| {
+            // A task can only be missing if it panicked; say so rather than lose it.
+            let result = result.unwrap_or_else(|| {
+                result_of(
+                    &step.change,
+                    step.label(),
+                    Outcome::Failed {
+                        error: "the step stopped unexpectedly; run plan to see its state"
+                            .to_owned(),
+                    },
+                )
+            });
+            (step, result)
+        })
+        .collect()
+}
