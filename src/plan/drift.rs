@@ -1,13 +1,13 @@
 //! Drift: what changed on the live system outside the files (for the `drift` command).
 //! Pure: no I/O.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use super::fields::differences;
 use super::index::{LiveIndex, accounted_for};
-use std::collections::BTreeSet;
-
 use crate::model::{Desired, LiveCustomer, LiveState};
 
 /// Everything live that no longer matches the files.
