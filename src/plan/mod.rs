@@ -9,10 +9,12 @@ pub mod drift;
 mod fields;
 mod index;
 pub mod safety;
+mod schema;
 pub mod types;
 
 pub use diff::{LOCAL_ADMIN_WARNING, deletes_to_check, diff};
 pub use digest::{digest, fingerprint};
 pub use drift::{CustomerRef, Drift, DriftedCustomer, DriftedField, drift};
 pub use safety::Refusal;
+pub use schema::schema_json;
 pub use types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};

@@ -18,7 +18,7 @@ pub fn json(plan: &Plan) -> String {
 
 /// Pretty JSON of a value made only of strings, numbers, booleans, lists and string-keyed
 /// maps, for which serialisation cannot fail.
-pub(crate) fn pretty<T: serde::Serialize>(value: &T) -> String {
+pub fn pretty<T: serde::Serialize>(value: &T) -> String {
     let mut out = serde_json::to_string_pretty(value)
         .expect("plain data with string keys always serialises to JSON");
     out.push('\n');

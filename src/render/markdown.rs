@@ -26,7 +26,7 @@ pub fn markdown(plan: &Plan) -> String {
     ));
     let tail = warnings(plan);
     if plan.is_empty() {
-        return format!("{head}{NO_CHANGES}\n{tail}");
+        return format!("{head}{NO_CHANGES}\n\n{tail}");
     }
     head.push_str(&table(plan));
     head.push_str(&format!("\n**{}**\n\n", summary_line(&plan.summary)));
@@ -86,7 +86,7 @@ fn section(change: &Change) -> String {
     };
     let mut out = format!(
         "<details><summary><code>{} {}</code> <b>{}</b>{} at <code>{}</code>{blocked}</summary>\n\n",
-        marker(change.action),
+        html(&marker(change.action).to_string()),
         verb(change.action),
         html(&change.name),
         change
@@ -154,7 +154,7 @@ fn warnings(plan: &Plan) -> String {
     if plan.warnings.is_empty() {
         return String::new();
     }
-    let mut out = String::from("\n**Warnings**\n\n");
+    let mut out = String::from("**Warnings**\n\n");
     for w in plan.warnings.iter().take(WARNINGS_LISTED) {
         out.push_str(&format!(
             "- **{}** at `{}`: {}\n",
