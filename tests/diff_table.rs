@@ -149,7 +149,7 @@ fn cases() -> Vec<Case> {
             exp(Create, R1, "Acme")
                 .field("local_admin.cloned_role", Value::Null, json!("NoSuchRole"))
                 .field("local_admin.password_env", Value::Null, json!("PW"))
-                .blocked("cloned role \"NoSuchRole\" does not exist at sys.hcs.CS-P.CS-R1 (roles there: CustomerAdminTemplate)"),
+                .blocked("cloned role \"NoSuchRole\" is not visible from sys.hcs.CS-P.CS-R1 (roles visible there: CustomerAdminTemplate)"),
         ),
     );
     v.push(

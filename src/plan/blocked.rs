@@ -27,9 +27,9 @@ pub(crate) fn missing_role(live: &LiveState, hierarchy: &str, role: &str) -> Opt
     let roles = live.roles.get(hierarchy)?;
     (!roles.contains(role)).then(|| {
         format!(
-            "cloned role \"{role}\" does not exist at {hierarchy} ({}): correct \
+            "cloned role \"{role}\" is not visible from {hierarchy} ({}): correct \
              `local_admin.cloned_role`, or create the role first",
-            listing("roles there", roles)
+            listing("roles visible there", roles)
         )
     })
 }
