@@ -1,6 +1,20 @@
-//! The plan as data ([`types`]): what the diff engine returns and what renderers and the
-//! executor consume.
+//! The plan as data ([`types`]), the pure diff engine that makes it ([`diff()`]), the
+//! safety rules checked before applying it ([`safety`]), and drift detection ([`drift()`]).
+//! No I/O here: the callers read files and the live system.
 
+mod blocked;
+mod diff;
+mod digest;
+pub mod drift;
+mod fields;
+mod index;
+pub mod safety;
+mod schema;
 pub mod types;
 
+pub use diff::{LOCAL_ADMIN_WARNING, deletes_to_check, diff};
+pub use digest::{digest, fingerprint};
+pub use drift::{CustomerRef, Drift, DriftedCustomer, DriftedField, drift};
+pub use safety::Refusal;
+pub use schema::schema_json;
 pub use types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};

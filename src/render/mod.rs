@@ -1,1 +1,23 @@
-//! See the crate documentation.
+//! Views of a plan, and of drift: text for a terminal, Markdown for a pull-request
+//! comment, JSON for scripts and `apply --plan`. Pure: each returns a `String` (ending
+//! with a newline) and the caller prints it.
+
+mod drift;
+mod json;
+mod markdown;
+mod style;
+mod text;
+mod value;
+
+use std::ffi::OsStr;
+
+pub use drift::{NO_DRIFT, drift_json, drift_markdown, drift_text};
+pub use json::{json, pretty as pretty_json};
+pub use markdown::{MARKDOWN_LIMIT, markdown};
+pub use text::{NO_CHANGES, text};
+
+/// Whether to colour text output: only on a terminal, and never when `NO_COLOR` is set
+/// to a non-empty value (<https://no-color.org>). Pass `std::env::var_os("NO_COLOR")`.
+pub fn color_wanted(is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+    is_terminal && no_color.is_none_or(OsStr::is_empty)
+}

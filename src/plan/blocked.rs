@@ -1,0 +1,121 @@
+//! Why a change cannot be applied: each reason is one sentence that names what to do.
+//! They are written to follow "blocked: " in the renderers.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::fields::Field;
+use super::types::FieldChange;
+use crate::model::{Dependents, LiveState};
+
+/// How many names a reason lists before it says "and N more".
+const LISTED: usize = 5;
+
+/// The parent node of a create or migrate is missing.
+pub(crate) fn missing_node(live: &LiveState, hierarchy: &str) -> Option<String> {
+    live.missing_nodes.contains(hierarchy).then(|| {
+        format!(
+            "parent node {hierarchy} does not exist: create that provider or reseller node \
+             first, or correct `hierarchy`"
+        )
+    })
+}
+
+/// The local admin's cloned role is not among the roles read for the hierarchy.
+pub(crate) fn missing_role(live: &LiveState, hierarchy: &str, role: &str) -> Option<String> {
+    let roles = live.roles.get(hierarchy)?;
+    (!roles.contains(role)).then(|| {
+        format!(
+            "cloned role \"{role}\" is not visible from {hierarchy} ({}): correct \
+             `local_admin.cloned_role`, or create the role first",
+            listing("roles visible there", roles)
+        )
+    })
+}
+
+/// The Prime Collaboration a change sets is not one of those synced from HCM-F (checked
+/// only when they were read).
+pub(crate) fn unknown_prime_in(fields: &[FieldChange], live: &LiveState) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|f| f.field == Field::PrimeCollaboration.name())
+        .filter_map(|f| unknown_prime(live, &f.after))
+        .collect()
+}
+
+fn unknown_prime(live: &LiveState, after: &Value) -> Option<String> {
+    let known = live.prime_collaboration.as_ref()?;
+    let name = after.as_str()?;
+    // "None" is VOSS's way of un-associating, not an application's name.
+    let none = name.trim().is_empty() || name.trim().eq_ignore_ascii_case("none");
+    (!none && !known.contains(name)).then(|| {
+        format!(
+            "Prime Collaboration \"{name}\" is not one of those synced from HCM-F ({}): \
+             correct `prime_collaboration`, or set it to null to un-associate it",
+            listing("synced", known)
+        )
+    })
+}
+
+/// A declared `protect: true` customer is declared absent.
+pub(crate) fn protected() -> String {
+    "it is protected (`protect: true`): remove `protect` from its file first if it must \
+     really be deleted"
+        .to_owned()
+}
+
+/// A customer planned for deletion still has dependents.
+pub(crate) fn has_dependents(d: &Dependents) -> Option<String> {
+    if d.is_empty() {
+        return None;
+    }
+    let counts = [
+        (d.ldap, "LDAP server", "LDAP servers"),
+        (
+            d.sso_providers,
+            "SSO identity provider",
+            "SSO identity providers",
+        ),
+        (d.devices, "device", "devices"),
+        (
+            d.network_device_lists,
+            "Network Device List",
+            "Network Device Lists",
+        ),
+        (d.sites, "site", "sites"),
+    ];
+    let parts: Vec<String> = counts
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+    let total = d.ldap + d.sso_providers + d.devices + d.network_device_lists + d.sites;
+    let them = if total == 1 { "it" } else { "them" };
+    Some(format!(
+        "still has {}: remove {them} first",
+        parts.join(", ")
+    ))
+}
+
+/// A rename whose old and new names are both live.
+pub(crate) fn both_live(old: &str, new: &str, hierarchy: &str) -> String {
+    format!(
+        "both \"{old}\" and \"{new}\" exist at {hierarchy}: delete one of them, or remove \
+         `renamed_from` from \"{new}\""
+    )
+}
+
+/// "LABEL: A, B, C" or "LABEL: A, B, C, D, E and 3 more"; "LABEL: none" when empty.
+fn listing(label: &str, names: &BTreeSet<String>) -> String {
+    if names.is_empty() {
+        return format!("{label}: none");
+    }
+    let shown: Vec<&str> = names.iter().take(LISTED).map(String::as_str).collect();
+    let rest = names.len().saturating_sub(LISTED);
+    if rest == 0 {
+        format!("{label}: {}", shown.join(", "))
+    } else {
+        format!("{label}: {} and {rest} more", shown.join(", "))
+    }
+}

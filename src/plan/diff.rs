@@ -1,0 +1,294 @@
+//! The diff engine: declared customers and the live state in, a plan out. Pure: no I/O.
+
+use serde_json::Value;
+
+use super::blocked;
+use super::digest::{digest, fingerprint};
+use super::fields::{Field, differences};
+use super::index::{LiveIndex, deletions};
+use super::types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};
+use crate::model::{Customer, Desired, LiveCustomer, LiveState};
+
+/// The warning for a `local_admin` written on a customer that already exists.
+pub const LOCAL_ADMIN_WARNING: &str =
+    "local_admin is create-only; it is not applied to an existing customer";
+
+/// What it takes to make `live` match `desired`, against the server `target`.
+///
+/// Only written fields are managed; equal values (after normalisation) never show as a
+/// change. Changes come in the order they are applied: migrates and creates, then renames
+/// and updates, then deletes; each group sorted by (hierarchy, name).
+pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
+    let index = LiveIndex::new(live);
+    let mut changes = Vec::new();
+    let mut warnings = Vec::new();
+    let mut unchanged = 0;
+
+    for c in desired.customers.iter().map(|d| &d.customer) {
+        if !c.state.is_present() {
+            continue;
+        }
+        let change = present_change(c, &index, live);
+        let existing = !matches!(
+            change.as_ref().map(|ch| ch.action),
+            Some(Action::Create | Action::Migrate)
+        );
+        if existing && c.local_admin.is_some() {
+            warnings.push(Warning {
+                hierarchy: c.hierarchy.clone(),
+                name: c.name.clone(),
+                message: LOCAL_ADMIN_WARNING.to_owned(),
+            });
+        }
+        match change {
+            Some(change) => changes.push(change),
+            None => unchanged += 1,
+        }
+    }
+    for (l, declared) in deletions(desired, live) {
+        changes.push(delete_change(l, declared, live));
+    }
+
+    changes.sort_by(|a, b| {
+        (group(a.action), &a.hierarchy, &a.name).cmp(&(group(b.action), &b.hierarchy, &b.name))
+    });
+    warnings.sort_by(|a, b| {
+        (&a.hierarchy, &a.name, &a.message).cmp(&(&b.hierarchy, &b.name, &b.message))
+    });
+    let summary = summarise(&changes, unchanged);
+    Plan {
+        format_version: FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        target: target.to_owned(),
+        desired_digest: digest(desired),
+        changes,
+        summary,
+        warnings,
+    }
+}
+
+/// The pkids of the live customers [`diff`] would delete: the caller fetches dependents
+/// for these only.
+pub fn deletes_to_check(desired: &Desired, live: &LiveState) -> Vec<String> {
+    deletions(desired, live)
+        .into_iter()
+        .map(|(l, _)| l.pkid.clone())
+        .collect()
+}
+
+/// The change for a declared present customer; `None` when it already matches.
+fn present_change(c: &Customer, index: &LiveIndex, live: &LiveState) -> Option<Change> {
+    let current = index.get(&c.hierarchy, &c.name);
+    let previous = c
+        .renamed_from
+        .as_deref()
+        .filter(|old| *old != c.name)
+        .and_then(|old| index.get(&c.hierarchy, old));
+    match (current, previous) {
+        (Some(_), Some(old)) => Some(blocked_rename(c, old)),
+        (Some(l), None) => update(c, l, live),
+        (None, Some(old)) => Some(rename(c, old, live)),
+        (None, None) => Some(match index.hcmf(&c.name) {
+            Some(record) => migrate(c, record, live),
+            None => create(c, live),
+        }),
+    }
+}
+
+fn create(c: &Customer, live: &LiveState) -> Change {
+    let mut fields: Vec<FieldChange> = Field::ALL
+        .into_iter()
+        .filter_map(|f| Some(field_change(f.name(), Value::Null, f.written(c)?)))
+        .collect();
+    fields.extend(local_admin_fields(c));
+    let mut change = new_change(Action::Create, c, fields, None);
+    change.blocked = creation_blocks(c, &change.fields, live);
+    change
+}
+
+fn migrate(c: &Customer, record: &LiveCustomer, live: &LiveState) -> Change {
+    let mut fields = field_changes(c, record);
+    fields.extend(local_admin_fields(c));
+    let mut change = new_change(Action::Migrate, c, fields, Some(record));
+    change.blocked = creation_blocks(c, &change.fields, live);
+    change.follow_up = follow_ups(&change.fields);
+    change
+}
+
+fn update(c: &Customer, l: &LiveCustomer, live: &LiveState) -> Option<Change> {
+    let fields = field_changes(c, l);
+    if fields.is_empty() {
+        return None;
+    }
+    let mut change = new_change(Action::Update, c, fields, Some(l));
+    change.blocked = blocked::unknown_prime_in(&change.fields, live);
+    change.follow_up = follow_ups(&change.fields);
+    Some(change)
+}
+
+fn rename(c: &Customer, old: &LiveCustomer, live: &LiveState) -> Change {
+    let mut fields = vec![name_change(old, c)];
+    fields.extend(field_changes(c, old));
+    let mut change = new_change(Action::Rename, c, fields, Some(old));
+    change.renamed_from = Some(old.name.clone());
+    change.blocked = blocked::unknown_prime_in(&change.fields, live);
+    change.follow_up = follow_ups(&change.fields);
+    change
+}
+
+/// A rename whose old and new names both exist: shown, never applied.
+fn blocked_rename(c: &Customer, old: &LiveCustomer) -> Change {
+    let mut change = new_change(Action::Rename, c, vec![name_change(old, c)], Some(old));
+    change.renamed_from = Some(old.name.clone());
+    change.blocked = vec![blocked::both_live(&old.name, &c.name, &c.hierarchy)];
+    change
+}
+
+fn delete_change(l: &LiveCustomer, declared: Option<&Customer>, live: &LiveState) -> Change {
+    let mut blocked = Vec::new();
+    if declared.is_some_and(|c| c.protect) {
+        blocked.push(blocked::protected());
+    }
+    if let Some(reason) = live
+        .dependents
+        .get(&l.pkid)
+        .and_then(blocked::has_dependents)
+    {
+        blocked.push(reason);
+    }
+    Change {
+        action: Action::Delete,
+        hierarchy: l.hierarchy.clone(),
+        name: l.name.clone(),
+        renamed_from: None,
+        pkid: Some(l.pkid.clone()),
+        fields: Vec::new(),
+        blocked,
+        follow_up: Vec::new(),
+        live_fingerprint: Some(fingerprint(l)),
+    }
+}
+
+/// Blocks of a create or migrate: missing parent node, missing cloned role, unknown Prime
+/// Collaboration.
+fn creation_blocks(c: &Customer, fields: &[FieldChange], live: &LiveState) -> Vec<String> {
+    let mut reasons = Vec::new();
+    reasons.extend(blocked::missing_node(live, &c.hierarchy));
+    if let Some(admin) = &c.local_admin {
+        reasons.extend(blocked::missing_role(
+            live,
+            &c.hierarchy,
+            &admin.cloned_role,
+        ));
+    }
+    reasons.extend(blocked::unknown_prime_in(fields, live));
+    reasons
+}
+
+/// A change of `c` with no blocks nor follow-ups yet; `live` is the record it touches.
+fn new_change(
+    action: Action,
+    c: &Customer,
+    fields: Vec<FieldChange>,
+    live: Option<&LiveCustomer>,
+) -> Change {
+    Change {
+        action,
+        hierarchy: c.hierarchy.clone(),
+        name: c.name.clone(),
+        renamed_from: None,
+        pkid: live.map(|l| l.pkid.clone()),
+        fields,
+        blocked: Vec::new(),
+        follow_up: Vec::new(),
+        live_fingerprint: live.map(fingerprint),
+    }
+}
+
+fn field_changes(c: &Customer, l: &LiveCustomer) -> Vec<FieldChange> {
+    differences(c, l)
+        .into_iter()
+        .map(|(f, before, after)| field_change(f.name(), before, after))
+        .collect()
+}
+
+fn name_change(old: &LiveCustomer, c: &Customer) -> FieldChange {
+    field_change(
+        "name",
+        Value::from(old.name.as_str()),
+        Value::from(c.name.as_str()),
+    )
+}
+
+/// `local_admin.cloned_role` and `local_admin.password_env`; the latter is sensitive and
+/// its `after` is the variable's name, never a value.
+fn local_admin_fields(c: &Customer) -> Vec<FieldChange> {
+    let Some(admin) = &c.local_admin else {
+        return Vec::new();
+    };
+    vec![
+        field_change(
+            "local_admin.cloned_role",
+            Value::Null,
+            Value::from(admin.cloned_role.as_str()),
+        ),
+        FieldChange {
+            field: "local_admin.password_env".to_owned(),
+            before: Value::Null,
+            after: Value::from(admin.password_env.as_str()),
+            sensitive: true,
+        },
+    ]
+}
+
+fn field_change(field: &str, before: Value, after: Value) -> FieldChange {
+    FieldChange {
+        field: field.to_owned(),
+        before,
+        after,
+        sensitive: false,
+    }
+}
+
+/// The DN audit follows number management going from disabled to enabled.
+fn follow_ups(fields: &[FieldChange]) -> Vec<FollowUp> {
+    let re_enabled = fields.iter().any(|f| {
+        f.field == Field::NumberManagement.name()
+            && f.before == Value::Bool(false)
+            && f.after == Value::Bool(true)
+    });
+    if re_enabled {
+        vec![FollowUp::DnAudit]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The order changes are applied in: migrates and creates, renames and updates, deletes.
+fn group(action: Action) -> u8 {
+    match action {
+        Action::Migrate | Action::Create => 0,
+        Action::Rename | Action::Update => 1,
+        Action::Delete => 2,
+    }
+}
+
+fn summarise(changes: &[Change], unchanged: usize) -> Summary {
+    let mut s = Summary {
+        unchanged,
+        ..Summary::default()
+    };
+    for c in changes {
+        match c.action {
+            Action::Create => s.create += 1,
+            Action::Update => s.update += 1,
+            Action::Migrate => s.migrate += 1,
+            Action::Rename => s.rename += 1,
+            Action::Delete => s.delete += 1,
+        }
+        if c.is_blocked() {
+            s.blocked += 1;
+        }
+    }
+    s
+}

@@ -1,0 +1,98 @@
+//! Safety rules checked on a plan before it is applied: one place, tested on its own.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use super::types::{Action, Plan};
+use crate::model::{Desired, LiveState};
+
+/// Why a plan is refused (exit 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The plan deletes more customers than `--max-deletes` allows.
+    TooManyDeletes { deletes: usize, max_deletes: usize },
+    /// The plan deletes every live customer under a `prune: true` scope.
+    EmptiesScope { hierarchy: String, customers: usize },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::TooManyDeletes {
+                deletes,
+                max_deletes,
+            } => write!(
+                f,
+                "refusing to delete {deletes} {}: --max-deletes allows {max_deletes}; check \
+                 the files and scopes, and if the deletes are intended run again with \
+                 --max-deletes {deletes}",
+                customers(*deletes)
+            ),
+            Refusal::EmptiesScope {
+                hierarchy,
+                customers: n,
+            } => write!(
+                f,
+                "refusing to delete all {n} live {} under {hierarchy}, a scope with \
+                 `prune: true`: check that the files declaring them were read; if they \
+                 must all go, set `prune: false` on that scope and declare them \
+                 `state: absent`",
+                customers(*n)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Refuses a plan that deletes more than `max_deletes` customers, or that deletes every
+/// live customer under a pruned scope that has some.
+pub fn check(
+    plan: &Plan,
+    live: &LiveState,
+    desired: &Desired,
+    max_deletes: usize,
+) -> Result<(), Refusal> {
+    let deleted: BTreeSet<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .filter_map(|c| c.pkid.as_deref())
+        .collect();
+    let deletes = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .count();
+    if deletes > max_deletes {
+        return Err(Refusal::TooManyDeletes {
+            deletes,
+            max_deletes,
+        });
+    }
+    let pruned: BTreeSet<&str> = desired
+        .scopes
+        .iter()
+        .filter(|s| s.scope.prune)
+        .map(|s| s.scope.hierarchy.as_str())
+        .collect();
+    for hierarchy in pruned {
+        let under: Vec<&str> = live
+            .customers
+            .iter()
+            .filter(|l| l.hierarchy == hierarchy)
+            .map(|l| l.pkid.as_str())
+            .collect();
+        if !under.is_empty() && under.iter().all(|pkid| deleted.contains(pkid)) {
+            return Err(Refusal::EmptiesScope {
+                hierarchy: hierarchy.to_owned(),
+                customers: under.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn customers(n: usize) -> &'static str {
+    if n == 1 { "customer" } else { "customers" }
+}

@@ -1,0 +1,131 @@
+//! The plan for a terminal, Terraform-like: a marker and a verb per customer, then each
+//! field's `before → after`.
+
+use super::style::{BOLD, BOLD_RED, CYAN, GREEN, RED, Style, YELLOW};
+use super::value::{
+    follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line, verb,
+};
+use crate::plan::{Action, Change, FieldChange, Plan, Warning};
+
+/// Shown instead of the changes when there are none.
+pub const NO_CHANGES: &str = "No changes. The live system matches the files.";
+
+/// The plan as text, ending with a newline; ANSI colours only when `color`.
+pub fn text(plan: &Plan, color: bool) -> String {
+    let style = Style { color };
+    let mut out = String::new();
+    if plan.is_empty() {
+        out.push_str(&style.paint(GREEN, NO_CHANGES));
+        out.push('\n');
+        push_warnings(&mut out, &plan.warnings, style);
+        return out;
+    }
+    out.push_str(&format!(
+        "voss-customers will make these changes on {}:\n",
+        plan.target
+    ));
+    for change in &plan.changes {
+        out.push('\n');
+        push_change(&mut out, change, style);
+    }
+    push_warnings(&mut out, &plan.warnings, style);
+    out.push('\n');
+    out.push_str(&style.paint(BOLD, &summary_line(&plan.summary)));
+    out.push('\n');
+    out
+}
+
+/// The colour of an action's marker and verb.
+fn action_color(action: Action) -> &'static str {
+    match action {
+        Action::Create => GREEN,
+        Action::Update => YELLOW,
+        Action::Migrate | Action::Rename => CYAN,
+        Action::Delete => RED,
+    }
+}
+
+fn push_change(out: &mut String, change: &Change, style: Style) {
+    let color = action_color(change.action);
+    let head = format!("{} {}", marker(change.action), verb(change.action));
+    out.push_str(&format!(
+        "{} {}\n",
+        style.paint(color, &head),
+        style.paint(BOLD, &title(change))
+    ));
+    for field in &change.fields {
+        push_field(out, change.action, field, style);
+    }
+    for reason in &change.blocked {
+        out.push_str(&format!(
+            "    {} {reason}\n",
+            style.paint(BOLD_RED, "blocked:")
+        ));
+    }
+    for f in &change.follow_up {
+        out.push_str(&format!(
+            "    {} {}\n",
+            style.paint(CYAN, "follow-up:"),
+            follow_up(*f)
+        ));
+    }
+}
+
+/// `"Acme Corp" at sys.hcs.CS-P.CS-R1`, with the old name for a rename.
+fn title(change: &Change) -> String {
+    match (&change.action, &change.renamed_from) {
+        (Action::Rename, Some(old)) => {
+            format!("\"{old}\" → \"{}\" at {}", change.name, change.hierarchy)
+        }
+        (Action::Migrate, _) => format!(
+            "\"{}\" from HCM-F (sys.hcs) to {}",
+            change.name, change.hierarchy
+        ),
+        _ => format!("\"{}\" at {}", change.name, change.hierarchy),
+    }
+}
+
+fn push_field(out: &mut String, action: Action, f: &FieldChange, style: Style) {
+    let added = is_addition(action, f);
+    let (sign, color) = if added { ('+', GREEN) } else { ('~', YELLOW) };
+    let sign = style.paint(color, &sign.to_string());
+    if f.sensitive {
+        out.push_str(&format!("    {sign} {}: {}\n", f.field, show_sensitive(f)));
+    } else if let Some(diff) = long_text_diff(f) {
+        out.push_str(&format!("    {sign} {}:\n", f.field));
+        for line in diff.lines() {
+            let painted = match line.chars().next() {
+                Some('+') => style.paint(GREEN, line),
+                Some('-') => style.paint(RED, line),
+                Some('@') => style.paint(CYAN, line),
+                _ => line.to_owned(),
+            };
+            out.push_str(&format!("        {painted}\n"));
+        }
+    } else if added {
+        out.push_str(&format!("    {sign} {}: {}\n", f.field, show(&f.after)));
+    } else {
+        out.push_str(&format!(
+            "    {sign} {}: {} → {}\n",
+            f.field,
+            show(&f.before),
+            show(&f.after)
+        ));
+    }
+}
+
+fn push_warnings(out: &mut String, warnings: &[Warning], style: Style) {
+    if warnings.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{}\n", style.paint(YELLOW, "Warnings:")));
+    for w in warnings {
+        out.push_str(&format!(
+            "  {} \"{}\" at {}: {}\n",
+            style.paint(YELLOW, "!"),
+            w.name,
+            w.hierarchy,
+            w.message
+        ));
+    }
+}

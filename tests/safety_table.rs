@@ -1,0 +1,137 @@
+//! The safety rules, table-tested on their own: plans made by the diff from small worlds.
+
+mod plan_fixtures;
+
+use plan_fixtures::*;
+use voss_customers::model::{Desired, LiveState};
+use voss_customers::plan::{self, Refusal, safety};
+
+struct Case {
+    name: &'static str,
+    desired: Desired,
+    live: LiveState,
+    max_deletes: usize,
+    expect: Result<(), Refusal>,
+}
+
+fn strays(hierarchy: &str, n: usize) -> Vec<voss_customers::model::LiveCustomer> {
+    (0..n)
+        .map(|i| {
+            live(
+                hierarchy,
+                &format!("Stray {i}"),
+                &format!("{hierarchy}-{i}"),
+            )
+        })
+        .collect()
+}
+
+fn cases() -> Vec<Case> {
+    let mut with_kept = strays(R1, 3);
+    with_kept.push(live(R1, "Kept", "k1"));
+    vec![
+        Case {
+            name: "deletes up to the limit pass",
+            desired: desired(vec![cust(R1, "Kept")], &[(R1, true)]),
+            live: state(with_kept.clone()),
+            max_deletes: 3,
+            expect: Ok(()),
+        },
+        Case {
+            name: "one delete over the limit is refused",
+            desired: desired(vec![cust(R1, "Kept")], &[(R1, true)]),
+            live: state(with_kept),
+            max_deletes: 2,
+            expect: Err(Refusal::TooManyDeletes {
+                deletes: 3,
+                max_deletes: 2,
+            }),
+        },
+        Case {
+            name: "emptying a pruned scope is refused even within the limit",
+            desired: desired(vec![], &[(R1, true)]),
+            live: state(strays(R1, 2)),
+            max_deletes: 5,
+            expect: Err(Refusal::EmptiesScope {
+                hierarchy: R1.into(),
+                customers: 2,
+            }),
+        },
+        Case {
+            name: "explicit absent deletes that empty a scope without prune pass",
+            desired: desired(
+                vec![absent(R1, "Stray 0"), absent(R1, "Stray 1")],
+                &[(R1, false)],
+            ),
+            live: state(strays(R1, 2)),
+            max_deletes: 5,
+            expect: Ok(()),
+        },
+        Case {
+            name: "a pruned scope with no live customers is not emptied",
+            desired: desired(vec![cust(R1, "New")], &[(R1, true)]),
+            live: state(strays(R2, 2)),
+            max_deletes: 0,
+            expect: Ok(()),
+        },
+        Case {
+            name: "a pruned scope keeping one customer passes",
+            desired: desired(vec![cust(R1, "Stray 1")], &[(R1, true)]),
+            live: state(strays(R1, 2)),
+            max_deletes: 5,
+            expect: Ok(()),
+        },
+        Case {
+            name: "a zero limit refuses any delete",
+            desired: desired(vec![absent(R2, "Stray 0")], &[]),
+            live: state(strays(R2, 2)),
+            max_deletes: 0,
+            expect: Err(Refusal::TooManyDeletes {
+                deletes: 1,
+                max_deletes: 0,
+            }),
+        },
+    ]
+}
+
+#[test]
+fn safety_table() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let plan = plan::diff(&case.desired, &case.live, "t");
+        let got = safety::check(&plan, &case.live, &case.desired, case.max_deletes);
+        if got != case.expect {
+            failures.push(format!(
+                "{}: got {got:?}, expected {:?}",
+                case.name, case.expect
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn refusals_say_the_numbers_and_what_to_change() {
+    let too_many = Refusal::TooManyDeletes {
+        deletes: 7,
+        max_deletes: 5,
+    }
+    .to_string();
+    assert!(
+        too_many.contains("refusing to delete 7 customers"),
+        "{too_many}"
+    );
+    assert!(too_many.contains("--max-deletes allows 5"), "{too_many}");
+    assert!(too_many.contains("--max-deletes 7"), "{too_many}");
+
+    let emptied = Refusal::EmptiesScope {
+        hierarchy: R1.into(),
+        customers: 1,
+    }
+    .to_string();
+    assert!(
+        emptied.contains("all 1 live customer under sys.hcs.CS-P.CS-R1"),
+        "{emptied}"
+    );
+    assert!(emptied.contains("`prune: false`"), "{emptied}");
+}
