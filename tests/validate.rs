@@ -83,7 +83,9 @@ const INVALID: &[(&str, &[&str])] = &[
     ),
     (
         "duplicate-key.yaml",
-        &["examples/invalid/duplicate-key.yaml:7:5: YAML syntax error: duplicated key in mapping"],
+        &[
+            "examples/invalid/duplicate-key.yaml:7:5: the key `description` appears twice in this mapping",
+        ],
     ),
     (
         "duplicate-scope.yaml",
@@ -118,7 +120,7 @@ const INVALID: &[(&str, &[&str])] = &[
     (
         "multi-document.yaml",
         &[
-            "examples/invalid/multi-document.yaml:6:1: a second YAML document (`---`) in one file; put each document in its own file",
+            "examples/invalid/multi-document.yaml:5:1: a second YAML document (`---`) in one file; put each document in its own file",
         ],
     ),
     (

@@ -118,3 +118,77 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     }
     pointer
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn builds_the_model_with_origins_and_explicit_nulls() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "a.yaml",
+            "customers:\n  - name: Acme\n    hierarchy: sys.hcs.P\n    prime_collaboration: null\n    deal_ids: [D-1]\n",
+        );
+        write(
+            dir.path(),
+            "b.yml",
+            "scopes:\n  - hierarchy: sys.hcs.P\n    prune: true\n",
+        );
+        let desired = load(&[dir.path().to_path_buf()]).unwrap();
+        let acme = &desired.customers[0];
+        assert_eq!(acme.customer.prime_collaboration, Some(None));
+        assert_eq!(acme.customer.deal_ids, Some(vec!["D-1".to_string()]));
+        assert_eq!(acme.customer.description, None);
+        assert_eq!((acme.origin.line, acme.origin.column), (2, 5));
+        assert!(acme.origin.file.ends_with("a.yaml"));
+        assert!(desired.scopes[0].scope.prune);
+        assert!(desired.scopes[0].origin.file.ends_with("b.yml"));
+    }
+
+    #[test]
+    fn an_explicit_null_is_refused_where_it_would_mean_omitted() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(
+            dir.path(),
+            "a.yaml",
+            "customers:\n  - name: Acme\n    hierarchy: sys.hcs.P\n    description:\n",
+        );
+        let problems = load(&[file]).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].message,
+            "Description must be text, not empty (`null`)"
+        );
+        assert_eq!((problems[0].line, problems[0].column), (4, 16));
+    }
+
+    #[test]
+    fn a_rename_must_not_keep_the_old_customer() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(
+            dir.path(),
+            "a.yaml",
+            "customers:\n  - name: Stark\n    hierarchy: sys.hcs.P\n  - name: Stark Industries\n    hierarchy: sys.hcs.P\n    renamed_from: Stark\n",
+        );
+        let problems = load(&[file]).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].line, problems[0].column), (6, 19));
+        assert!(
+            problems[0]
+                .message
+                .starts_with("`Stark` is renamed to `Stark Industries`, but is also declared at "),
+            "{}",
+            problems[0].message
+        );
+    }
+}
