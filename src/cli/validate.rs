@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::Exit;
+use crate::ops::validate;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,6 +22,17 @@ pub enum Format {
     Github,
 }
 
-pub fn run(_args: Args) -> Exit {
-    super::exit::not_built("validate", 2)
+pub fn run(args: Args) -> Exit {
+    let format = match args.format {
+        Format::Text => validate::Format::Text,
+        Format::Json => validate::Format::Json,
+        Format::Github => validate::Format::Github,
+    };
+    let validation = validate::validate(&args.paths, format);
+    print!("{}", validation.output);
+    if validation.valid {
+        Exit::Ok
+    } else {
+        Exit::Error
+    }
 }

@@ -7,7 +7,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScalarStyle, YamlData};
+use saphyr::{Scalar, ScalarStyle, Tag};
+use saphyr_parser::{Event, Marker, Parser};
 use serde_json::{Map, Number, Value};
 
 /// A 1-based line and column.
@@ -71,104 +72,175 @@ pub struct YamlError {
 }
 
 /// Parses one YAML document. `Ok(None)` for a file with no document (empty or comments).
+///
+/// Built straight from saphyr's event stream (rather than its node tree) so that large
+/// files stay fast: see the `bench_validate` example.
 pub fn parse(text: &str) -> Result<Option<Parsed>, YamlError> {
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| YamlError {
-        position: Position {
-            line: e.marker().line(),
-            column: e.marker().col() + 1,
-        },
-        message: format!("YAML syntax error: {}", e.info()),
-    })?;
-    let mut docs = docs.into_iter();
-    let Some(first) = docs.next() else {
-        return Ok(None);
-    };
-    if let Some(second) = docs.next() {
-        return Err(YamlError {
-            position: position_of(&second),
-            message:
-                "a second YAML document (`---`) in one file; put each document in its own file"
-                    .into(),
-        });
+    let mut builder = Builder::default();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| YamlError {
+            position: marker_position(e.marker()),
+            message: format!("YAML syntax error: {}", e.info()),
+        })?;
+        builder.event(event, marker_position(&span.start))?;
     }
-    let mut positions = HashMap::new();
-    let mut pointer = String::new();
-    let value = convert(&first, &mut pointer, None, &mut positions)?;
-    Ok(Some(Parsed { value, positions }))
+    Ok(builder.root.map(|value| Parsed {
+        value,
+        positions: builder.positions,
+    }))
 }
 
-fn position_of(node: &MarkedYaml<'_>) -> Position {
+fn marker_position(marker: &Marker) -> Position {
     Position {
-        line: node.span.start.line(),
-        column: node.span.start.col() + 1,
+        line: marker.line(),
+        column: marker.col() + 1,
     }
 }
 
-fn convert(
-    node: &MarkedYaml<'_>,
-    pointer: &mut String,
-    key: Option<Position>,
-    positions: &mut HashMap<String, NodePosition>,
-) -> Result<Value, YamlError> {
-    let here = position_of(node);
-    positions.insert(pointer.clone(), NodePosition { key, value: here });
-    let error = |message: String| YamlError {
-        position: here,
-        message,
-    };
-    Ok(match &node.data {
-        YamlData::Value(scalar) => scalar_to_json(scalar).map_err(error)?,
-        YamlData::Representation(text, style, _) => {
-            let scalar = if *style == ScalarStyle::Plain {
-                Scalar::parse_from_cow(Cow::Borrowed(text.as_ref()))
-            } else {
-                Scalar::String(Cow::Borrowed(text.as_ref()))
-            };
-            scalar_to_json(&scalar).map_err(error)?
-        }
-        YamlData::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                out.push(convert(item, pointer, None, positions)?);
-                pointer.truncate(len);
+/// A mapping or sequence being read.
+enum Frame {
+    Sequence(Vec<Value>),
+    /// The entries so far, and the key waiting for its value.
+    Mapping(Map<String, Value>, Option<(String, Position)>),
+}
+
+/// Where a node starts: as a value (with its pointer pushed), or as a mapping key.
+enum Role {
+    Value { pointer_len: usize },
+    Key,
+}
+
+/// Turns events into one JSON value, recording the position of every node.
+#[derive(Default)]
+struct Builder {
+    root: Option<Value>,
+    positions: HashMap<String, NodePosition>,
+    pointer: String,
+    /// Open containers, each with the pointer length to restore when it closes.
+    stack: Vec<(Frame, usize)>,
+    documents: usize,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, at: Position) -> Result<(), YamlError> {
+        let error = |message: &str| YamlError {
+            position: at,
+            message: message.to_string(),
+        };
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(error(
+                        "a second YAML document (`---`) in one file; put each document in its own file",
+                    ));
+                }
             }
-            Value::Array(out)
-        }
-        YamlData::Mapping(entries) => {
-            let mut out = Map::new();
-            for (k, v) in entries {
-                let key_pos = position_of(k);
-                let name = match &k.data {
-                    YamlData::Value(Scalar::String(s)) => s.to_string(),
-                    YamlData::Representation(s, _, _) => s.to_string(),
-                    YamlData::Value(other) => scalar_text(other),
-                    _ => {
-                        return Err(YamlError {
-                            position: key_pos,
-                            message: "a mapping key must be plain text".into(),
-                        });
-                    }
+            Event::Scalar(text, style, _, tag) => match self.begin(at) {
+                Role::Key => self.key(text.into_owned(), at)?,
+                Role::Value { pointer_len } => {
+                    let value =
+                        scalar(&text, style, tag.as_deref()).map_err(|message| error(&message))?;
+                    self.pointer.truncate(pointer_len);
+                    self.finish(value);
+                }
+            },
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                let Role::Value { pointer_len } = self.begin(at) else {
+                    return Err(error("a mapping key must be plain text"));
                 };
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
-                let value = convert(v, pointer, Some(key_pos), positions)?;
-                pointer.truncate(len);
-                out.insert(name, value);
+                let frame = match event {
+                    Event::SequenceStart(..) => Frame::Sequence(Vec::new()),
+                    _ => Frame::Mapping(Map::new(), None),
+                };
+                self.stack.push((frame, pointer_len));
             }
-            Value::Object(out)
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((frame, pointer_len)) = self.stack.pop() {
+                    self.pointer.truncate(pointer_len);
+                    self.finish(match frame {
+                        Frame::Sequence(items) => Value::Array(items),
+                        Frame::Mapping(entries, _) => Value::Object(entries),
+                    });
+                }
+            }
+            Event::Alias(_) => {
+                return Err(error(
+                    "YAML aliases (`*name`) are not supported; write the value out",
+                ));
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }
-        YamlData::Tagged(_, inner) => convert(inner, pointer, key, positions)?,
-        YamlData::Alias(_) => {
-            return Err(error(
-                "YAML aliases (`*name`) are not supported; write the value out".into(),
-            ));
+        Ok(())
+    }
+
+    /// A node starts at `at`: extends the pointer and records its position, unless it is
+    /// a mapping key.
+    fn begin(&mut self, at: Position) -> Role {
+        let pointer_len = self.pointer.len();
+        let key = match self.stack.last_mut() {
+            None => None,
+            Some((Frame::Sequence(items), _)) => {
+                self.pointer.push('/');
+                self.pointer.push_str(&items.len().to_string());
+                None
+            }
+            Some((Frame::Mapping(_, Some((name, key_at))), _)) => {
+                self.pointer.push('/');
+                if name.contains(['~', '/']) {
+                    self.pointer
+                        .push_str(&name.replace('~', "~0").replace('/', "~1"));
+                } else {
+                    self.pointer.push_str(name);
+                }
+                Some(*key_at)
+            }
+            Some((Frame::Mapping(_, None), _)) => return Role::Key,
+        };
+        self.positions
+            .insert(self.pointer.clone(), NodePosition { key, value: at });
+        Role::Value { pointer_len }
+    }
+
+    fn key(&mut self, name: String, at: Position) -> Result<(), YamlError> {
+        if let Some((Frame::Mapping(entries, pending), _)) = self.stack.last_mut() {
+            if entries.contains_key(&name) {
+                return Err(YamlError {
+                    position: at,
+                    message: format!("the key `{name}` appears twice in this mapping"),
+                });
+            }
+            *pending = Some((name, at));
         }
-        YamlData::BadValue => return Err(error("a value YAML cannot read".into())),
-    })
+        Ok(())
+    }
+
+    /// A complete node: into its container, or the root.
+    fn finish(&mut self, value: Value) {
+        match self.stack.last_mut() {
+            None => self.root = Some(value),
+            Some((Frame::Sequence(items), _)) => items.push(value),
+            Some((Frame::Mapping(entries, pending), _)) => {
+                if let Some((name, _)) = pending.take() {
+                    entries.insert(name, value);
+                }
+            }
+        }
+    }
+}
+
+/// A scalar's value under YAML 1.2's core schema: quoted and block scalars (and `!!str`)
+/// are text; plain ones may be null, a boolean or a number.
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+    let is_str_tag = tag.is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
+    if style != ScalarStyle::Plain || is_str_tag {
+        return Ok(Value::String(text.to_string()));
+    }
+    if text.is_empty() {
+        // `key:` with nothing after it.
+        return Ok(Value::Null);
+    }
+    scalar_to_json(&Scalar::parse_from_cow(Cow::Borrowed(text)))
 }
 
 fn scalar_to_json(scalar: &Scalar<'_>) -> Result<Value, String> {
@@ -182,16 +254,6 @@ fn scalar_to_json(scalar: &Scalar<'_>) -> Result<Value, String> {
         },
         Scalar::String(s) => Value::String(s.to_string()),
     })
-}
-
-fn scalar_text(scalar: &Scalar<'_>) -> String {
-    match scalar {
-        Scalar::Null => "null".into(),
-        Scalar::Boolean(b) => b.to_string(),
-        Scalar::Integer(i) => i.to_string(),
-        Scalar::FloatingPoint(f) => f.to_string(),
-        Scalar::String(s) => s.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -237,6 +299,30 @@ mod tests {
             err.message
         );
         assert_eq!(parse("# only a comment\n").unwrap(), None);
+    }
+
+    #[test]
+    fn reads_core_schema_scalars_and_refuses_aliases() {
+        let parsed =
+            parse("a:\nb: ~\nc: '1'\nd: !!str 2\ne: 0x1F\nf: [1.5, \"x\"]\ng: |\n  text\n")
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            parsed.value,
+            serde_json::json!({"a": null, "b": null, "c": "1", "d": "2", "e": 31,
+                "f": [1.5, "x"], "g": "text\n"})
+        );
+        assert_eq!(
+            parsed.position("/f/1"),
+            Position {
+                line: 6,
+                column: 10
+            }
+        );
+        let err = parse("a: &x 1\nb: *x\n").unwrap_err();
+        assert_eq!(err.position, Position { line: 2, column: 4 });
+        let err = parse("? [a]\n: 1\n").unwrap_err();
+        assert_eq!(err.message, "a mapping key must be plain text");
     }
 
     #[test]

@@ -1,1 +1,4 @@
 //! See the crate documentation.
+
+pub mod schema;
+pub mod validate;

@@ -1,0 +1,289 @@
+//! Rules the schema cannot state: literal passwords, repeated deal ids, renames, and
+//! everything that spans files (a customer or scope declared twice).
+//!
+//! These read the parsed JSON value loosely (a value of the wrong type is the schema's
+//! to report), so they run on files with schema errors too: one run shows every problem.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::Diagnostic;
+use super::yaml::{Parsed, Position};
+use crate::model::{CustomerKey, Origin};
+
+/// The problems of one file on its own. Also returns the pointers of the keys reported as
+/// literal passwords, so that the schema check does not report them again as unknown.
+pub fn check_file(file: &Path, parsed: &Parsed) -> (Vec<Diagnostic>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut password_keys = Vec::new();
+    find_passwords(&parsed.value, &mut String::new(), &mut password_keys);
+    for pointer in &password_keys {
+        out.push(
+            Diagnostic::key(
+                file,
+                parsed,
+                pointer,
+                "a literal password is not allowed: put it in an environment variable and name it in `password_env`",
+            )
+            .with_help("local_admin: {cloned_role: ROLE, password_env: ACME_ADMIN_PASSWORD}"),
+        );
+    }
+    for (i, customer) in customers(&parsed.value) {
+        let base = format!("/customers/{i}");
+        repeated_deal_ids(file, parsed, &base, customer, &mut out);
+        let name = customer.get("name").and_then(Value::as_str);
+        if let (Some(name), Some(old)) =
+            (name, customer.get("renamed_from").and_then(Value::as_str))
+            && name == old
+        {
+            out.push(Diagnostic::value(
+                file,
+                parsed,
+                &format!("{base}/renamed_from"),
+                "`renamed_from` is the customer's own `name`: give the previous name, or remove `renamed_from`",
+            ));
+        }
+        if let Some(h) = customer.get("hierarchy").and_then(Value::as_str)
+            && (h == "sys" || h == "sys.hcs")
+        {
+            out.push(
+                Diagnostic::value(
+                    file,
+                    parsed,
+                    &format!("{base}/hierarchy"),
+                    format!("`{h}` is not a Provider or Reseller node: customers live below one, e.g. `sys.hcs.CS-P.CS-R1`"),
+                )
+                .with_help("customers synced from HCM-F wait at `sys.hcs` and are migrated by declaring them under a provider or reseller"),
+            );
+        }
+    }
+    (out, password_keys)
+}
+
+/// Keys that hold a password (`password`, `admin_password`, ...), anywhere in the file.
+fn find_passwords(value: &Value, pointer: &mut String, found: &mut Vec<String>) {
+    let mut visit = |key: &str, child: &Value, found: &mut Vec<String>| {
+        let len = pointer.len();
+        pointer.push('/');
+        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        let lower = key.to_ascii_lowercase();
+        if (lower.contains("password") || lower.contains("passwd")) && key != "password_env" {
+            found.push(pointer.clone());
+        } else {
+            find_passwords(child, pointer, found);
+        }
+        pointer.truncate(len);
+    };
+    match value {
+        Value::Object(map) => map.iter().for_each(|(k, v)| visit(k, v, found)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| visit(&i.to_string(), v, found)),
+        _ => {}
+    }
+}
+
+fn repeated_deal_ids(
+    file: &Path,
+    parsed: &Parsed,
+    base: &str,
+    customer: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(ids) = customer.get("deal_ids").and_then(Value::as_array) else {
+        return;
+    };
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        let Some(id) = id.as_str() else { continue };
+        match first.get(id) {
+            Some(&j) => {
+                let earlier = parsed.position(&format!("{base}/deal_ids/{j}"));
+                out.push(Diagnostic::value(
+                    file,
+                    parsed,
+                    &format!("{base}/deal_ids/{i}"),
+                    format!(
+                        "Deal ID `{id}` is repeated (first at line {}, column {})",
+                        earlier.line, earlier.column
+                    ),
+                ));
+            }
+            None => {
+                first.insert(id, i);
+            }
+        }
+    }
+}
+
+fn customers(document: &Value) -> impl Iterator<Item = (usize, &Value)> {
+    document
+        .get("customers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, c)| c.is_object())
+}
+
+/// A customer's first declaration.
+struct Seen {
+    origin: Origin,
+    state: String,
+}
+
+/// A `renamed_from`, checked once every file is read.
+struct Rename {
+    old: CustomerKey,
+    new_name: String,
+    origin: Origin,
+    pointer: String,
+}
+
+/// The declarations of every file read so far, to find those made twice.
+#[derive(Default)]
+pub struct Registry {
+    customers: HashMap<CustomerKey, Seen>,
+    scopes: HashMap<String, Origin>,
+    renames: Vec<Rename>,
+}
+
+impl Registry {
+    /// Records a file's customers and scopes, reporting those already declared.
+    pub fn add_file(&mut self, file: &Path, parsed: &Parsed, out: &mut Vec<Diagnostic>) {
+        for (i, customer) in customers(&parsed.value) {
+            let base = format!("/customers/{i}");
+            let (Some(name), Some(hierarchy)) = (
+                customer.get("name").and_then(Value::as_str),
+                customer.get("hierarchy").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            let key = CustomerKey::new(hierarchy, name);
+            let state = customer
+                .get("state")
+                .and_then(Value::as_str)
+                .unwrap_or("present");
+            let name_pointer = format!("{base}/name");
+            if let Some(old) = customer.get("renamed_from").and_then(Value::as_str)
+                && old != name
+            {
+                let pointer = format!("{base}/renamed_from");
+                self.renames.push(Rename {
+                    old: CustomerKey::new(hierarchy, old),
+                    new_name: name.to_string(),
+                    origin: origin(file, parsed.position(&pointer)),
+                    pointer,
+                });
+            }
+            match self.customers.get(&key) {
+                Some(seen) if seen.state != state => {
+                    let pointer = if customer.get("state").is_some() {
+                        format!("{base}/state")
+                    } else {
+                        name_pointer
+                    };
+                    out.push(Diagnostic::value(
+                        file,
+                        parsed,
+                        &pointer,
+                        format!(
+                            "customer `{name}` at `{hierarchy}` is declared twice with different `state`: `{}` at {}, `{state}` here",
+                            seen.state, seen.origin
+                        ),
+                    ));
+                }
+                Some(seen) => out.push(Diagnostic::value(
+                    file,
+                    parsed,
+                    &name_pointer,
+                    format!(
+                        "customer `{name}` at `{hierarchy}` is already declared at {}",
+                        seen.origin
+                    ),
+                )),
+                None => {
+                    let origin = origin(file, parsed.position(&name_pointer));
+                    self.customers.insert(
+                        key,
+                        Seen {
+                            origin,
+                            state: state.to_string(),
+                        },
+                    );
+                }
+            }
+        }
+        for (i, scope) in parsed
+            .value
+            .get("scopes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let Some(hierarchy) = scope.get("hierarchy").and_then(Value::as_str) else {
+                continue;
+            };
+            let pointer = format!("/scopes/{i}/hierarchy");
+            match self.scopes.get(hierarchy) {
+                Some(first) => out.push(Diagnostic::value(
+                    file,
+                    parsed,
+                    &pointer,
+                    format!("scope `{hierarchy}` is already declared at {first}"),
+                )),
+                None => {
+                    self.scopes.insert(
+                        hierarchy.to_string(),
+                        origin(file, parsed.position(&pointer)),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The checks that need every file: a rename whose old name is still declared, or
+    /// two customers renamed from the same one.
+    pub fn finish(self, out: &mut Vec<Diagnostic>) {
+        let mut renamed: HashMap<&CustomerKey, &Rename> = HashMap::new();
+        for rename in &self.renames {
+            let old = &rename.old;
+            let at = |message: String| {
+                Diagnostic::at(
+                    &rename.origin.file,
+                    Position {
+                        line: rename.origin.line,
+                        column: rename.origin.column,
+                    },
+                    &rename.pointer,
+                    message,
+                )
+            };
+            if let Some(seen) = self.customers.get(old).filter(|s| s.state == "present") {
+                out.push(at(format!(
+                    "`{}` is renamed to `{}`, but is also declared at {}: remove one of the two",
+                    old.name, rename.new_name, seen.origin
+                )));
+            } else if let Some(first) = renamed.get(old) {
+                out.push(at(format!(
+                    "`{}` is already renamed to `{}` at {}",
+                    old.name, first.new_name, first.origin
+                )));
+            } else {
+                renamed.insert(old, rename);
+            }
+        }
+    }
+}
+
+fn origin(file: &Path, position: Position) -> Origin {
+    Origin {
+        file: file.to_path_buf(),
+        line: position.line,
+        column: position.column,
+    }
+}

@@ -1,0 +1,352 @@
+//! `validate` as a user runs it: the real binary on the shipped examples and on broken
+//! inputs, checking the exact `FILE:LINE:COL: message` lines, formats and exit codes.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn validate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_voss-customers"))
+        .arg("validate")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// The problem lines of a text report (without help lines and the closing summary).
+fn problem_lines(output: &Output) -> Vec<String> {
+    let text = stdout(output);
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with("  help: "))
+        .map(str::to_string)
+        .collect();
+    let summary = lines.pop().unwrap_or_default();
+    assert!(
+        summary.contains(" problem") && summary.contains(" file"),
+        "the report ends with a summary: {text}"
+    );
+    lines
+}
+
+/// Every file (or folder of files) in examples/invalid, with its exact report.
+const INVALID: &[(&str, &[&str])] = &[
+    (
+        "bad-domain.yaml",
+        &[
+            "examples/invalid/bad-domain.yaml:6:13: Domain Name must be a domain name: labels of letters, digits and `-` separated by dots, e.g. `acme.example.com`",
+        ],
+    ),
+    (
+        "bad-hierarchy.yaml",
+        &[
+            "examples/invalid/bad-hierarchy.yaml:5:16: the hierarchy must be a path of node names separated by dots, starting at `sys`, e.g. `sys.hcs.CS-P.CS-R1`",
+        ],
+    ),
+    (
+        "bad-password-env.yaml",
+        &[
+            "examples/invalid/bad-password-env.yaml:8:21: `password_env` must be the name of an environment variable (letters, digits and `_`, not starting with a digit), e.g. `ACME_ADMIN_PASSWORD`",
+        ],
+    ),
+    (
+        "bad-state.yaml",
+        &["examples/invalid/bad-state.yaml:6:12: `state` must be `present` or `absent`"],
+    ),
+    (
+        "conflicting-state",
+        &[
+            "examples/invalid/conflicting-state/b.yaml:5:12: customer `Schrodinger Co` at `sys.hcs.CS-P.CS-R1` is declared twice with different `state`: `present` at examples/invalid/conflicting-state/a.yaml:4:11, `absent` here",
+        ],
+    ),
+    (
+        "deal-id-comma.yaml",
+        &[
+            "examples/invalid/deal-id-comma.yaml:7:9: a Deal ID must not be empty or contain a comma: VOSS joins Deal IDs with commas, so write each one as its own list item",
+        ],
+    ),
+    (
+        "deal-id-repeated.yaml",
+        &[
+            "examples/invalid/deal-id-repeated.yaml:6:30: Deal ID `D-100` is repeated (first at line 6, column 16)",
+        ],
+    ),
+    (
+        "duplicate-customer",
+        &[
+            "examples/invalid/duplicate-customer/b.yaml:5:11: customer `Twin Co` at `sys.hcs.CS-P.CS-R1` is already declared at examples/invalid/duplicate-customer/a.yaml:4:11",
+        ],
+    ),
+    (
+        "duplicate-key.yaml",
+        &[
+            "examples/invalid/duplicate-key.yaml:7:5: the key `description` appears twice in this mapping",
+        ],
+    ),
+    (
+        "duplicate-scope.yaml",
+        &[
+            "examples/invalid/duplicate-scope.yaml:6:16: scope `sys.hcs.CS-P.CS-R2` is already declared at examples/invalid/duplicate-scope.yaml:4:16",
+        ],
+    ),
+    (
+        "empty.yaml",
+        &[
+            "examples/invalid/empty.yaml:1:1: empty file: expected a mapping with `customers` and/or `scopes`",
+        ],
+    ),
+    (
+        "hierarchy-not-a-node.yaml",
+        &[
+            "examples/invalid/hierarchy-not-a-node.yaml:5:16: `sys.hcs` is not a Provider or Reseller node: customers live below one, e.g. `sys.hcs.CS-P.CS-R1`",
+        ],
+    ),
+    (
+        "literal-password.yaml",
+        &[
+            "examples/invalid/literal-password.yaml:8:7: a literal password is not allowed: put it in an environment variable and name it in `password_env`",
+        ],
+    ),
+    (
+        "missing-hierarchy.yaml",
+        &[
+            "examples/invalid/missing-hierarchy.yaml:4:5: a customer needs `hierarchy`: the hierarchy path of the Provider or Reseller node it lives under",
+        ],
+    ),
+    (
+        "multi-document.yaml",
+        &[
+            "examples/invalid/multi-document.yaml:5:1: a second YAML document (`---`) in one file; put each document in its own file",
+        ],
+    ),
+    (
+        "name-bad-chars.yaml",
+        &[
+            "examples/invalid/name-bad-chars.yaml:4:11: Customer Name must be at most 64 characters: letters, digits, spaces, `_` and `-`",
+        ],
+    ),
+    (
+        "name-too-long.yaml",
+        &[
+            "examples/invalid/name-too-long.yaml:4:11: Customer Name must be at most 64 characters: letters, digits, spaces, `_` and `-`",
+        ],
+    ),
+    (
+        "not-a-mapping.yaml",
+        &[
+            "examples/invalid/not-a-mapping.yaml:3:1: expected a mapping with `customers` and/or `scopes`, found a list",
+        ],
+    ),
+    (
+        "number-for-text.yaml",
+        &["examples/invalid/number-for-text.yaml:6:17: Account ID must be text, not a number"],
+    ),
+    (
+        "renamed-from-self.yaml",
+        &[
+            "examples/invalid/renamed-from-self.yaml:6:19: `renamed_from` is the customer's own `name`: give the previous name, or remove `renamed_from`",
+        ],
+    ),
+    (
+        "syntax-error.yaml",
+        &[
+            "examples/invalid/syntax-error.yaml:7:1: YAML syntax error: while parsing a flow sequence, expected ',' or ']'",
+        ],
+    ),
+    (
+        "unknown-key.yaml",
+        &[
+            "examples/invalid/unknown-key.yaml:6:5: unknown key `deal_id` in a customer: did you mean `deal_ids`?",
+        ],
+    ),
+    (
+        "wrong-type.yaml",
+        &[
+            "examples/invalid/wrong-type.yaml:6:20: Public Sector must be `true` or `false`, not text",
+        ],
+    ),
+];
+
+#[test]
+fn the_shipped_examples_are_valid() {
+    let output = validate(&["examples/customers"]);
+    assert_eq!(stdout(&output), "valid: 10 customers, 1 scope, 3 files\n");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn each_invalid_example_reports_its_exact_place_and_message() {
+    let mut listed: Vec<String> = fs::read_dir("examples/invalid")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    listed.sort();
+    let covered: Vec<&str> = INVALID.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        listed, covered,
+        "every entry of examples/invalid is checked"
+    );
+    assert!(INVALID.len() >= 15);
+
+    for (name, expected) in INVALID {
+        let output = validate(&[&format!("examples/invalid/{name}")]);
+        assert_eq!(problem_lines(&output), *expected, "{name}");
+        assert_eq!(output.status.code(), Some(1), "{name}");
+    }
+}
+
+#[test]
+fn one_run_reports_every_problem_of_every_file_in_order() {
+    let output = validate(&["examples/invalid"]);
+    let mut expected: Vec<String> = INVALID
+        .iter()
+        .flat_map(|(_, lines)| lines.iter().map(|l| l.to_string()))
+        .collect();
+    expected.sort_by_key(|l| {
+        let mut parts = l.splitn(4, ':');
+        let file = parts.next().unwrap().to_string();
+        let line: usize = parts.next().unwrap().parse().unwrap();
+        let column: usize = parts.next().unwrap().parse().unwrap();
+        (file, line, column)
+    });
+    assert_eq!(problem_lines(&output), expected);
+    assert!(stdout(&output).ends_with(&format!(
+        "{} problems in {} files\n",
+        INVALID.len(),
+        INVALID.len()
+    )));
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn text_format_adds_help_lines() {
+    let output = validate(&["examples/invalid/deal-id-comma.yaml"]);
+    assert_eq!(
+        stdout(&output),
+        "examples/invalid/deal-id-comma.yaml:7:9: a Deal ID must not be empty or contain a comma: VOSS joins Deal IDs with commas, so write each one as its own list item\n  help: write it as a list: [D-100, D-200]\n1 problem in 1 file\n"
+    );
+}
+
+#[test]
+fn json_format_is_an_array_of_problems() {
+    let output = validate(&["--format", "json", "examples/invalid/unknown-key.yaml"]);
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        value,
+        serde_json::json!([{
+            "file": "examples/invalid/unknown-key.yaml",
+            "line": 6,
+            "column": 5,
+            "message": "unknown key `deal_id` in a customer: did you mean `deal_ids`?",
+            "path": "/customers/0/deal_id",
+        }])
+    );
+    assert_eq!(output.status.code(), Some(1));
+
+    let output = validate(&["--format", "json", "examples/customers"]);
+    assert_eq!(stdout(&output), "[]\n");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn github_format_prints_annotations() {
+    let output = validate(&["--format", "github", "examples/invalid/bad-state.yaml"]);
+    assert_eq!(
+        stdout(&output),
+        "::error file=examples/invalid/bad-state.yaml,line=6,col=12::`state` must be `present` or `absent`\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_literal_password_is_never_printed() {
+    for format in ["text", "json", "github"] {
+        let output = validate(&["--format", format, "examples/invalid/literal-password.yaml"]);
+        let all = format!(
+            "{}{}",
+            stdout(&output),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(all.contains("a literal password is not allowed"), "{all}");
+        assert!(!all.contains("hunter2"), "{all}");
+    }
+}
+
+#[test]
+fn unreadable_inputs_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let no_yaml = root.join("no-yaml");
+    fs::create_dir(&no_yaml).unwrap();
+    fs::write(no_yaml.join("notes.txt"), "not desired state\n").unwrap();
+    let latin1 = root.join("latin1.yaml");
+    fs::write(&latin1, b"customers:\n  - name: Caf\xe9 Co\n").unwrap();
+    let image = root.join("image.yaml");
+    fs::write(&image, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").unwrap();
+    let huge = root.join("huge.yaml");
+    let line = "# padding padding padding padding padding padding padding padding padding\n";
+    fs::write(&huge, line.repeat(11 * 1024 * 1024 / line.len() + 1)).unwrap();
+    let missing = root.join("missing.yaml");
+
+    let show = |p: &Path| p.display().to_string();
+    let output = validate(&[
+        &show(&no_yaml),
+        &show(&latin1),
+        &show(&image),
+        &show(&huge),
+        &show(&missing),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let mut expected = vec![
+        format!(
+            "{}: no *.yaml or *.yml file in this directory",
+            show(&no_yaml)
+        ),
+        format!(
+            "{}:2:14: not UTF-8 text: save the file as UTF-8",
+            show(&latin1)
+        ),
+        format!(
+            "{}:3:1: binary file (a NUL byte): expected YAML text",
+            show(&image)
+        ),
+        format!(
+            "{}: file is larger than 10 MiB: split the customers across several files",
+            show(&huge)
+        ),
+        format!("{}: no such file or directory", show(&missing)),
+    ];
+    expected.sort();
+    let mut lines = problem_lines(&output);
+    lines.sort();
+    assert_eq!(lines, expected);
+}
+
+#[test]
+fn problems_point_at_keys_and_values_not_at_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.yaml");
+    fs::write(
+        &file,
+        "customers:\n  - name: Good Co\n    hierarchy: sys.hcs.CS-P\n    descriptoin: typo\n  - name: Bad/Co\n    hierarchy: sys.hcs.CS-P\n    shared_uc_apps: 1\n",
+    )
+    .unwrap();
+    let f = file.display().to_string();
+    let output = validate(&[&f]);
+    assert_eq!(
+        problem_lines(&output),
+        [
+            format!(
+                "{f}:4:5: unknown key `descriptoin` in a customer: did you mean `description`?"
+            ),
+            format!(
+                "{f}:5:11: Customer Name must be at most 64 characters: letters, digits, spaces, `_` and `-`"
+            ),
+            format!("{f}:7:21: Shared UC Applications must be `true` or `false`, not a number"),
+        ]
+    );
+}
