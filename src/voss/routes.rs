@@ -35,3 +35,6 @@ pub const HCMF_HIERARCHY: &str = "sys.hcs";
 pub const DEFAULT_PAGE_SIZE: u64 = 250;
 /// The largest page a list request gets. [ours]
 pub const MAX_PAGE_SIZE: u64 = 2000;
+
+/// Local administrators (the admin made with a customer's Create Local Admin). [ours]
+pub const USER: &str = "data/User";
