@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::Exit;
+use crate::sim::{self, SimConfig};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -13,7 +14,7 @@ pub struct Args {
     /// The seed: hierarchy, admins, roles, Prime Collaboration, HCM-F and live customers.
     #[arg(long, value_name = "FILE")]
     pub seed: PathBuf,
-    /// Keep the state in FILE (loaded when present; written after every transaction).
+    /// Keep the state in FILE (loaded when present; written after every write).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Delay every response by N milliseconds.
@@ -39,6 +40,71 @@ pub struct Args {
     pub tls_key: Option<PathBuf>,
 }
 
-pub fn run(_args: Args) -> Exit {
-    super::exit::not_built("sim", 3)
+/// Serves until Ctrl-C or SIGTERM; prints `listening on http://ADDR` once bound.
+pub fn run(args: Args) -> Exit {
+    if args.tls_cert.is_some() || args.tls_key.is_some() {
+        eprintln!(
+            "error: HTTPS in the simulator (--tls-cert/--tls-key) is not built yet; leave them out to serve HTTP on loopback"
+        );
+        return Exit::Error;
+    }
+    let config = SimConfig {
+        seed: args.seed,
+        state: args.state,
+        latency_ms: args.latency_ms,
+        fail_rate: args.fail_rate,
+        rate_limit: args.rate_limit,
+        txn_fail_rate: args.txn_fail_rate,
+        fault_seed: args.fault_seed,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Exit::Error;
+        }
+    };
+    runtime.block_on(async {
+        let running = match sim::start(config, args.listen).await {
+            Ok(running) => running,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::Error;
+            }
+        };
+        println!("listening on {}", running.url());
+        eprintln!(
+            "voss-customers sim: listening on {}; Ctrl-C stops it",
+            running.url()
+        );
+        stopped().await;
+        running.shutdown().await;
+        Exit::Ok
+    })
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -1,1 +1,215 @@
-//! See the crate documentation.
+//! The local VOSS Automate simulator: an axum server on a loopback address that serves
+//! the API shape of `voss-api.md` with the shared [`crate::voss::wire`] types.
+//!
+//! [`start`] loads the seed (or the `--state` file), binds, and returns a [`RunningSim`];
+//! `voss-customers sim` and the `--sim SEED` option of plan/apply/drift/import both use it.
+
+mod auth;
+mod errors;
+mod faults;
+mod persist;
+mod resources;
+mod routes;
+mod rules;
+mod seed;
+mod stats;
+mod store;
+mod txn;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use auth::Credentials;
+use errors::ApiError;
+use faults::Faults;
+use persist::Persister;
+use stats::Stats;
+use store::Store;
+
+/// How to run the simulator.
+#[derive(Debug, Clone, Default)]
+pub struct SimConfig {
+    /// The seed file (contract.md section 5). Its admins are the credentials, always.
+    pub seed: PathBuf,
+    /// Keep the state in this file: loaded when present, written after every write.
+    pub state: Option<PathBuf>,
+    /// Delay every response by this many milliseconds.
+    pub latency_ms: u64,
+    /// Answer this share of requests (0 to 1) with HTTP 503.
+    pub fail_rate: f64,
+    /// Requests per second before HTTP 429 with `Retry-After`.
+    pub rate_limit: Option<u32>,
+    /// Fail this share of transactions (0 to 1).
+    pub txn_fail_rate: f64,
+    /// The same seed gives the same faults.
+    pub fault_seed: Option<u64>,
+}
+
+/// Why the simulator could not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SimError {
+    /// The seed file: `FILE:LINE:COL: message`.
+    Seed { location: String, message: String },
+    /// The state file could not be read or is corrupt.
+    State(String),
+    /// A fault option is out of range.
+    Config(String),
+    /// The address could not be bound.
+    Listen { addr: SocketAddr, message: String },
+}
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimError::Seed { location, message } => write!(f, "{location}: {message}"),
+            SimError::State(message) | SimError::Config(message) => f.write_str(message),
+            SimError::Listen { addr, message } => {
+                write!(f, "cannot listen on {addr}: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+/// The shared state of a running simulator.
+#[derive(Debug)]
+pub struct Sim {
+    store: Mutex<Store>,
+    credentials: Credentials,
+    faults: Faults,
+    stats: Stats,
+    persister: Option<Persister>,
+    queue: mpsc::UnboundedSender<String>,
+}
+
+impl Sim {
+    /// Runs `f` with the store locked (never across an await).
+    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut store)
+    }
+
+    /// Writes the state file, when there is one.
+    async fn save(&self) -> Result<(), ApiError> {
+        let Some(persister) = &self.persister else {
+            return Ok(());
+        };
+        persister
+            .save(|| self.with_store(|store| persist::to_bytes(store)))
+            .await
+            .map_err(ApiError::internal)
+    }
+}
+
+/// A simulator serving in the background.
+#[derive(Debug)]
+pub struct RunningSim {
+    addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    server: JoinHandle<()>,
+}
+
+impl RunningSim {
+    /// The address it listens on (the real port when asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, the base URL to give a client.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, finishes the requests in flight, and returns.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+    }
+}
+
+/// Loads the seed (or the state file) and serves on `listen`, a loopback address.
+pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, SimError> {
+    check_config(&config, listen)?;
+    let (seeded, credentials) = seed::load(&config.seed).map_err(|e| SimError::Seed {
+        location: e.location,
+        message: e.message,
+    })?;
+    let store = match &config.state {
+        Some(path) => persist::load(path)
+            .map_err(SimError::State)?
+            .unwrap_or(seeded),
+        None => seeded,
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| SimError::Listen {
+            addr: listen,
+            message: e.to_string(),
+        })?;
+    let addr = listener.local_addr().map_err(|e| SimError::Listen {
+        addr: listen,
+        message: e.to_string(),
+    })?;
+    let (queue, queued) = mpsc::unbounded_channel();
+    let sim = Arc::new(Sim {
+        store: Mutex::new(store),
+        credentials,
+        faults: Faults::new(
+            config.latency_ms,
+            config.fail_rate,
+            config.rate_limit,
+            config.txn_fail_rate,
+            config.fault_seed,
+        ),
+        stats: Stats::default(),
+        persister: config.state.clone().map(Persister::new),
+        queue,
+    });
+    if sim.persister.is_some() {
+        // The state file exists from the start, so a restart never falls back to the seed.
+        sim.save().await.map_err(|e| SimError::State(e.message))?;
+    }
+    let runner = tokio::spawn(txn::run_queue(sim.clone(), queued));
+    let app = routes::router(sim);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serve.await {
+            eprintln!("voss-customers sim: the server stopped: {e}");
+        }
+        runner.abort();
+    });
+    Ok(RunningSim { addr, stop, server })
+}
+
+fn check_config(config: &SimConfig, listen: SocketAddr) -> Result<(), SimError> {
+    if !listen.ip().is_loopback() {
+        return Err(SimError::Config(format!(
+            "the simulator listens on a loopback address only (127.0.0.1 or ::1), not {}",
+            listen.ip()
+        )));
+    }
+    for (name, rate) in [
+        ("--fail-rate", config.fail_rate),
+        ("--txn-fail-rate", config.txn_fail_rate),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(SimError::Config(format!(
+                "{name} is a share between 0 and 1, not {rate}"
+            )));
+        }
+    }
+    if config.rate_limit == Some(0) {
+        return Err(SimError::Config(
+            "--rate-limit is a number of requests per second, at least 1".into(),
+        ));
+    }
+    Ok(())
+}

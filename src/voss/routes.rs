@@ -39,3 +39,6 @@ pub const MAX_PAGE_SIZE: u64 = 2000;
 /// Where the Prime Collaboration applications synced from HCM-F are listed (an admin who
 /// cannot see it gets 403; the names are then not checked). [ours]
 pub const PRIME_COLLABORATION_HIERARCHY: &str = HCMF_HIERARCHY;
+
+/// Local administrators (the admin made with a customer's Create Local Admin). [ours]
+pub const USER: &str = "data/User";

@@ -1,0 +1,104 @@
+//! HTTP Basic authentication (emails are case-sensitive) and the admin's scope: an admin
+//! sees and touches only its own hierarchy subtree.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use base64::Engine;
+
+use super::Sim;
+use super::errors::ApiError;
+use super::store::within;
+
+/// A seed admin. Credentials come from the seed on every start; they are never written
+/// to the state file.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub email: String,
+    pub password: String,
+    pub hierarchy: String,
+}
+
+/// The seed admins, by email (exact, case-sensitive).
+#[derive(Debug, Clone, Default)]
+pub struct Credentials(HashMap<String, Credential>);
+
+impl Credentials {
+    /// Adds an admin; false when the email is taken.
+    pub fn insert(&mut self, credential: Credential) -> bool {
+        if self.0.contains_key(&credential.email) {
+            return false;
+        }
+        self.0.insert(credential.email.clone(), credential);
+        true
+    }
+
+    fn check(&self, email: &str, password: &str) -> Option<&Credential> {
+        self.0
+            .get(email)
+            .filter(|c| constant_time_eq(c.password.as_bytes(), password.as_bytes()))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The authenticated admin of a request.
+#[derive(Debug, Clone)]
+pub struct Admin {
+    pub email: String,
+    /// The root of what this admin may see and touch.
+    pub hierarchy: String,
+}
+
+impl Admin {
+    /// Whether `path` is in this admin's subtree.
+    pub fn sees(&self, path: &str) -> bool {
+        within(path, &self.hierarchy)
+    }
+
+    /// 403 unless `path` is in this admin's subtree.
+    pub fn require(&self, path: &str) -> Result<(), ApiError> {
+        if self.sees(path) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "{} may not access {path}: outside its hierarchy {}",
+                self.email, self.hierarchy
+            )))
+        }
+    }
+}
+
+impl FromRequestParts<Arc<Sim>> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, sim: &Arc<Sim>) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(ApiError::unauthorized)?;
+        let encoded = header
+            .strip_prefix("Basic ")
+            .ok_or_else(ApiError::unauthorized)?;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(ApiError::unauthorized)?;
+        let (email, password) = decoded.split_once(':').ok_or_else(ApiError::unauthorized)?;
+        let credential = sim
+            .credentials
+            .check(email, password)
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(Admin {
+            email: credential.email.clone(),
+            hierarchy: credential.hierarchy.clone(),
+        })
+    }
+}

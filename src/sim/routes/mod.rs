@@ -1,0 +1,244 @@
+//! The HTTP routes: one file per family of model types, and what they share: query
+//! parameters, write bodies, and running a write now or as a transaction.
+
+mod customers;
+mod inventory;
+mod transactions;
+mod tree;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Query};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::voss::routes::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::voss::wire::{AsyncWriteResponse, SyncWriteResponse};
+
+use super::auth::Admin;
+use super::errors::ApiError;
+use super::resources::Window;
+use super::rules::Op;
+use super::txn::Txn;
+use super::{Sim, faults, stats};
+
+/// The largest request body accepted.
+const MAX_BODY: usize = 256 * 1024;
+
+pub fn router(sim: Arc<Sim>) -> Router {
+    let mut app = Router::new();
+    for (path, methods) in customers::routes()
+        .into_iter()
+        .chain(tree::routes())
+        .chain(inventory::routes())
+        .chain(transactions::routes())
+    {
+        let path = format!("/api/{path}");
+        app = app
+            .route(&format!("{path}/"), methods.clone())
+            .route(&path, methods);
+    }
+    app.route(stats::STATS_PATH, get(stats::handler))
+        .fallback(|| async {
+            ApiError::not_found("path", "no such model type or action in this API")
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(from_fn_with_state(sim.clone(), faults::layer))
+        .layer(from_fn_with_state(sim.clone(), stats::layer))
+        .with_state(sim)
+}
+
+/// A model type's routes: (path under `/api/` without the trailing slash, methods).
+type Routes = Vec<(String, MethodRouter<Arc<Sim>>)>;
+
+/// The query parameters every request may carry.
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub hierarchy: Option<String>,
+    pub window: Window,
+    /// [ours]: only instances exactly at the hierarchy, not below it.
+    pub direct: bool,
+    pub nowait: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Query(query) = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+            .map_err(|e| ApiError::bad_request("query", format!("unreadable query: {e}")))?;
+        match query.get("format").map(String::as_str) {
+            Some("json") => {}
+            _ => {
+                return Err(ApiError::bad_request(
+                    "format",
+                    "format=json is required on every request",
+                ));
+            }
+        }
+        let number = |name: &str, default: u64| match query.get(name) {
+            None => Ok(default),
+            Some(text) => text.parse::<u64>().map_err(|_| {
+                ApiError::bad_request(name, format!("{name} must be a whole number, not `{text}`"))
+            }),
+        };
+        let flag = |name: &str, default: bool| match query.get(name).map(String::as_str) {
+            None => Ok(default),
+            Some("true" | "1") => Ok(true),
+            Some("false" | "0") => Ok(false),
+            Some(other) => Err(ApiError::bad_request(
+                name,
+                format!("{name} must be true or false, not `{other}`"),
+            )),
+        };
+        let limit = match number("limit", DEFAULT_PAGE_SIZE)? {
+            0 => DEFAULT_PAGE_SIZE,
+            n => n.min(MAX_PAGE_SIZE),
+        };
+        Ok(Params {
+            hierarchy: query.get("hierarchy").filter(|h| !h.is_empty()).cloned(),
+            window: Window {
+                skip: number("skip", 0)?,
+                limit,
+                count: flag("count", true)?,
+            },
+            direct: flag("direct", false)?,
+            nowait: flag("nowait", false)?,
+        })
+    }
+}
+
+impl Params {
+    /// The `hierarchy=` node's path, which must be in the admin's subtree.
+    pub fn hierarchy_in(&self, sim: &Sim, admin: &Admin) -> Result<String, ApiError> {
+        let path = self.resolve(sim)?;
+        admin.require(&path)?;
+        Ok(path)
+    }
+
+    /// The `hierarchy=` node's path, without the scope check.
+    pub fn resolve(&self, sim: &Sim) -> Result<String, ApiError> {
+        let hierarchy = self.hierarchy.as_deref().ok_or_else(|| {
+            ApiError::bad_request("hierarchy", "hierarchy= (a node path or pkid) is required")
+        })?;
+        sim.with_store(|store| store.resolve_hierarchy(hierarchy))
+    }
+}
+
+/// A write body: JSON, an object, the right types, and no field `T` does not know.
+pub fn parse_body<T: DeserializeOwned + Serialize>(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    let bytes = body.map_err(|e| {
+        let status = e.status();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            format!("the request body is larger than {MAX_BODY} bytes")
+        } else {
+            format!("unreadable request body: {e}")
+        };
+        ApiError::new(status, Some("body"), message)
+    })?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_request("body", format!("malformed JSON: {e}")))?;
+    let Value::Object(sent) = &value else {
+        return Err(ApiError::bad_request(
+            "body",
+            "the body must be a JSON object",
+        ));
+    };
+    let typed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let field = e.path().to_string();
+        ApiError::bad_request(&field, format!("{field}: {}", e.into_inner()))
+    })?;
+    // A field `T` does not know is dropped by serde: find it by writing `T` back.
+    let known = serde_json::to_value(&typed).unwrap_or(Value::Null);
+    if let Some(unknown) = sent
+        .iter()
+        .find(|(key, v)| !v.is_null() && known.get(key.as_str()).is_none())
+        .map(|(key, _)| key)
+    {
+        return Err(ApiError::bad_request(
+            unknown,
+            format!("unknown field `{unknown}`"),
+        ));
+    }
+    Ok(typed)
+}
+
+/// Runs a write now (`SyncWriteResponse`) or queues it as a transaction (`nowait=true`).
+pub async fn write(sim: &Sim, admin: &Admin, hierarchy: &str, op: Op, nowait: bool) -> Response {
+    if nowait {
+        return queue(sim, admin, hierarchy, op).into_response();
+    }
+    let done = sim.with_store(|store| {
+        let applied = store.apply(&op)?;
+        let meta = match store.customers.get(&applied.pkid) {
+            Some(c) if applied.href.is_some() => {
+                serde_json::to_value(super::resources::customer(store, c).meta)
+                    .unwrap_or(Value::Null)
+            }
+            _ => serde_json::json!({"model_type": applied.model_type}),
+        };
+        Ok::<_, ApiError>((applied, meta))
+    });
+    let (applied, meta) = match done {
+        Ok(done) => done,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = sim.save().await {
+        return e.into_response();
+    }
+    Json(SyncWriteResponse {
+        success: true,
+        pkid: applied.pkid,
+        model_type: applied.model_type.to_owned(),
+        meta,
+    })
+    .into_response()
+}
+
+/// Queues `op` as a transaction; 202 with its id.
+pub fn queue(
+    sim: &Sim,
+    admin: &Admin,
+    hierarchy: &str,
+    op: Op,
+) -> (StatusCode, Json<AsyncWriteResponse>) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let txn = Txn::new(id.clone(), &admin.email, hierarchy, op);
+    let href = txn.href();
+    sim.with_store(|store| store.transactions.insert(id.clone(), txn));
+    // The runner lives as long as the server: a send cannot fail while requests are served.
+    let _ = sim.queue.send(id.clone());
+    (
+        StatusCode::ACCEPTED,
+        Json(AsyncWriteResponse {
+            success: true,
+            href,
+            transaction_id: id,
+        }),
+    )
+}
+
+/// A pkid in a URL: 24 hex characters.
+pub fn check_pkid(pkid: &str) -> Result<(), ApiError> {
+    if super::store::is_pkid(pkid) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "pkid",
+            format!("`{pkid}` is not a pkid (24 hexadecimal characters)"),
+        ))
+    }
+}

@@ -1,0 +1,512 @@
+//! The "Manage Customers" rules: every write the simulator accepts goes through
+//! [`Store::apply`], which checks everything before it changes anything (a failed write,
+//! like a failed VOSS transaction, leaves no trace).
+
+use crate::voss::routes::{CUSTOMER, DN_AUDIT, E164_NUMBER, HCMF_HIERARCHY, INTERNAL_NUMBER};
+use crate::voss::wire::CustomerData;
+
+use super::errors::ApiError;
+use super::store::{
+    CustomerRec, DependentKind, Dependents, Fields, NodeType, NumberKind, NumberRec, Placed, Store,
+    within,
+};
+
+/// A write, as a request asks for it (after the request's own checks and RBAC).
+#[derive(Debug, Clone)]
+pub enum Op {
+    Create {
+        parent: String,
+        data: CustomerData,
+    },
+    Update {
+        pkid: String,
+        data: CustomerData,
+    },
+    Delete {
+        pkid: String,
+    },
+    AddNumber {
+        customer: String,
+        kind: NumberKind,
+        number: String,
+    },
+    DnAudit {
+        customer: String,
+    },
+}
+
+impl Op {
+    /// One line for the transaction's description.
+    pub fn describe(&self) -> String {
+        match self {
+            Op::Create { parent, data } => format!(
+                "add {CUSTOMER} {} at {parent}",
+                data.name.as_deref().unwrap_or("")
+            ),
+            Op::Update { pkid, .. } => format!("modify {CUSTOMER} {pkid}"),
+            Op::Delete { pkid } => format!("delete {CUSTOMER} {pkid}"),
+            Op::AddNumber { number, kind, .. } => format!("add {} {number}", number_model(*kind)),
+            Op::DnAudit { customer } => format!("{DN_AUDIT} for customer {customer}"),
+        }
+    }
+}
+
+/// What a successful write did.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub model_type: &'static str,
+    pub pkid: String,
+    /// The instance after the write (none for a delete).
+    pub href: Option<String>,
+}
+
+pub fn number_model(kind: NumberKind) -> &'static str {
+    match kind {
+        NumberKind::Internal => INTERNAL_NUMBER,
+        NumberKind::E164 => E164_NUMBER,
+    }
+}
+
+pub fn href(model_type: &str, pkid: &str) -> String {
+    format!("/api/{model_type}/{pkid}/")
+}
+
+impl Store {
+    pub fn apply(&mut self, op: &Op) -> Result<Applied, ApiError> {
+        match op {
+            Op::Create { parent, data } => self.create(parent, data),
+            Op::Update { pkid, data } => self.update(pkid, data),
+            Op::Delete { pkid } => self.delete(pkid),
+            Op::AddNumber {
+                customer,
+                kind,
+                number,
+            } => self.add_number(customer, *kind, number),
+            Op::DnAudit { customer } => self.dn_audit(customer),
+        }
+    }
+
+    fn create(&mut self, parent: &str, data: &CustomerData) -> Result<Applied, ApiError> {
+        let name = data
+            .name
+            .as_deref()
+            .ok_or_else(|| ApiError::bad_request("name", "Customer Name is mandatory"))?;
+        check_name(name)?;
+        match self.nodes.get(parent).map(|n| n.node_type) {
+            Some(NodeType::Provider | NodeType::Reseller) => {}
+            _ => {
+                return Err(ApiError::bad_request(
+                    "hierarchy",
+                    format!(
+                        "`{parent}` is not a provider or reseller node: customers are added under one"
+                    ),
+                ));
+            }
+        }
+        if let Some(path) = &data.hierarchy_path {
+            if path != parent {
+                return Err(ApiError::bad_request(
+                    "HierarchyPath",
+                    format!(
+                        "HierarchyPath `{path}` differs from the hierarchy `{parent}` of the request"
+                    ),
+                ));
+            }
+        }
+        let node_path = format!("{parent}.{name}");
+        if self.customer_at(parent, name).is_some() || self.nodes.contains_key(&node_path) {
+            return Err(ApiError::conflict(
+                "name",
+                format!("a customer named `{name}` already exists at {parent}"),
+            ));
+        }
+        self.check_prime_collaboration(data)?;
+        let migrated = match data.migrate {
+            Some(true) => match self.customer_at(HCMF_HIERARCHY, name) {
+                Some(hcmf) => Some(hcmf.pkid.clone()),
+                None => {
+                    return Err(ApiError::bad_request(
+                        "migrate",
+                        format!(
+                            "no customer named `{name}` synced from HCM-F waits at {HCMF_HIERARCHY} to be migrated"
+                        ),
+                    ));
+                }
+            },
+            _ => None,
+        };
+        let local_admin = if data.create_admin == Some(true) {
+            Some(self.check_local_admin(parent, name, data)?)
+        } else {
+            None
+        };
+
+        // Every check passed: write.
+        let (pkid, mut fields, dependents) = match migrated {
+            Some(pkid) => match self.remove_customer(&pkid) {
+                Some(old) => (old.pkid, old.fields, old.dependents),
+                None => return Err(ApiError::internal("the HCM-F customer vanished")),
+            },
+            None => (self.new_pkid(), Fields::default(), Dependents::default()),
+        };
+        overlay(&mut fields, data);
+        fields.name = name.to_owned();
+        let domain = Some(fields.domain_name.clone()).filter(|d| !d.is_empty());
+        self.add_node(&node_path, NodeType::Customer, domain, Some(pkid.clone()));
+        if let Some((cloned, role, email)) = local_admin {
+            fields.create_admin = true;
+            fields.cloned_admin_role = cloned;
+            fields.default_admin_role = role.clone();
+            self.place_role(&node_path, role);
+            let placed = self.placed(&node_path, email);
+            self.users.push(placed);
+        }
+        let version = self.new_version();
+        self.insert_customer(CustomerRec {
+            pkid: pkid.clone(),
+            parent: parent.to_owned(),
+            version,
+            fields,
+            dependents,
+            internal_numbers: Vec::new(),
+            e164_numbers: Vec::new(),
+        });
+        Ok(customer_applied(pkid))
+    }
+
+    /// Checks Create Local Admin and returns (cloned role, derived role, admin email).
+    fn check_local_admin(
+        &self,
+        parent: &str,
+        name: &str,
+        data: &CustomerData,
+    ) -> Result<(String, String, String), ApiError> {
+        let cloned = data.cloned_admin_role.as_deref().unwrap_or("");
+        if cloned.is_empty() {
+            return Err(ApiError::bad_request(
+                "clonedAdminRole",
+                "Cloned Admin Role is mandatory when Create Local Admin is set",
+            ));
+        }
+        if self
+            .roles_visible_from(parent, false)
+            .all(|r| r.name != cloned)
+        {
+            return Err(ApiError::bad_request(
+                "clonedAdminRole",
+                format!("no role named `{cloned}` is visible from {parent}"),
+            ));
+        }
+        let password = data.default_admin_password.as_deref().unwrap_or("");
+        if password.is_empty() {
+            return Err(ApiError::bad_request(
+                "defaultAdminPassword",
+                "Default Admin Password is mandatory when Create Local Admin is set",
+            ));
+        }
+        if data.repeat_default_admin_password.as_deref() != Some(password) {
+            return Err(ApiError::bad_request(
+                "repeatDefaultAdminPassword",
+                "Repeat Default Admin Password does not match Default Admin Password",
+            ));
+        }
+        let domain = self.effective_domain(parent, data.domain_name.as_deref().unwrap_or(""));
+        if domain.is_empty() {
+            return Err(ApiError::bad_request(
+                "domainName",
+                format!("no domain applies to the local admin of `{name}`: set Domain Name"),
+            ));
+        }
+        let prefix = name.replace(' ', "_");
+        Ok((
+            cloned.to_owned(),
+            format!("{prefix}{cloned}"),
+            format!("{prefix}Admin@{domain}"),
+        ))
+    }
+
+    fn update(&mut self, pkid: &str, data: &CustomerData) -> Result<Applied, ApiError> {
+        let current = self
+            .customers
+            .get(pkid)
+            .ok_or_else(|| unknown_customer(pkid))?;
+        if let Some(sent) = &data.pkid {
+            if sent != pkid {
+                return Err(ApiError::bad_request(
+                    "pkid",
+                    format!("pkid `{sent}` differs from the pkid `{pkid}` of the URL"),
+                ));
+            }
+        }
+        if let Some(path) = &data.hierarchy_path {
+            if *path != current.parent {
+                return Err(ApiError::bad_request(
+                    "HierarchyPath",
+                    format!(
+                        "moving a customer from {} to `{path}` is not supported",
+                        current.parent
+                    ),
+                ));
+            }
+        }
+        let parent = current.parent.clone();
+        let old_name = current.fields.name.clone();
+        let new_name = data.name.clone().unwrap_or_else(|| old_name.clone());
+        if new_name != old_name {
+            check_name(&new_name)?;
+            let new_node = format!("{parent}.{new_name}");
+            if self.customer_at(&parent, &new_name).is_some() || self.nodes.contains_key(&new_node)
+            {
+                return Err(ApiError::conflict(
+                    "name",
+                    format!("a customer named `{new_name}` already exists at {parent}"),
+                ));
+            }
+        }
+        self.check_prime_collaboration(data)?;
+
+        let Some(mut customer) = self.remove_customer(pkid) else {
+            return Err(unknown_customer(pkid));
+        };
+        let old_node = customer.node_path();
+        overlay(&mut customer.fields, data);
+        customer.fields.name = new_name;
+        let new_node = customer.node_path();
+        if new_node != old_node {
+            self.move_subtree(&old_node, &new_node);
+        }
+        let domain = Some(customer.fields.domain_name.clone()).filter(|d| !d.is_empty());
+        let version = self.new_version();
+        if let Some(node) = self.nodes.get_mut(&new_node) {
+            node.domain = domain;
+            node.version = version.clone();
+        }
+        customer.version = version;
+        self.insert_customer(customer);
+        Ok(customer_applied(pkid.to_owned()))
+    }
+
+    fn delete(&mut self, pkid: &str) -> Result<Applied, ApiError> {
+        let customer = self
+            .customers
+            .get(pkid)
+            .ok_or_else(|| unknown_customer(pkid))?;
+        let blockers: Vec<String> = DependentKind::ALL
+            .iter()
+            .filter_map(|kind| {
+                let count = customer.dependents.of(*kind).len();
+                let (one, many) = kind.nouns();
+                match count {
+                    0 => None,
+                    1 => Some(format!("1 {one}")),
+                    n => Some(format!("{n} {many}")),
+                }
+            })
+            .collect();
+        if !blockers.is_empty() {
+            return Err(ApiError::conflict(
+                "pkid",
+                format!(
+                    "customer {} still has {}: remove them first",
+                    customer.fields.name,
+                    blockers.join(", ")
+                ),
+            ));
+        }
+        let node = customer.node_path();
+        self.remove_customer(pkid);
+        let below: Vec<String> = self
+            .nodes
+            .keys()
+            .filter(|p| within(p, &node))
+            .cloned()
+            .collect();
+        for path in below {
+            self.remove_node(&path);
+        }
+        self.roles.retain(|r| !within(&r.path, &node));
+        self.users.retain(|u| !within(&u.path, &node));
+        self.new_version();
+        Ok(Applied {
+            model_type: CUSTOMER,
+            pkid: pkid.to_owned(),
+            href: None,
+        })
+    }
+
+    fn add_number(
+        &mut self,
+        customer: &str,
+        kind: NumberKind,
+        number: &str,
+    ) -> Result<Applied, ApiError> {
+        let current = self
+            .customers
+            .get(customer)
+            .ok_or_else(|| unknown_customer(customer))?;
+        if current.fields.disable_num_mgmt {
+            return Err(ApiError::bad_request(
+                "number",
+                format!(
+                    "number management is disabled for customer {} (Disable Number Management): numbers cannot be added",
+                    current.fields.name
+                ),
+            ));
+        }
+        let digits = number.strip_prefix('+').unwrap_or(number);
+        if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::bad_request(
+                "number",
+                format!("`{number}` is not a number: digits, optionally after a leading +"),
+            ));
+        }
+        if current.numbers(kind).iter().any(|n| n.number == number) {
+            return Err(ApiError::conflict(
+                "number",
+                format!(
+                    "{number} is already in the inventory of customer {}",
+                    current.fields.name
+                ),
+            ));
+        }
+        let pkid = self.new_pkid();
+        let version = self.new_version();
+        if let Some(c) = self.customers.get_mut(customer) {
+            c.numbers_mut(kind).push(NumberRec {
+                pkid: pkid.clone(),
+                number: number.to_owned(),
+                status: "Available".into(),
+                version,
+            });
+        }
+        let model_type = number_model(kind);
+        Ok(Applied {
+            model_type,
+            href: Some(href(model_type, &pkid)),
+            pkid,
+        })
+    }
+
+    /// Audit Number Inventory: refreshes each number's status; deletes no number.
+    fn dn_audit(&mut self, customer: &str) -> Result<Applied, ApiError> {
+        let current = self
+            .customers
+            .get(customer)
+            .ok_or_else(|| unknown_customer(customer))?;
+        if current.fields.disable_num_mgmt {
+            return Err(ApiError::bad_request(
+                "hierarchy",
+                format!(
+                    "the DN audit cannot run while number management is disabled for customer {}",
+                    current.fields.name
+                ),
+            ));
+        }
+        let version = self.new_version();
+        if let Some(c) = self.customers.get_mut(customer) {
+            for number in c
+                .internal_numbers
+                .iter_mut()
+                .chain(c.e164_numbers.iter_mut())
+            {
+                number.status = "Available".into();
+                number.version = version.clone();
+            }
+        }
+        Ok(Applied {
+            model_type: DN_AUDIT,
+            pkid: customer.to_owned(),
+            href: Some(href(CUSTOMER, customer)),
+        })
+    }
+
+    fn check_prime_collaboration(&self, data: &CustomerData) -> Result<(), ApiError> {
+        match data.prime_collaboration.as_deref() {
+            None | Some("") => Ok(()),
+            Some(name) if self.prime_collaboration.iter().any(|p| p.name == name) => Ok(()),
+            Some(name) => {
+                let known: Vec<&str> = self
+                    .prime_collaboration
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect();
+                Err(ApiError::bad_request(
+                    "primeCollaboration",
+                    format!(
+                        "`{name}` is not a Prime Collaboration application synced from HCM-F (known: {}; \"\" for none)",
+                        known.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+
+    fn placed(&mut self, path: &str, name: String) -> Placed {
+        Placed {
+            pkid: self.new_pkid(),
+            path: path.to_owned(),
+            name,
+            version: self.new_version(),
+        }
+    }
+
+    /// Adds a role at `path`.
+    pub fn place_role(&mut self, path: &str, name: String) {
+        let placed = self.placed(path, name);
+        self.roles.push(placed);
+    }
+}
+
+fn customer_applied(pkid: String) -> Applied {
+    Applied {
+        model_type: CUSTOMER,
+        href: Some(href(CUSTOMER, &pkid)),
+        pkid,
+    }
+}
+
+fn unknown_customer(pkid: &str) -> ApiError {
+    ApiError::not_found("pkid", format!("no customer has pkid {pkid}"))
+}
+
+/// Customer Name: mandatory, at most 64 characters, letters, digits, space, `_` and `-`.
+pub fn check_name(name: &str) -> Result<(), ApiError> {
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(ApiError::bad_request(
+            "name",
+            "Customer Name must have 1 to 64 characters",
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ')))
+    {
+        return Err(ApiError::bad_request(
+            "name",
+            format!(
+                "Customer Name `{name}` contains `{bad}`: only letters, digits, spaces, _ and - are allowed"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Sets the fields a write carries; create-only and write-only fields are not stored here.
+fn overlay(fields: &mut Fields, data: &CustomerData) {
+    fn set<T: Clone>(target: &mut T, value: &Option<T>) {
+        if let Some(v) = value {
+            *target = v.clone();
+        }
+    }
+    set(&mut fields.description, &data.description);
+    set(&mut fields.extended_name, &data.extended_name);
+    set(&mut fields.external_customer_id, &data.external_customer_id);
+    set(&mut fields.domain_name, &data.domain_name);
+    set(&mut fields.public_sector, &data.public_sector);
+    set(&mut fields.inactive_billing, &data.inactive_billing);
+    set(&mut fields.account_id, &data.account_id);
+    set(&mut fields.deal_ids, &data.deal_ids);
+    set(&mut fields.prime_collaboration, &data.prime_collaboration);
+    set(&mut fields.shared_uc_apps, &data.shared_uc_apps);
+    set(&mut fields.disable_num_mgmt, &data.disable_num_mgmt);
+}
