@@ -6,9 +6,11 @@ pub mod executor;
 pub mod progress;
 pub mod report;
 pub mod secrets;
+pub mod stale;
 mod step;
 
 pub use executor::{ApplyOptions, StopFlag, execute};
 pub use progress::{Lines, Observer, ProgressBarObserver};
 pub use report::{ApplyReport, Outcome, StepResult};
 pub use secrets::{MissingSecrets, Secrets};
+pub use stale::{StaleChange, find_stale};

@@ -23,6 +23,32 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// Where to connect: `--sim SEED`, or the server of `--url`. With `--sim`, a
+    /// `--username` (or VOSS_USERNAME) logs in as that seed admin with VOSS_PASSWORD;
+    /// otherwise as the seed's provider admin.
+    pub fn endpoint(&self) -> Result<crate::ops::connect::Endpoint, String> {
+        use crate::ops::connect::Endpoint;
+        match &self.sim {
+            Some(seed) => {
+                let user = match &self.username {
+                    Some(username) => Some((
+                        username.clone(),
+                        crate::voss::password_from_env().map_err(|e| e.to_string())?,
+                    )),
+                    None => None,
+                };
+                Ok(Endpoint::Sim {
+                    seed: seed.clone(),
+                    user,
+                })
+            }
+            None => self
+                .settings()
+                .map(Endpoint::Server)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
     /// The checked settings for a real server; the password comes from `VOSS_PASSWORD`.
     /// (`--sim` is started by the command, which then makes its own settings.)
     pub fn settings(&self) -> Result<crate::voss::ConnectSettings, crate::voss::SettingsError> {

@@ -2,6 +2,7 @@
 //! its arguments and a `run` that calls into [`crate::ops`].
 
 mod apply;
+mod common;
 mod completions;
 mod connection;
 mod diff;

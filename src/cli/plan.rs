@@ -3,9 +3,16 @@
 use std::path::PathBuf;
 
 use super::Exit;
+use super::common::{fail, load_desired, stdout_color, with_target};
 use super::connection::Connection;
+use crate::ops::plan::make_plan;
+use crate::plan::{Plan, safety};
+use crate::render;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  voss-customers plan examples/customers --sim examples/sim-seed.yaml"
+)]
 pub struct Args {
     /// Desired-state files or directories.
     #[arg(required = true)]
@@ -21,6 +28,9 @@ pub struct Args {
     /// Exit 2 when there are changes, 0 when there are none.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Warn when the plan deletes more customers than this (apply refuses it).
+    #[arg(long, default_value_t = 5)]
+    pub max_deletes: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,6 +40,47 @@ pub enum PlanFormat {
     Json,
 }
 
-pub fn run(_args: Args) -> Exit {
-    super::exit::not_built("plan", 4)
+/// The plan in `format`.
+pub fn render_plan(plan: &Plan, format: PlanFormat) -> String {
+    match format {
+        PlanFormat::Text => render::text(plan, stdout_color()),
+        PlanFormat::Markdown => render::markdown(plan),
+        PlanFormat::Json => render::json(plan),
+    }
+}
+
+pub fn run(args: Args) -> Exit {
+    let desired = match load_desired(&args.paths) {
+        Ok(desired) => desired,
+        Err(exit) => return exit,
+    };
+    with_target(&args.connection, async |target| {
+        let (plan, live) = match make_plan(&target.client, &desired).await {
+            Ok(made) => made,
+            Err(error) => return fail(error),
+        };
+        print!("{}", render_plan(&plan, args.format));
+        if let Some(out) = &args.out {
+            if let Err(error) = std::fs::write(out, render::json(&plan)) {
+                return fail(format!(
+                    "cannot write the plan to {}: {error}",
+                    out.display()
+                ));
+            }
+        }
+        if let Err(refusal) = safety::check(&plan, &live, &desired, args.max_deletes) {
+            eprintln!("warning: apply will refuse this plan: {refusal}");
+        }
+        if plan.has_blocked() {
+            eprintln!(
+                "error: {} change(s) are blocked; see the reasons above",
+                plan.summary.blocked
+            );
+            Exit::Error
+        } else if args.detailed_exitcode && !plan.is_empty() {
+            Exit::Changes
+        } else {
+            Exit::Ok
+        }
+    })
 }

@@ -1,4 +1,7 @@
-//! See the crate documentation.
+//! One function per command, over the library: the command layer (`cli`) parses, calls
+//! these, prints and maps the outcome to an exit code.
 
+pub mod connect;
+pub mod plan;
 pub mod schema;
 pub mod validate;

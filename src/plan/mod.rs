@@ -10,6 +10,7 @@ mod fields;
 mod index;
 pub mod safety;
 mod schema;
+mod stale;
 pub mod types;
 
 pub use diff::{LOCAL_ADMIN_WARNING, deletes_to_check, diff};
@@ -17,4 +18,5 @@ pub use digest::{digest, fingerprint};
 pub use drift::{CustomerRef, Drift, DriftedCustomer, DriftedField, drift};
 pub use safety::Refusal;
 pub use schema::schema_json;
+pub use stale::moved_fields;
 pub use types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};

@@ -36,6 +36,14 @@ impl Credentials {
         true
     }
 
+    /// The admin highest in the hierarchy (the provider admin), for `--sim` runs that
+    /// name no user: fewest path levels first, then by email.
+    pub fn top(&self) -> Option<&Credential> {
+        self.0
+            .values()
+            .min_by_key(|c| (c.hierarchy.matches('.').count(), c.email.clone()))
+    }
+
     fn check(&self, email: &str, password: &str) -> Option<&Credential> {
         self.0
             .get(email)

@@ -110,6 +110,7 @@ impl Sim {
 #[derive(Debug)]
 pub struct RunningSim {
     addr: SocketAddr,
+    admin: Option<(String, crate::voss::Secret)>,
     stop: oneshot::Sender<()>,
     server: JoinHandle<()>,
 }
@@ -118,6 +119,13 @@ impl RunningSim {
     /// The address it listens on (the real port when asked for port 0).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The email and password of the seed's highest admin (the provider admin).
+    pub fn admin(&self) -> Option<(&str, &crate::voss::Secret)> {
+        self.admin
+            .as_ref()
+            .map(|(email, password)| (email.as_str(), password))
     }
 
     /// `http://ADDR`, the base URL to give a client.
@@ -155,6 +163,12 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
         addr: listen,
         message: e.to_string(),
     })?;
+    let admin = credentials.top().map(|c| {
+        (
+            c.email.clone(),
+            crate::voss::Secret::new(c.password.clone()),
+        )
+    });
     let (queue, queued) = mpsc::unbounded_channel();
     let sim = Arc::new(Sim {
         store: Mutex::new(store),
@@ -186,7 +200,12 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
         }
         runner.abort();
     });
-    Ok(RunningSim { addr, stop, server })
+    Ok(RunningSim {
+        addr,
+        admin,
+        stop,
+        server,
+    })
 }
 
 fn check_config(config: &SimConfig, listen: SocketAddr) -> Result<(), SimError> {

@@ -1,0 +1,98 @@
+//! `apply --plan FILE` carries out exactly the saved plan, so it first checks that every
+//! live customer the plan touches is still as it was when the plan was made.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::LiveCustomer;
+use crate::plan::{Action, Change, Plan, fingerprint, moved_fields};
+use crate::voss::{ApiError, Client};
+
+/// A change whose customer moved since the plan was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleChange {
+    pub hierarchy: String,
+    pub name: String,
+    pub detail: String,
+}
+
+impl std::fmt::Display for StaleChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at {} changed since the plan was made: {}",
+            self.name, self.hierarchy, self.detail
+        )
+    }
+}
+
+/// Reads the live customers the plan touches (one list per hierarchy, plus the HCM-F
+/// customers for a migration) and returns the changes they no longer match.
+pub async fn find_stale(client: &Client, plan: &Plan) -> Result<Vec<StaleChange>, ApiError> {
+    let changes: Vec<&Change> = plan.changes.iter().filter(|c| !c.is_blocked()).collect();
+    let hierarchies: BTreeSet<&str> = changes.iter().map(|c| c.hierarchy.as_str()).collect();
+    let mut live: BTreeMap<(String, String), LiveCustomer> = BTreeMap::new();
+    for hierarchy in hierarchies {
+        for customer in client.customers_at(hierarchy).await? {
+            live.insert(
+                (customer.hierarchy.clone(), customer.name.clone()),
+                customer,
+            );
+        }
+    }
+    let hcmf = if changes.iter().any(|c| c.action == Action::Migrate) {
+        client.hcmf_customers().await?
+    } else {
+        Vec::new()
+    };
+    let live_at = |hierarchy: &str, name: &str| live.get(&(hierarchy.to_owned(), name.to_owned()));
+
+    let mut stale = Vec::new();
+    for change in changes {
+        let problem = match change.action {
+            Action::Create => live_at(&change.hierarchy, &change.name)
+                .map(|_| "it exists live now (created outside this plan)".to_owned()),
+            Action::Migrate => {
+                if live_at(&change.hierarchy, &change.name).is_some() {
+                    Some("it exists live now (created outside this plan)".to_owned())
+                } else {
+                    let record = hcmf.iter().find(|c| Some(&c.pkid) == change.pkid.as_ref());
+                    match record {
+                        None => Some("the HCM-F customer is no longer at sys.hcs".to_owned()),
+                        Some(record) => moved(change, record),
+                    }
+                }
+            }
+            Action::Update | Action::Rename | Action::Delete => {
+                let live_name = change.renamed_from.as_deref().unwrap_or(&change.name);
+                match live_at(&change.hierarchy, live_name) {
+                    None => Some("it no longer exists live".to_owned()),
+                    Some(now) if Some(&now.pkid) != change.pkid.as_ref() => {
+                        Some(format!("it is a different instance now ({})", now.pkid))
+                    }
+                    Some(now) => moved(change, now),
+                }
+            }
+        };
+        if let Some(detail) = problem {
+            stale.push(StaleChange {
+                hierarchy: change.hierarchy.clone(),
+                name: change.name.clone(),
+                detail,
+            });
+        }
+    }
+    Ok(stale)
+}
+
+fn moved(change: &Change, now: &LiveCustomer) -> Option<String> {
+    if change.live_fingerprint.as_deref() == Some(fingerprint(now).as_str()) {
+        return None;
+    }
+    let fields = moved_fields(change, now);
+    Some(if fields.is_empty() {
+        "it was written to outside this plan (fields the plan does not change)".to_owned()
+    } else {
+        let list: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+        format!("{} changed live", list.join(", "))
+    })
+}

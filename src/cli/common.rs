@@ -1,0 +1,57 @@
+//! Steps several commands share: loading the files, connecting, printing errors.
+
+use std::path::PathBuf;
+
+use super::Exit;
+use super::connection::Connection;
+use crate::desired;
+use crate::model::Desired;
+use crate::ops::connect::{Target, runtime};
+
+/// The validated desired state, or the diagnostics printed to stderr.
+pub fn load_desired(paths: &[PathBuf]) -> Result<Desired, Exit> {
+    desired::load(paths).map_err(|diagnostics| {
+        eprint!("{}", desired::render_text(&diagnostics));
+        eprintln!("error: the files are not valid; nothing was read from or sent to VOSS Automate");
+        Exit::Error
+    })
+}
+
+/// Runs `work` against the live system named by `connection`, on a fresh runtime.
+pub fn with_target<F>(connection: &Connection, work: F) -> Exit
+where
+    F: AsyncFnOnce(&Target) -> Exit,
+{
+    let endpoint = match connection.endpoint() {
+        Ok(endpoint) => endpoint,
+        Err(message) => return fail(message),
+    };
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(message) => return fail(message),
+    };
+    runtime.block_on(async {
+        let target = match Target::open(endpoint).await {
+            Ok(target) => target,
+            Err(message) => return fail(message),
+        };
+        let exit = work(&target).await;
+        target.close().await;
+        exit
+    })
+}
+
+/// Prints `error: MESSAGE` and fails.
+pub fn fail(message: impl std::fmt::Display) -> Exit {
+    eprintln!("error: {message}");
+    Exit::Error
+}
+
+/// Whether stdout is a terminal that wants colour (NO_COLOR honoured).
+pub fn stdout_color() -> bool {
+    use std::io::IsTerminal;
+    crate::render::color_wanted(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}

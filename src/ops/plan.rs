@@ -1,0 +1,21 @@
+//! Making a plan: read the live system with the fewest requests, fetch the dependents of
+//! the customers the diff would delete (only those), then diff.
+
+use crate::model::{Desired, LiveCustomer, LiveState};
+use crate::plan::{self, Plan};
+use crate::voss::{ApiError, Client};
+
+/// The plan for `desired`, with the live state it was made from.
+pub async fn make_plan(client: &Client, desired: &Desired) -> Result<(Plan, LiveState), ApiError> {
+    let mut live = client.read_live(desired).await?;
+    let pkids = plan::deletes_to_check(desired, &live);
+    let to_check: Vec<LiveCustomer> = live
+        .customers
+        .iter()
+        .filter(|c| pkids.contains(&c.pkid))
+        .cloned()
+        .collect();
+    live.dependents = client.dependents_of(&to_check).await?;
+    let plan = plan::diff(desired, &live, client.target());
+    Ok((plan, live))
+}
