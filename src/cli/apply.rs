@@ -1,11 +1,22 @@
 //! `apply PATHS [--yes]` / `apply --plan FILE [--yes]`
 
-use std::path::PathBuf;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use super::Exit;
+use super::common::{fail, load_desired, stdout_color, stop_signal, with_target};
 use super::connection::Connection;
+use crate::apply::{StopFlag, find_stale};
+use crate::ops::apply::{apply_plan, check_deletes};
+use crate::ops::connect::Target;
+use crate::ops::plan::make_plan;
+use crate::plan::{FORMAT_VERSION, Plan, safety};
+use crate::render;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  voss-customers apply customers/ --yes\n  voss-customers plan customers/ --out plan.json && voss-customers apply --plan plan.json"
+)]
 pub struct Args {
     /// Desired-state files or directories (a fresh plan is made from them).
     #[arg(required_unless_present = "plan", conflicts_with = "plan")]
@@ -26,6 +37,134 @@ pub struct Args {
     pub concurrency: u16,
 }
 
-pub fn run(_args: Args) -> Exit {
-    super::exit::not_built("apply", 5)
+pub fn run(args: Args) -> Exit {
+    let source = match &args.plan {
+        Some(path) => match read_plan(path) {
+            Ok(plan) => Source::Saved(plan),
+            Err(message) => return fail(message),
+        },
+        None => match load_desired(&args.paths) {
+            Ok(desired) => Source::Fresh(desired),
+            Err(exit) => return exit,
+        },
+    };
+    with_target(&args.connection, async |target| {
+        let plan = match prepare(target, source, args.max_deletes).await {
+            Ok(plan) => plan,
+            Err(exit) => return exit,
+        };
+        print!("{}", render::text(&plan, stdout_color()));
+        if plan.is_empty() {
+            return Exit::Ok;
+        }
+        if !args.yes && !confirmed() {
+            return Exit::Error;
+        }
+        let stop = StopFlag::default();
+        let watcher = {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                stop_signal().await;
+                eprintln!("stopping: no new change will start; waiting for those in flight");
+                stop.stop();
+            })
+        };
+        let report = apply_plan(&target.client, &plan, usize::from(args.concurrency), &stop).await;
+        watcher.abort();
+        match report {
+            Err(missing) => fail(missing),
+            Ok(report) => {
+                print!("{}", report.render());
+                if report.all_applied() && !plan.has_blocked() {
+                    Exit::Ok
+                } else {
+                    Exit::Error
+                }
+            }
+        }
+    })
+}
+
+enum Source {
+    Fresh(crate::model::Desired),
+    Saved(Plan),
+}
+
+/// The plan to apply, after the safety rules; a refusal is printed and exits 3.
+async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<Plan, Exit> {
+    let refuse = |message: String| {
+        eprintln!("refused: {message}");
+        Exit::Refused
+    };
+    match source {
+        Source::Fresh(desired) => {
+            let (plan, live) = make_plan(&target.client, &desired).await.map_err(fail)?;
+            safety::check(&plan, &live, &desired, max_deletes)
+                .map_err(|r| refuse(r.to_string()))?;
+            Ok(plan)
+        }
+        Source::Saved(plan) => {
+            if plan.target != target.client.target() && !target.is_sim() {
+                return Err(refuse(format!(
+                    "the plan was made against {}, not {}: make a plan against this server",
+                    plan.target,
+                    target.client.target()
+                )));
+            }
+            check_deletes(&plan, max_deletes).map_err(|r| refuse(r.to_string()))?;
+            let stale = find_stale(&target.client, &plan).await.map_err(fail)?;
+            if !stale.is_empty() {
+                for change in &stale {
+                    eprintln!("stale: {change}");
+                }
+                return Err(refuse(
+                    "the saved plan no longer matches the live system; nothing was changed: run plan again".to_owned(),
+                ));
+            }
+            Ok(plan)
+        }
+    }
+}
+
+/// Reads a saved plan, refusing other formats with a clear sentence.
+fn read_plan(path: &Path) -> Result<Plan, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the plan {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: not a plan file: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let version = value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(FORMAT_VERSION)) {
+        return Err(format!(
+            "{}: plan format version {} is not {FORMAT_VERSION}: make the plan again with this version of voss-customers",
+            path.display(),
+            version.map_or("(missing)".to_owned(), |v| v.to_string())
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| format!("{}: not a plan file: {e}", path.display()))
+}
+
+/// Asks on the terminal; with no terminal, refuses (CI must pass --yes).
+fn confirmed() -> bool {
+    if !std::io::stdin().is_terminal() {
+        eprintln!(
+            "error: no terminal to confirm on: pass --yes to apply without confirmation; nothing was changed"
+        );
+        return false;
+    }
+    eprint!("Apply these changes? Only 'yes' is accepted: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let ok = std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == "yes";
+    if !ok {
+        eprintln!("Apply cancelled; nothing was changed.");
+    }
+    ok
 }

@@ -3,10 +3,15 @@
 use std::path::PathBuf;
 
 use super::Exit;
+use super::common::{fail, load_desired, stdout_color, with_target};
 use super::connection::Connection;
 use super::plan::PlanFormat;
+use crate::{plan, render};
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example (a nightly job; exit 2 means drift):\n  voss-customers drift customers/ --format markdown"
+)]
 pub struct Args {
     /// Desired-state files or directories.
     #[arg(required = true)]
@@ -18,6 +23,29 @@ pub struct Args {
     pub format: PlanFormat,
 }
 
-pub fn run(_args: Args) -> Exit {
-    super::exit::not_built("drift", 5)
+pub fn run(args: Args) -> Exit {
+    let desired = match load_desired(&args.paths) {
+        Ok(desired) => desired,
+        Err(exit) => return exit,
+    };
+    with_target(&args.connection, async |target| {
+        let live = match target.client.read_live(&desired).await {
+            Ok(live) => live,
+            Err(error) => return fail(error),
+        };
+        let drift = plan::drift(&desired, &live);
+        print!(
+            "{}",
+            match args.format {
+                PlanFormat::Text => render::drift_text(&drift, stdout_color()),
+                PlanFormat::Markdown => render::drift_markdown(&drift),
+                PlanFormat::Json => render::drift_json(&drift),
+            }
+        );
+        if drift.is_empty() {
+            Exit::Ok
+        } else {
+            Exit::Changes
+        }
+    })
 }

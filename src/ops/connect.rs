@@ -63,6 +63,11 @@ impl Target {
         }
     }
 
+    /// True when the live system is the in-process simulator.
+    pub fn is_sim(&self) -> bool {
+        self.sim.is_some()
+    }
+
     /// Stops the in-process simulator, if any.
     pub async fn close(self) {
         if let Some(sim) = self.sim {
