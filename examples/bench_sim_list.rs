@@ -7,6 +7,7 @@ use std::fmt::Write;
 use std::time::{Duration, Instant};
 
 use voss_customers::sim::{self, SimConfig};
+use voss_customers::voss::wire::{CustomerData, ListBody};
 
 const CUSTOMERS: usize = 10_000;
 const PAGE: usize = 250;
@@ -47,7 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 running.url(),
                 page * PAGE
             );
-            let body: serde_json::Value = client
+            let body: ListBody<CustomerData> = client
                 .get(url)
                 .basic_auth("bench@p.example", Some("bench"))
                 .send()
@@ -55,7 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .error_for_status()?
                 .json()
                 .await?;
-            seen += body["resources"].as_array().map_or(0, Vec::len);
+            seen += body.resources.len();
         }
         if seen != CUSTOMERS {
             return Err(format!("listed {seen} customers, expected {CUSTOMERS}").into());

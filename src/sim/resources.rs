@@ -21,19 +21,19 @@ pub struct Window {
     pub count: bool,
 }
 
-/// One page of `items`, rendering only the instances on it.
+/// One page of `items`, rendering only the instances on it (`render` may skip one).
 pub fn page<I, T>(
     model_type: &str,
     hierarchy: &str,
     items: impl Iterator<Item = I>,
     window: Window,
-    render: impl Fn(I) -> Resource<T>,
+    render: impl Fn(I) -> Option<Resource<T>>,
 ) -> ListBody<T> {
     let mut total = 0u64;
     let mut resources = Vec::new();
     for item in items {
         if total >= window.skip && (resources.len() as u64) < window.limit {
-            resources.push(render(item));
+            resources.extend(render(item));
         }
         total += 1;
     }

@@ -347,6 +347,17 @@ impl Store {
         path: &'a str,
         direct: bool,
     ) -> impl Iterator<Item = &'a CustomerRec> + 'a {
+        self.pkids_under(path, direct)
+            .filter_map(|pkid| self.customers.get(pkid))
+    }
+
+    /// The pkids of [`Store::customers_under`], without looking the customers up (a page
+    /// counts them all but renders only its own).
+    pub fn pkids_under<'a>(
+        &'a self,
+        path: &'a str,
+        direct: bool,
+    ) -> impl Iterator<Item = &'a String> + 'a {
         self.places
             .range((path.to_owned(), String::new())..)
             .take_while(move |((parent, _), _)| parent.starts_with(path))
@@ -357,7 +368,7 @@ impl Store {
                     within(parent, path)
                 }
             })
-            .filter_map(|(_, pkid)| self.customers.get(pkid))
+            .map(|(_, pkid)| pkid)
     }
 
     pub fn insert_customer(&mut self, customer: CustomerRec) {

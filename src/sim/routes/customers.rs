@@ -46,9 +46,14 @@ async fn list(
         resources::page(
             CUSTOMER,
             &path,
-            store.customers_under(&path, params.direct),
+            store.pkids_under(&path, params.direct),
             params.window,
-            |c| resources::customer(store, c),
+            |pkid| {
+                store
+                    .customers
+                    .get(pkid)
+                    .map(|c| resources::customer(store, c))
+            },
         )
     })))
 }

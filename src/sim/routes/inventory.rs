@@ -83,7 +83,9 @@ async fn list_dependents(
             .collect();
         items.sort_by(|(pa, a), (pb, b)| pa.cmp(pb).then(a.name.cmp(&b.name)));
         resources::page(model, &path, items.into_iter(), params.window, |(p, d)| {
-            resources::named(store, model, &p, &d.pkid, &d.name, &d.version)
+            Some(resources::named(
+                store, model, &p, &d.pkid, &d.name, &d.version,
+            ))
         })
     })))
 }
@@ -107,7 +109,7 @@ async fn list_numbers(
             .collect();
         items.sort_by(|(pa, a), (pb, b)| pa.cmp(pb).then(a.number.cmp(&b.number)));
         resources::page(model, &path, items.into_iter(), params.window, |(p, n)| {
-            resources::number(store, model, &p, n)
+            Some(resources::number(store, model, &p, n))
         })
     })))
 }

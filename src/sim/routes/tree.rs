@@ -52,7 +52,7 @@ async fn list_nodes(
             &path,
             nodes.into_iter(),
             params.window,
-            |(p, n)| resources::node(store, p, n),
+            |(p, n)| Some(resources::node(store, p, n)),
         )
     })))
 }
@@ -130,14 +130,15 @@ async fn list_prime(
             apps.into_iter(),
             params.window,
             |p| {
-                resources::named(
+                let (pkid, name, version) = (&p.pkid, &p.name, &p.version);
+                Some(resources::named(
                     store,
                     PRIME_COLLABORATION,
                     HCMF_HIERARCHY,
-                    &p.pkid,
-                    &p.name,
-                    &p.version,
-                )
+                    pkid,
+                    name,
+                    version,
+                ))
             },
         )
     })))
@@ -157,6 +158,8 @@ fn placed_page(
     params: &Params,
 ) -> ListBody<NamedData> {
     resources::page(model_type, path, items.into_iter(), params.window, |p| {
-        resources::named(store, model_type, &p.path, &p.pkid, &p.name, &p.version)
+        Some(resources::named(
+            store, model_type, &p.path, &p.pkid, &p.name, &p.version,
+        ))
     })
 }
