@@ -18,7 +18,7 @@ use crate::model::{CustomerKey, Origin};
 pub fn check_file(file: &Path, parsed: &Parsed) -> (Vec<Diagnostic>, Vec<String>) {
     let mut out = Vec::new();
     let mut password_keys = Vec::new();
-    find_passwords(&parsed.value, &mut String::new(), &mut password_keys);
+    find_passwords(&parsed.value, &mut Vec::new(), &mut password_keys);
     for pointer in &password_keys {
         out.push(
             Diagnostic::key(
@@ -63,27 +63,58 @@ pub fn check_file(file: &Path, parsed: &Parsed) -> (Vec<Diagnostic>, Vec<String>
 }
 
 /// Keys that hold a password (`password`, `admin_password`, ...), anywhere in the file.
-fn find_passwords(value: &Value, pointer: &mut String, found: &mut Vec<String>) {
-    let mut visit = |key: &str, child: &Value, found: &mut Vec<String>| {
-        let len = pointer.len();
-        pointer.push('/');
-        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-        let lower = key.to_ascii_lowercase();
-        if (lower.contains("password") || lower.contains("passwd")) && key != "password_env" {
-            found.push(pointer.clone());
-        } else {
-            find_passwords(child, pointer, found);
-        }
-        pointer.truncate(len);
-    };
+/// The pointer is only written out for a hit: this runs on every key of every file.
+fn find_passwords<'a>(value: &'a Value, path: &mut Vec<Segment<'a>>, found: &mut Vec<String>) {
     match value {
-        Value::Object(map) => map.iter().for_each(|(k, v)| visit(k, v, found)),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .for_each(|(i, v)| visit(&i.to_string(), v, found)),
+        Value::Object(map) => {
+            for (key, child) in map {
+                path.push(Segment::Key(key));
+                if names_a_password(key) && key != "password_env" {
+                    found.push(pointer(path));
+                } else {
+                    find_passwords(child, path, found);
+                }
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                path.push(Segment::Index(i));
+                find_passwords(child, path, found);
+                path.pop();
+            }
+        }
         _ => {}
     }
+}
+
+/// One step of a JSON pointer.
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn pointer(path: &[Segment<'_>]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        out.push('/');
+        match segment {
+            Segment::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+/// `password`, `Admin_Password`, `passwd`... in any case, without allocating (this runs
+/// on every key of every file).
+fn names_a_password(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    [b"password".as_slice(), b"passwd"].iter().any(|word| {
+        bytes
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    })
 }
 
 fn repeated_deal_ids(

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use saphyr::{Scalar, ScalarStyle, Tag};
 use saphyr_parser::{Event, Marker, Parser};
@@ -76,7 +77,12 @@ pub struct YamlError {
 /// Built straight from saphyr's event stream (rather than its node tree) so that large
 /// files stay fast: see the `bench_validate` example.
 pub fn parse(text: &str) -> Result<Option<Parsed>, YamlError> {
-    let mut builder = Builder::default();
+    // About one node per line: sizing the map up front spares rehashing large files.
+    let lines = text.bytes().filter(|b| *b == b'\n').count();
+    let mut builder = Builder {
+        positions: HashMap::with_capacity(lines + lines / 2 + 1),
+        ..Builder::default()
+    };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| YamlError {
             position: marker_position(e.marker()),
@@ -140,7 +146,7 @@ impl Builder {
                 Role::Key => self.key(text.into_owned(), at)?,
                 Role::Value { pointer_len } => {
                     let value =
-                        scalar(&text, style, tag.as_deref()).map_err(|message| error(&message))?;
+                        scalar(text, style, tag.as_deref()).map_err(|message| error(&message))?;
                     self.pointer.truncate(pointer_len);
                     self.finish(value);
                 }
@@ -181,8 +187,8 @@ impl Builder {
         let key = match self.stack.last_mut() {
             None => None,
             Some((Frame::Sequence(items), _)) => {
-                self.pointer.push('/');
-                self.pointer.push_str(&items.len().to_string());
+                // Writing to a String cannot fail.
+                let _ = write!(self.pointer, "/{}", items.len());
                 None
             }
             Some((Frame::Mapping(_, Some((name, key_at))), _)) => {
@@ -231,16 +237,16 @@ impl Builder {
 
 /// A scalar's value under YAML 1.2's core schema: quoted and block scalars (and `!!str`)
 /// are text; plain ones may be null, a boolean or a number.
-fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
     let is_str_tag = tag.is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
     if style != ScalarStyle::Plain || is_str_tag {
-        return Ok(Value::String(text.to_string()));
+        return Ok(Value::String(text.into_owned()));
     }
     if text.is_empty() {
         // `key:` with nothing after it.
         return Ok(Value::Null);
     }
-    scalar_to_json(&Scalar::parse_from_cow(Cow::Borrowed(text)))
+    scalar_to_json(&Scalar::parse_from_cow(text))
 }
 
 fn scalar_to_json(scalar: &Scalar<'_>) -> Result<Value, String> {
