@@ -61,7 +61,19 @@ pub fn command() -> clap::Command {
 
 /// Parses the arguments, runs the command and maps the outcome to the exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Usage errors exit 1 as the contract says (clap's own default is 2, which here means
+    // "changes pending"); --help and --version exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                Exit::Error.into()
+            } else {
+                Exit::Ok.into()
+            };
+        }
+    };
     let exit = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Schema(args) => schema::run(args),

@@ -1,18 +1,34 @@
-//! `reconcile PATHS --interval DURATION`
+//! `reconcile PATHS --interval DURATION`: plan and apply in a loop (controller mode), one
+//! JSON log line per cycle on stdout. The files are read again every cycle; deletes obey
+//! the same limits as `apply`; after a failed cycle the wait doubles (up to 8× the
+//! interval); SIGTERM or Ctrl-C ends the loop once the cycle in flight has finished.
 
 use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::json;
 
 use super::Exit;
+use super::common::{stop_signal, with_target};
 use super::connection::Connection;
+use crate::apply::StopFlag;
+use crate::desired;
+use crate::ops::apply::apply_plan;
+use crate::ops::connect::Target;
+use crate::ops::plan::make_plan;
+use crate::plan::safety;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  voss-customers reconcile customers/ --interval 5m --url https://voss.example.com"
+)]
 pub struct Args {
     /// Desired-state files or directories.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Time between cycles, e.g. 30s, 5m, 1h.
-    #[arg(long)]
-    pub interval: String,
+    #[arg(long, value_parser = parse_duration)]
+    pub interval: Duration,
     #[command(flatten)]
     pub connection: Connection,
     /// Refuse a cycle that deletes more customers than this.
@@ -21,8 +37,135 @@ pub struct Args {
     /// How many customers are changed at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Stop after this many cycles (default: run until SIGTERM).
+    #[arg(long)]
+    pub cycles: Option<u64>,
 }
 
-pub fn run(_args: Args) -> Exit {
-    super::exit::not_built("reconcile", 5)
+/// `250ms`, `30s`, `5m`, `1h` (a whole number and a unit).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(|| format!("`{text}` has no unit: write e.g. 30s, 5m or 1h"))?;
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().map_err(|_| {
+        format!("`{text}` does not start with a whole number: write e.g. 30s, 5m or 1h")
+    })?;
+    let duration = match unit {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        "h" => Duration::from_secs(n.saturating_mul(3600)),
+        _ => return Err(format!("`{unit}` is not a unit: use ms, s, m or h")),
+    };
+    if duration.is_zero() {
+        return Err("the interval must be more than zero".to_owned());
+    }
+    Ok(duration)
+}
+
+pub fn run(args: Args) -> Exit {
+    with_target(&args.connection, async |target| {
+        let stop = StopFlag::default();
+        let watcher = {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                stop_signal().await;
+                stop.stop();
+            })
+        };
+        let mut failures: u32 = 0;
+        let mut cycle: u64 = 0;
+        loop {
+            cycle += 1;
+            let line = run_cycle(target, &args, &stop).await;
+            let ok = line.get("ok").and_then(serde_json::Value::as_bool) == Some(true);
+            println!(
+                "{}",
+                json!({"cycle": cycle, "at": unix_seconds(), "result": line})
+            );
+            failures = if ok { 0 } else { failures.saturating_add(1) };
+            if stop.is_stopped() || args.cycles.is_some_and(|n| cycle >= n) {
+                break;
+            }
+            let wait = args
+                .interval
+                .saturating_mul(2u32.saturating_pow(failures.min(3)));
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = wait_stopped(&stop) => break,
+            }
+        }
+        watcher.abort();
+        if failures == 0 { Exit::Ok } else { Exit::Error }
+    })
+}
+
+/// One plan-and-apply cycle, summarised as a JSON value.
+async fn run_cycle(target: &Target, args: &Args, stop: &StopFlag) -> serde_json::Value {
+    let desired = match desired::load(&args.paths) {
+        Ok(desired) => desired,
+        Err(diagnostics) => {
+            let first = diagnostics
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            return json!({"ok": false, "error": "invalid files", "problems": diagnostics.len(), "first": first});
+        }
+    };
+    let (plan, live) = match make_plan(&target.client, &desired).await {
+        Ok(made) => made,
+        Err(error) => return json!({"ok": false, "error": error.to_string()}),
+    };
+    if let Err(refusal) = safety::check(&plan, &live, &desired, args.max_deletes) {
+        return json!({"ok": false, "refused": refusal.to_string()});
+    }
+    if plan.is_empty() {
+        return json!({"ok": true, "changes": 0});
+    }
+    match apply_plan(&target.client, &plan, usize::from(args.concurrency), stop).await {
+        Err(missing) => json!({"ok": false, "error": missing.to_string()}),
+        Ok(report) => {
+            let applied = report.count(|o| matches!(o, crate::apply::Outcome::Applied { .. }));
+            let failed = report.count(|o| matches!(o, crate::apply::Outcome::Failed { .. }));
+            json!({
+                "ok": report.all_applied() && !plan.has_blocked(),
+                "changes": plan.changes.len(),
+                "applied": applied,
+                "failed": failed,
+                "blocked": plan.summary.blocked,
+                "interrupted": report.interrupted,
+            })
+        }
+    }
+}
+
+async fn wait_stopped(stop: &StopFlag) {
+    while !stop.is_stopped() {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn unix_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_as_users_write_them() {
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert!(parse_duration("5").unwrap_err().contains("no unit"));
+        assert!(parse_duration("5d").unwrap_err().contains("not a unit"));
+        assert!(parse_duration("0s").is_err());
+    }
 }
