@@ -109,7 +109,7 @@ async fn create(client: &Client, change: &Change, password: Option<Secret>) -> O
                     message: "its answer was lost, but the customer exists now".to_owned(),
                 },
                 Ok(None) => failed(format!(
-                    "{error}; the customer does not exist now: run apply again to create it"
+                    "the create's answer was lost and a look-up shows no such customer, so it was not made: run apply again to create it ({error})"
                 )),
                 Err(lookup) => failed(format!(
                     "{error}; looking the customer up failed too ({lookup}): run plan to see whether it exists"
