@@ -2,6 +2,8 @@
 //! these, prints and maps the outcome to an exit code.
 
 pub mod connect;
+pub mod import;
+pub mod import_yaml;
 pub mod plan;
 pub mod schema;
 pub mod validate;
