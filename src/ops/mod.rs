@@ -2,6 +2,9 @@
 //! these, prints and maps the outcome to an exit code.
 
 pub mod connect;
+pub mod desired_diff;
+pub mod desired_diff_render;
+pub mod gitdiff;
 pub mod import;
 pub mod import_yaml;
 pub mod plan;
