@@ -3,9 +3,15 @@
 use std::path::PathBuf;
 
 use super::Exit;
+use super::common::{fail, load_desired};
 use super::plan::PlanFormat;
+use crate::desired;
+use crate::ops::desired_diff::desired_diff;
+use crate::ops::desired_diff_render;
+use crate::ops::gitdiff::{BaseError, load_at_revision};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  voss-customers diff --base origin/main customers/")]
 pub struct Args {
     /// The git revision to compare with (e.g. origin/main).
     #[arg(long)]
@@ -18,6 +24,35 @@ pub struct Args {
     pub format: PlanFormat,
 }
 
-pub fn run(_args: Args) -> Exit {
-    super::exit::not_built("diff", 6)
+/// Exit 0: no difference; 2: differences; 1: an error.
+pub fn run(args: Args) -> Exit {
+    let new = match load_desired(&args.paths) {
+        Ok(desired) => desired,
+        Err(exit) => return exit,
+    };
+    let old = match load_at_revision(&args.base, &args.paths) {
+        Ok(desired) => desired,
+        Err(BaseError::Git(message)) => return fail(message),
+        Err(BaseError::Invalid(problems)) => {
+            eprint!("{}", desired::render_text(&problems));
+            return fail(format!(
+                "the files at revision `{}` are not valid, so they cannot be compared",
+                args.base
+            ));
+        }
+    };
+    let diff = desired_diff(&old, &new);
+    print!(
+        "{}",
+        match args.format {
+            PlanFormat::Text => desired_diff_render::text(&diff, &args.base),
+            PlanFormat::Markdown => desired_diff_render::markdown(&diff, &args.base),
+            PlanFormat::Json => desired_diff_render::json(&diff, &args.base),
+        }
+    );
+    if diff.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Changes
+    }
 }

@@ -3,6 +3,11 @@
 
 pub mod apply;
 pub mod connect;
+pub mod desired_diff;
+pub mod desired_diff_render;
+pub mod gitdiff;
+pub mod import;
+pub mod import_yaml;
 pub mod plan;
 pub mod schema;
 pub mod validate;

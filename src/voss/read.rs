@@ -131,6 +131,22 @@ impl Client {
             .collect()
     }
 
+    /// The customers at `hierarchy` and every node below it (every page; one list).
+    pub async fn customers_below(&self, hierarchy: &str) -> Result<Vec<LiveCustomer>, ApiError> {
+        let resources: Vec<Resource<CustomerData>> =
+            self.list_all(routes::CUSTOMER, hierarchy, false).await?;
+        let request = || ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy);
+        resources
+            .iter()
+            .map(|r| {
+                live_from_wire(r).map_err(|detail| ApiError::BadResponse {
+                    request: Box::new(request()),
+                    detail,
+                })
+            })
+            .collect()
+    }
+
     /// The customer `name` directly under `hierarchy`, if it exists.
     pub async fn find_customer(
         &self,

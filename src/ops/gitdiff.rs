@@ -1,0 +1,236 @@
+//! The desired state at a git revision, read with git itself (no network): the files
+//! under the user's paths are taken from the revision with `git ls-tree` and `git show`,
+//! written into a temporary directory with their relative paths, and loaded with the same
+//! loader as the working tree's, so the same checks apply.
+//!
+//! git runs as a program with arguments, never through a shell.
+
+use std::ffi::OsStr;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+use crate::desired::{self, Diagnostic};
+use crate::model::Desired;
+
+/// Why the base could not be read.
+#[derive(Debug)]
+pub enum BaseError {
+    /// git, the revision or a path: a sentence for the user.
+    Git(String),
+    /// The files at the revision do not pass the checks; each names `REV:path`.
+    Invalid(Vec<Diagnostic>),
+}
+
+/// The validated desired state of `paths` (relative to the current directory, as the
+/// user gave them) at git revision `rev`. A path that did not exist then is empty.
+pub fn load_at_revision(rev: &str, paths: &[PathBuf]) -> Result<Desired, BaseError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| BaseError::Git(format!("cannot read the current directory: {e}")))?;
+    let root = repo_root(&cwd)?;
+    let commit = resolve(&root, rev)?;
+    let temp = TempDir::new().map_err(BaseError::Git)?;
+    let mut base_paths = Vec::new();
+    for path in paths {
+        let relative = repo_relative(&root, &cwd, path)?;
+        let names = list_files(&root, &commit, &relative)?;
+        let is_file = names.len() == 1 && names[0] == relative;
+        for name in names {
+            if is_file || is_yaml(&name) {
+                let object = format!("{commit}:{name}");
+                let content = git(&root, ["show", object.as_str()])?;
+                write_file(&temp.path.join(&name), &content)?;
+            }
+        }
+        let copied = temp.path.join(&relative);
+        if copied.exists() && !base_paths.contains(&copied) {
+            base_paths.push(copied);
+        }
+    }
+    if base_paths.is_empty() {
+        return Ok(Desired::default());
+    }
+    desired::load(&base_paths).map_err(|mut problems| {
+        for problem in &mut problems {
+            if let Ok(relative) = problem.file.strip_prefix(&temp.path) {
+                problem.file = PathBuf::from(format!("{rev}:{}", slashed(relative)));
+            }
+        }
+        BaseError::Invalid(problems)
+    })
+}
+
+/// The top directory of the work tree holding `cwd`.
+fn repo_root(cwd: &Path) -> Result<PathBuf, BaseError> {
+    let out = git(cwd, ["rev-parse", "--show-toplevel"]).map_err(|e| match e {
+        BaseError::Git(detail) => BaseError::Git(format!(
+            "diff --base needs a git repository, and {} is not in one ({detail})",
+            cwd.display()
+        )),
+        other => other,
+    })?;
+    let top = PathBuf::from(String::from_utf8_lossy(&out).trim_end_matches(['\n', '\r']));
+    Ok(top.canonicalize().unwrap_or(top))
+}
+
+/// The commit id `rev` names, or a sentence naming `rev` when there is none.
+fn resolve(root: &Path, rev: &str) -> Result<String, BaseError> {
+    let unknown = || {
+        BaseError::Git(format!(
+            "unknown git revision `{rev}`: no commit of that name in the repository at {} \
+             (try a branch, a tag, a commit id or HEAD~1)",
+            root.display()
+        ))
+    };
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(unknown());
+    }
+    let out = git(
+        root,
+        [
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| unknown())?;
+    Ok(String::from_utf8_lossy(&out).trim().to_owned())
+}
+
+/// `path` as git names it from the repository root ("." for the root itself).
+fn repo_relative(root: &Path, cwd: &Path, path: &Path) -> Result<String, BaseError> {
+    let absolute = normalise(&cwd.join(path));
+    let absolute = absolute.canonicalize().unwrap_or(absolute);
+    let relative = absolute.strip_prefix(root).map_err(|_| {
+        BaseError::Git(format!(
+            "{} is outside the git repository at {}",
+            path.display(),
+            root.display()
+        ))
+    })?;
+    let relative = slashed(relative);
+    Ok(if relative.is_empty() {
+        ".".to_owned()
+    } else {
+        relative
+    })
+}
+
+/// `.` and `..` resolved without touching the file system (the path may be gone now).
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn slashed(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The files at or under `relative` in `commit`.
+fn list_files(root: &Path, commit: &str, relative: &str) -> Result<Vec<String>, BaseError> {
+    let out = git(
+        root,
+        ["ls-tree", "-r", "-z", "--name-only", commit, "--", relative],
+    )?;
+    Ok(out
+        .split(|b| *b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .collect())
+}
+
+fn is_yaml(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+fn write_file(path: &Path, content: &[u8]) -> Result<(), BaseError> {
+    let fail = |e: std::io::Error| {
+        BaseError::Git(format!(
+            "cannot write {} (a copy of the base): {e}",
+            path.display()
+        ))
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    std::fs::write(path, content).map_err(fail)
+}
+
+/// Runs git in `dir`; its stdout, or its first error line.
+fn git<I, S>(dir: &Path, args: I) -> Result<Vec<u8>, BaseError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .map_err(|e| BaseError::Git(format!("cannot run git (is it installed?): {e}")))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr.lines().next().unwrap_or("git failed").trim();
+        Err(BaseError::Git(first.to_owned()))
+    }
+}
+
+/// A fresh directory under the system's temporary directory, removed when dropped.
+struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    fn new() -> Result<TempDir, String> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "voss-customers-base-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir(&path)
+            .map_err(|e| format!("cannot make a temporary directory {}: {e}", path.display()))?;
+        Ok(TempDir { path })
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_resolves_dots_without_the_file_system() {
+        assert_eq!(
+            normalise(Path::new("/r/a/./b/../c.yaml")),
+            PathBuf::from("/r/a/c.yaml")
+        );
+    }
+
+    #[test]
+    fn yaml_files_are_recognised_by_extension() {
+        assert!(is_yaml("a/b.yaml") && is_yaml("c.yml"));
+        assert!(!is_yaml("README.md"));
+    }
+}
