@@ -25,9 +25,3 @@ impl From<Exit> for ExitCode {
         })
     }
 }
-
-/// Says that a command is not built yet, and fails.
-pub fn not_built(command: &str, issue: u32) -> Exit {
-    eprintln!("error: `{command}` is not built yet (issue #{issue})");
-    Exit::Error
-}
