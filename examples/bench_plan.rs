@@ -156,7 +156,8 @@ fn run_plan(
     }
 }
 
-/// The number of `update` changes in a plan JSON document, checked against its summary.
+/// The number of `update` changes in a plan JSON document (none blocked, no other
+/// action), checked against its summary.
 fn count_updates(json: &[u8]) -> Result<usize, Error> {
     let plan: serde_json::Value = serde_json::from_slice(json)?;
     let changes = plan["changes"]
@@ -169,6 +170,12 @@ fn count_updates(json: &[u8]) -> Result<usize, Error> {
             changes.len()
         )
         .into());
+    }
+    if changes
+        .iter()
+        .any(|c| c["blocked"].as_array().is_some_and(|b| !b.is_empty()))
+    {
+        return Err("plan has blocked changes".into());
     }
     if plan["summary"]["update"].as_u64() != Some(updates as u64) {
         return Err("plan summary disagrees with its changes".into());
