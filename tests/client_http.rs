@@ -244,7 +244,8 @@ fn node(path: &str) -> ListBody<HierarchyNodeData> {
         },
         meta: Value::Null,
         resources: vec![Resource {
-            meta: meta(path, "cccccccccccccccccccccccc"),
+            // A node's meta.path is its parent's path.
+            meta: meta(path.rsplit_once('.').unwrap().0, "cccccccccccccccccccccccc"),
             data: HierarchyNodeData {
                 pkid: None,
                 name: path.rsplit('.').next().unwrap().into(),

@@ -241,3 +241,41 @@ fn a_file_equal_to_live_has_no_changes_and_detailed_exitcode_tells_them_apart() 
         plain.all()
     );
 }
+
+#[test]
+fn a_new_customer_under_a_reseller_with_no_customers_is_a_create_not_a_missing_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write_file(
+        dir.path(),
+        "seed.yaml",
+        "hierarchy:
+  - {path: sys.hcs.P, type: provider, domain: p.example}
+  - {path: sys.hcs.P.Empty, type: reseller, domain: empty.example}
+admins:
+  - {email: admin@p.example, password: provider-secret, hierarchy: sys.hcs.P}
+",
+    );
+    let file = write_file(
+        dir.path(),
+        "c.yaml",
+        "customers:\n  - {name: First Customer, hierarchy: sys.hcs.P.Empty}\n  - {name: Nowhere, hierarchy: sys.hcs.P.Missing}\n",
+    );
+    let run = run(&mut tool(&[
+        "plan",
+        file.to_str().unwrap(),
+        "--sim",
+        seed.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    let plan: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        changes(&plan),
+        vec![
+            "create sys.hcs.P.Empty First Customer".to_owned(),
+            "create sys.hcs.P.Missing Nowhere (blocked)".to_owned(),
+        ],
+        "{}",
+        run.all()
+    );
+}

@@ -76,10 +76,23 @@ impl Client {
             Err(ApiError::NotFound { .. }) => return Ok(None),
             Err(error) => return Err(error),
         };
-        Ok(page.resources.into_iter().next().map(|node| HierarchyNode {
-            path: path.to_owned(),
-            node_type: node_type(&node.data.node_type),
-            domain: node.data.domain.filter(|d| !d.is_empty()),
+        // The server resolved `hierarchy=`, so the node exists. A list may hold the node
+        // itself or only the nodes below it: take its type and domain only from itself.
+        let own = page
+            .resources
+            .into_iter()
+            .find(|node| format!("{}.{}", node.meta.path, node.data.name) == path);
+        Ok(Some(match own {
+            Some(node) => HierarchyNode {
+                path: path.to_owned(),
+                node_type: node_type(&node.data.node_type),
+                domain: node.data.domain.filter(|d| !d.is_empty()),
+            },
+            None => HierarchyNode {
+                path: path.to_owned(),
+                node_type: NodeType::Other,
+                domain: None,
+            },
         }))
     }
 

@@ -40,9 +40,10 @@ async fn list_nodes(
         let mut nodes: Vec<_> = store
             .nodes
             .iter()
+            // At H: H itself first, then the nodes below it (`direct`: its children only).
             .filter(|(p, _)| match parent_of(p) {
                 Some(parent) if params.direct => parent == path,
-                Some(parent) => within(parent, &path),
+                Some(parent) => within(parent, &path) || p.as_str() == path,
                 None => false,
             })
             .collect();
