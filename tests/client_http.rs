@@ -783,6 +783,7 @@ async fn dependents_are_five_counts_at_the_customer_node() {
         prime_collaboration: None,
         shared_uc_apps: false,
         number_management: true,
+        local_admin_role: None,
         version: String::new(),
     };
     let dependents = harness.client().dependents(&globex).await.unwrap();

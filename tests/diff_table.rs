@@ -481,6 +481,21 @@ fn cases() -> Vec<Case> {
         .expect(exp(Update, R1, "Globex").field("shared_uc_apps", json!(false), json!(true)))
         .warns("Globex"),
     );
+    v.push(
+        case(
+            "local_admin matching the live local admin's role is quiet",
+            desired(
+                vec![with(R1, "Globex", |c| {
+                    c.local_admin = admin("CustomerAdminTemplate", "PW")
+                })],
+                &[],
+            ),
+            state(vec![live_with(R1, "Globex", "g1", |l| {
+                l.local_admin_role = Some("CustomerAdminTemplate".into())
+            })]),
+        )
+        .unchanged(1),
+    );
 
     // --- migrate ---
     v.push(

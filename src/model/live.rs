@@ -24,6 +24,9 @@ pub struct LiveCustomer {
     pub prime_collaboration: Option<String>,
     pub shared_uc_apps: bool,
     pub number_management: bool,
+    /// The Cloned Admin Role the customer's local admin was made from; `None` when it has
+    /// no local admin (or the server does not say).
+    pub local_admin_role: Option<String>,
     /// VOSS's version tag; changes on every write.
     pub version: String,
 }

@@ -142,6 +142,7 @@ mod tests {
             prime_collaboration: None,
             shared_uc_apps: false,
             number_management: true,
+            local_admin_role: None,
             version: "v1".into(),
         }
     }

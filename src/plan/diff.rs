@@ -9,7 +9,8 @@ use super::index::{LiveIndex, deletions};
 use super::types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};
 use crate::model::{Customer, Desired, LiveCustomer, LiveState};
 
-/// The warning for a `local_admin` written on a customer that already exists.
+/// The warning for a `local_admin` written on an existing customer that has no local admin
+/// made from that role (it is create-only, so nothing is sent).
 pub const LOCAL_ADMIN_WARNING: &str =
     "local_admin is create-only; it is not applied to an existing customer";
 
@@ -33,12 +34,31 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
             change.as_ref().map(|ch| ch.action),
             Some(Action::Create | Action::Migrate)
         );
-        if existing && c.local_admin.is_some() {
-            warnings.push(Warning {
-                hierarchy: c.hierarchy.clone(),
-                name: c.name.clone(),
-                message: LOCAL_ADMIN_WARNING.to_owned(),
-            });
+        // Quiet when the live local admin was made from the written role: nothing differs.
+        let live_role = index
+            .get(&c.hierarchy, &c.name)
+            .or_else(|| {
+                c.renamed_from
+                    .as_deref()
+                    .and_then(|old| index.get(&c.hierarchy, old))
+            })
+            .and_then(|l| l.local_admin_role.as_deref());
+        if let Some(admin) = c.local_admin.as_ref().filter(|_| existing) {
+            let message = match live_role {
+                Some(role) if role == admin.cloned_role => None,
+                Some(role) => Some(format!(
+                    "local_admin is create-only: the live local admin was made from `{role}`, not `{}`; nothing is changed",
+                    admin.cloned_role
+                )),
+                None => Some(LOCAL_ADMIN_WARNING.to_owned()),
+            };
+            if let Some(message) = message {
+                warnings.push(Warning {
+                    hierarchy: c.hierarchy.clone(),
+                    name: c.name.clone(),
+                    message,
+                });
+            }
         }
         match change {
             Some(change) => changes.push(change),

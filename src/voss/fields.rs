@@ -168,6 +168,11 @@ pub fn live_from_wire(resource: &Resource<CustomerData>) -> Result<LiveCustomer,
             .filter(|p| !p.trim().is_empty()),
         shared_uc_apps: data.shared_uc_apps.unwrap_or(false),
         number_management: !data.disable_num_mgmt.unwrap_or(false),
+        local_admin_role: match (data.create_admin, &data.cloned_admin_role) {
+            (Some(false), _) | (_, None) => None,
+            (_, Some(role)) if role.is_empty() => None,
+            (_, Some(role)) => Some(role.clone()),
+        },
         version: resource.meta.version_tag.clone(),
     })
 }

@@ -75,6 +75,7 @@ pub fn live(hierarchy: &str, name: &str, pkid: &str) -> LiveCustomer {
         prime_collaboration: None,
         shared_uc_apps: false,
         number_management: true,
+        local_admin_role: None,
         version: "v1".into(),
     }
 }
