@@ -117,30 +117,26 @@ impl Client {
 
     /// The customers directly under `hierarchy` (every page).
     pub async fn customers_at(&self, hierarchy: &str) -> Result<Vec<LiveCustomer>, ApiError> {
-        let resources: Vec<Resource<CustomerData>> =
-            self.list_all(routes::CUSTOMER, hierarchy, true).await?;
-        let request = || ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy);
-        resources
-            .iter()
-            .map(|r| {
-                live_from_wire(r).map_err(|detail| ApiError::BadResponse {
-                    request: Box::new(request()),
-                    detail,
-                })
-            })
-            .collect()
+        self.customers(hierarchy, true).await
     }
 
     /// The customers at `hierarchy` and every node below it (every page; one list).
     pub async fn customers_below(&self, hierarchy: &str) -> Result<Vec<LiveCustomer>, ApiError> {
+        self.customers(hierarchy, false).await
+    }
+
+    async fn customers(
+        &self,
+        hierarchy: &str,
+        direct: bool,
+    ) -> Result<Vec<LiveCustomer>, ApiError> {
         let resources: Vec<Resource<CustomerData>> =
-            self.list_all(routes::CUSTOMER, hierarchy, false).await?;
-        let request = || ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy);
+            self.list_all(routes::CUSTOMER, hierarchy, direct).await?;
         resources
             .iter()
             .map(|r| {
                 live_from_wire(r).map_err(|detail| ApiError::BadResponse {
-                    request: Box::new(request()),
+                    request: Box::new(ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy)),
                     detail,
                 })
             })
