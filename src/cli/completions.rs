@@ -3,6 +3,9 @@
 use super::Exit;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  voss-customers completions bash > /etc/bash_completion.d/voss-customers"
+)]
 pub struct Args {
     /// The shell.
     pub shell: clap_complete::Shell,

@@ -6,6 +6,9 @@ use super::Exit;
 use crate::ops::validate;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  voss-customers validate examples/customers\n  voss-customers validate customers/ --format github   # annotations in GitHub Actions"
+)]
 pub struct Args {
     /// Desired-state files or directories (read recursively, in sorted order).
     #[arg(required = true)]
