@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::Exit;
-use super::common::{fail, load_desired, stdout_color, stop_signal, with_target};
+use super::common::{emit, fail, load_desired, stdout_color, stop_signal, with_target};
 use super::connection::Connection;
 use crate::apply::{StopFlag, find_stale};
 use crate::ops::apply::{apply_plan, check_deletes};
@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Exit {
             Ok(plan) => plan,
             Err(exit) => return exit,
         };
-        print!("{}", render::text(&plan, stdout_color()));
+        emit(&render::text(&plan, stdout_color()));
         if plan.is_empty() {
             return Exit::Ok;
         }
@@ -74,7 +74,7 @@ pub fn run(args: Args) -> Exit {
         match report {
             Err(missing) => fail(missing),
             Ok(report) => {
-                print!("{}", report.render());
+                emit(&report.render());
                 if report.all_applied() && !plan.has_blocked() {
                     Exit::Ok
                 } else {

@@ -71,3 +71,15 @@ pub async fn stop_signal() {
     }
     let _ = tokio::signal::ctrl_c().await;
 }
+
+/// Writes `text` to stdout. A closed pipe (`voss-customers plan | head`) is not an error
+/// worth a panic: the reader has what it wanted.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write to standard output: {error}");
+        }
+    }
+}

@@ -12,12 +12,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Exit {
+    // Generated into memory first: clap_complete panics when it cannot write.
     let mut command = super::command();
-    clap_complete::generate(
-        args.shell,
-        &mut command,
-        "voss-customers",
-        &mut std::io::stdout(),
-    );
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "voss-customers", &mut script);
+    super::common::emit(&String::from_utf8_lossy(&script));
     Exit::Ok
 }

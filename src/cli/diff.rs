@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::Exit;
-use super::common::{fail, load_desired};
+use super::common::{emit, fail, load_desired};
 use super::plan::PlanFormat;
 use crate::desired;
 use crate::ops::desired_diff::desired_diff;
@@ -42,14 +42,11 @@ pub fn run(args: Args) -> Exit {
         }
     };
     let diff = desired_diff(&old, &new);
-    print!(
-        "{}",
-        match args.format {
-            PlanFormat::Text => desired_diff_render::text(&diff, &args.base),
-            PlanFormat::Markdown => desired_diff_render::markdown(&diff, &args.base),
-            PlanFormat::Json => desired_diff_render::json(&diff, &args.base),
-        }
-    );
+    emit(&match args.format {
+        PlanFormat::Text => desired_diff_render::text(&diff, &args.base),
+        PlanFormat::Markdown => desired_diff_render::markdown(&diff, &args.base),
+        PlanFormat::Json => desired_diff_render::json(&diff, &args.base),
+    });
     if diff.is_empty() {
         Exit::Ok
     } else {

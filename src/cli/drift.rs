@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::Exit;
-use super::common::{fail, load_desired, stdout_color, with_target};
+use super::common::{emit, fail, load_desired, stdout_color, with_target};
 use super::connection::Connection;
 use super::plan::PlanFormat;
 use crate::{plan, render};
@@ -34,14 +34,11 @@ pub fn run(args: Args) -> Exit {
             Err(error) => return fail(error),
         };
         let drift = plan::drift(&desired, &live);
-        print!(
-            "{}",
-            match args.format {
-                PlanFormat::Text => render::drift_text(&drift, stdout_color()),
-                PlanFormat::Markdown => render::drift_markdown(&drift),
-                PlanFormat::Json => render::drift_json(&drift),
-            }
-        );
+        emit(&match args.format {
+            PlanFormat::Text => render::drift_text(&drift, stdout_color()),
+            PlanFormat::Markdown => render::drift_markdown(&drift),
+            PlanFormat::Json => render::drift_json(&drift),
+        });
         if drift.is_empty() {
             Exit::Ok
         } else {

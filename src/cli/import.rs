@@ -49,7 +49,7 @@ pub fn run(args: Args) -> Exit {
                     out.display()
                 );
             }
-            None => print!("{text}"),
+            None => super::common::emit(&text),
         }
         Exit::Ok
     })

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::Exit;
-use super::common::{fail, load_desired, stdout_color, with_target};
+use super::common::{emit, fail, load_desired, stdout_color, with_target};
 use super::connection::Connection;
 use crate::ops::plan::make_plan;
 use crate::plan::{Plan, safety};
@@ -59,7 +59,7 @@ pub fn run(args: Args) -> Exit {
             Ok(made) => made,
             Err(error) => return fail(error),
         };
-        print!("{}", render_plan(&plan, args.format));
+        emit(&render_plan(&plan, args.format));
         if let Some(out) = &args.out {
             if let Err(error) = std::fs::write(out, render::json(&plan)) {
                 return fail(format!(

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::json;
 
 use super::Exit;
-use super::common::{stop_signal, with_target};
+use super::common::{emit, stop_signal, with_target};
 use super::connection::Connection;
 use crate::apply::StopFlag;
 use crate::desired;
@@ -81,10 +81,10 @@ pub fn run(args: Args) -> Exit {
             cycle += 1;
             let line = run_cycle(target, &args, &stop).await;
             let ok = line.get("ok").and_then(serde_json::Value::as_bool) == Some(true);
-            println!(
-                "{}",
+            emit(&format!(
+                "{}\n",
                 json!({"cycle": cycle, "at": unix_seconds(), "result": line})
-            );
+            ));
             failures = if ok { 0 } else { failures.saturating_add(1) };
             if stop.is_stopped() || args.cycles.is_some_and(|n| cycle >= n) {
                 break;

@@ -7,6 +7,6 @@ use super::Exit;
 pub struct Args {}
 
 pub fn run(_args: Args) -> Exit {
-    print!("{}", crate::ops::schema::schema());
+    super::common::emit(&crate::ops::schema::schema());
     Exit::Ok
 }

@@ -7,6 +7,9 @@ use super::Exit;
 use crate::sim::{self, SimConfig};
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  voss-customers sim --seed examples/sim-seed.yaml --listen 127.0.0.1:8443 --state /tmp/voss.json"
+)]
 pub struct Args {
     /// The address to listen on (loopback), e.g. 127.0.0.1:8443; port 0 picks one.
     #[arg(long, default_value = "127.0.0.1:0")]

@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Exit {
         Format::Github => validate::Format::Github,
     };
     let validation = validate::validate(&args.paths, format);
-    print!("{}", validation.output);
+    super::common::emit(&validation.output);
     if validation.valid {
         Exit::Ok
     } else {
