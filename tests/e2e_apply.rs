@@ -129,6 +129,48 @@ fn a_saved_plan_made_stale_by_a_concurrent_edit_is_refused() {
 }
 
 #[test]
+fn a_saved_plan_that_empties_a_pruned_scope_is_refused_like_a_fresh_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::with_state(&dir.path().join("state.json"), &[]);
+    // A file that owns CS-R2 with prune but declares none of its customers: the mistake
+    // the rule exists for (a file left out, a bad merge).
+    let scope_only = write_file(
+        dir.path(),
+        "r2.yaml",
+        "scopes:\n  - {hierarchy: sys.hcs.CS-P.CS-R2, prune: true}\n",
+    );
+    let before = sorted(sim.customers());
+    let fresh = apply(&sim, &[&scope_only], &["--yes"]);
+    assert_eq!(fresh.code, 3, "{}", fresh.all());
+
+    let saved = dir.path().join("plan.json");
+    let planned = run(&mut against(
+        &sim,
+        PROVIDER,
+        &[
+            "plan",
+            scope_only.to_str().unwrap(),
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    ));
+    assert!(
+        planned.stderr.contains("apply will refuse"),
+        "{}",
+        planned.all()
+    );
+    let refused = apply(&sim, &[], &["--plan", saved.to_str().unwrap(), "--yes"]);
+    assert_eq!(refused.code, 3, "{}", refused.all());
+    assert!(
+        refused.stderr.contains("sys.hcs.CS-P.CS-R2"),
+        "{}",
+        refused.all()
+    );
+    assert_eq!(writes(&sim), Vec::<String>::new());
+    assert_eq!(sorted(sim.customers()), before);
+}
+
+#[test]
 fn more_deletes_than_max_deletes_is_refused_and_nothing_changes() {
     let dir = tempfile::tempdir().unwrap();
     let sim = Sim::with_state(&dir.path().join("state.json"), &[]);

@@ -99,7 +99,7 @@ fn safety_table() {
     let mut failures = Vec::new();
     for case in cases() {
         let plan = plan::diff(&case.desired, &case.live, "t");
-        let got = safety::check(&plan, &case.live, &case.desired, case.max_deletes);
+        let got = safety::check(&plan, &case.live, case.max_deletes);
         if got != case.expect {
             failures.push(format!(
                 "{}: got {got:?}, expected {:?}",

@@ -7,7 +7,7 @@ use super::Exit;
 use super::common::{emit, fail, load_desired, stdout_color, stop_signal, with_target};
 use super::connection::Connection;
 use crate::apply::{StopFlag, find_stale};
-use crate::ops::apply::{apply_plan, check_deletes};
+use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
 use crate::ops::plan::make_plan;
 use crate::plan::{FORMAT_VERSION, Plan, safety};
@@ -99,8 +99,7 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
     match source {
         Source::Fresh(desired) => {
             let (plan, live) = make_plan(&target.client, &desired).await.map_err(fail)?;
-            safety::check(&plan, &live, &desired, max_deletes)
-                .map_err(|r| refuse(r.to_string()))?;
+            safety::check(&plan, &live, max_deletes).map_err(|r| refuse(r.to_string()))?;
             Ok(plan)
         }
         Source::Saved(plan) => {
@@ -111,7 +110,9 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
                     target.client.target()
                 )));
             }
-            check_deletes(&plan, max_deletes).map_err(|r| refuse(r.to_string()))?;
+            // The same safety rules as a fresh plan, over the live customers of its scopes.
+            let live = pruned_scopes_live(target, &plan).await.map_err(fail)?;
+            safety::check(&plan, &live, max_deletes).map_err(|r| refuse(r.to_string()))?;
             let stale = find_stale(&target.client, &plan).await.map_err(fail)?;
             if !stale.is_empty() {
                 for change in &stale {
@@ -124,6 +125,19 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
             Ok(plan)
         }
     }
+}
+
+/// The live customers under the plan's pruned scopes, for the safety rules.
+async fn pruned_scopes_live(
+    target: &Target,
+    plan: &Plan,
+) -> Result<crate::model::LiveState, crate::voss::ApiError> {
+    let mut live = crate::model::LiveState::default();
+    for hierarchy in &plan.pruned_scopes {
+        live.customers
+            .extend(target.client.customers_at(hierarchy).await?);
+    }
+    Ok(live)
 }
 
 /// Reads a saved plan, refusing other formats with a clear sentence.

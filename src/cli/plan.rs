@@ -68,7 +68,7 @@ pub fn run(args: Args) -> Exit {
                 ));
             }
         }
-        if let Err(refusal) = safety::check(&plan, &live, &desired, args.max_deletes) {
+        if let Err(refusal) = safety::check(&plan, &live, args.max_deletes) {
             eprintln!("warning: apply will refuse this plan: {refusal}");
         }
         if plan.has_blocked() {

@@ -118,7 +118,7 @@ async fn run_cycle(target: &Target, args: &Args, stop: &StopFlag) -> serde_json:
         Ok(made) => made,
         Err(error) => return json!({"ok": false, "error": error.to_string()}),
     };
-    if let Err(refusal) = safety::check(&plan, &live, &desired, args.max_deletes) {
+    if let Err(refusal) = safety::check(&plan, &live, args.max_deletes) {
         return json!({"ok": false, "refused": refusal.to_string()});
     }
     if plan.is_empty() {

@@ -8,26 +8,8 @@ use crate::apply::{
     ApplyOptions, ApplyReport, Lines, MissingSecrets, Observer, ProgressBarObserver, Secrets,
     StopFlag, execute,
 };
-use crate::plan::{Action, Plan, Refusal};
+use crate::plan::Plan;
 use crate::voss::Client;
-
-/// Refuses a plan that deletes more than `max_deletes` customers (for a saved plan, where
-/// the desired state is not at hand; a fresh plan gets the full `plan::safety::check`).
-pub fn check_deletes(plan: &Plan, max_deletes: usize) -> Result<(), Refusal> {
-    let deletes = plan
-        .changes
-        .iter()
-        .filter(|c| c.action == Action::Delete && !c.is_blocked())
-        .count();
-    if deletes > max_deletes {
-        Err(Refusal::TooManyDeletes {
-            deletes,
-            max_deletes,
-        })
-    } else {
-        Ok(())
-    }
-}
 
 /// Reads the secrets, then carries the plan out with progress on stderr.
 pub async fn apply_plan(

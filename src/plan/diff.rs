@@ -1,5 +1,7 @@
 //! The diff engine: declared customers and the live state in, a plan out. Pure: no I/O.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use super::blocked;
@@ -84,6 +86,14 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
         changes,
         summary,
         warnings,
+        pruned_scopes: desired
+            .scopes
+            .iter()
+            .filter(|s| s.scope.prune)
+            .map(|s| s.scope.hierarchy.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::types::{Action, Plan};
-use crate::model::{Desired, LiveState};
+use crate::model::LiveState;
 
 /// Why a plan is refused (exit 3).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,13 +46,9 @@ impl fmt::Display for Refusal {
 impl std::error::Error for Refusal {}
 
 /// Refuses a plan that deletes more than `max_deletes` customers, or that deletes every
-/// live customer under a pruned scope that has some.
-pub fn check(
-    plan: &Plan,
-    live: &LiveState,
-    desired: &Desired,
-    max_deletes: usize,
-) -> Result<(), Refusal> {
+/// live customer under one of its pruned scopes (`plan.pruned_scopes`) that has some.
+/// `live` needs the customers of those scopes; the same check guards fresh and saved plans.
+pub fn check(plan: &Plan, live: &LiveState, max_deletes: usize) -> Result<(), Refusal> {
     let deleted: BTreeSet<&str> = plan
         .changes
         .iter()
@@ -70,13 +66,7 @@ pub fn check(
             max_deletes,
         });
     }
-    let pruned: BTreeSet<&str> = desired
-        .scopes
-        .iter()
-        .filter(|s| s.scope.prune)
-        .map(|s| s.scope.hierarchy.as_str())
-        .collect();
-    for hierarchy in pruned {
+    for hierarchy in plan.pruned_scopes.iter().map(String::as_str) {
         let under: Vec<&str> = live
             .customers
             .iter()

@@ -27,6 +27,10 @@ pub struct Plan {
     /// Things the user should know that change nothing (e.g. a create-only field edited).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// The hierarchies of `prune: true` scopes, so that `apply --plan` can refuse a saved
+    /// plan that empties one, as a fresh apply does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pruned_scopes: Vec<String>,
 }
 
 /// The kind of change; the reason for it is kept apart, in `fields` and `blocked`.
