@@ -799,6 +799,49 @@ async fn dependents_are_five_counts_at_the_customer_node() {
 }
 
 #[tokio::test]
+async fn a_server_that_reports_no_total_still_shows_a_dependent() {
+    // With `count=false` VOSS answers `total: 0`; an item in the page still counts, so a
+    // customer with a phone is never taken for one without.
+    let harness = Harness::start(|seen, _| {
+        let resources = match seen.route.as_str() {
+            "device/cucm/Phone" => named("sys.hcs.CS-P.CS-R1.Globex", &["SEP001122334455"]),
+            _ => vec![],
+        };
+        ok(ListBody::<NamedData> {
+            pagination: Pagination {
+                skip: 0,
+                limit: 1,
+                total: 0,
+            },
+            meta: Value::Null,
+            resources,
+        })
+    })
+    .await;
+    let globex = voss_customers::model::LiveCustomer {
+        pkid: "ffffffffffffffffffffffff".into(),
+        hierarchy: R1.into(),
+        name: "Globex".into(),
+        description: String::new(),
+        extended_name: String::new(),
+        external_customer_id: String::new(),
+        domain: String::new(),
+        public_sector: false,
+        inactive_billing: false,
+        account_id: String::new(),
+        deal_ids: vec![],
+        prime_collaboration: None,
+        shared_uc_apps: false,
+        number_management: true,
+        local_admin_role: None,
+        version: "v1".into(),
+    };
+    let dependents = harness.client().dependents(&globex).await.unwrap();
+    assert_eq!(dependents.devices, 1);
+    assert!(!dependents.is_empty());
+}
+
+#[tokio::test]
 async fn a_refused_connection_names_the_url() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

@@ -95,7 +95,7 @@ fn reconcile_refuses_a_cycle_beyond_the_deletion_limit() {
         "{}",
         run.all()
     );
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 3, "refused by a safety rule: {}", run.all());
     // Nothing was written: the plan still has every change.
     let (_, plan) = plan_json(&sim, &[&customers]);
     assert_eq!(plan["summary"]["create"], 4);

@@ -3,6 +3,7 @@
 //! most `concurrency` at once. A failure leaves the rest running; a stop request (Ctrl-C,
 //! SIGTERM) starts nothing new and waits for what is in flight.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -52,7 +53,7 @@ pub async fn execute(
     for change in plan.changes.iter().filter(|c| c.is_blocked()) {
         let result = result_of(
             change,
-            "blocked",
+            change.action.name(),
             Outcome::Skipped {
                 reason: format!("blocked: {}", change.blocked.join("; ")),
             },
@@ -107,16 +108,29 @@ pub async fn execute(
         }
     }
     done.extend(run_phase(client, follow_ups, options, &observer, stop).await);
-    done.extend(
-        run_phase(
-            client,
-            runnable(&[Action::Delete]),
-            options,
-            &observer,
-            stop,
-        )
-        .await,
-    );
+
+    // A delete next to a failed create or rename may be half of a replacement (a name
+    // changed without `renamed_from`): it waits for a run in which the rest succeeded.
+    let unsettled: BTreeSet<String> = done
+        .iter()
+        .filter(|(_, result)| !matches!(result.outcome, Outcome::Applied { .. }))
+        .map(|(step, _)| step.change.hierarchy.clone())
+        .collect();
+    let (deletes, waiting): (Vec<Step>, Vec<Step>) = runnable(&[Action::Delete])
+        .into_iter()
+        .partition(|step| !unsettled.contains(&step.change.hierarchy));
+    for step in waiting {
+        let skipped = result_of(
+            &step.change,
+            step.label(),
+            Outcome::Skipped {
+                reason: "another change at this hierarchy was not applied; the delete waits for the next run".to_owned(),
+            },
+        );
+        observer.finished(&skipped);
+        report.results.push(skipped);
+    }
+    done.extend(run_phase(client, deletes, options, &observer, stop).await);
 
     report
         .results

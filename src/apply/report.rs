@@ -1,4 +1,5 @@
-//! What an apply did: one result per step, in the order the plan lists them.
+//! What an apply did: one result per step: skipped blocked changes first, then the steps
+//! in the order they ran (creates, updates, follow-ups, deletes).
 
 use serde::Serialize;
 

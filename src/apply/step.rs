@@ -27,13 +27,9 @@ pub(crate) struct Step {
 
 impl Step {
     pub fn label(&self) -> &'static str {
-        match (self.kind, self.change.action) {
-            (StepKind::DnAudit, _) => "dn_audit",
-            (StepKind::Change, Action::Create) => "create",
-            (StepKind::Change, Action::Migrate) => "migrate",
-            (StepKind::Change, Action::Rename) => "rename",
-            (StepKind::Change, Action::Update) => "update",
-            (StepKind::Change, Action::Delete) => "delete",
+        match self.kind {
+            StepKind::DnAudit => "dn_audit",
+            StepKind::Change => self.change.action.name(),
         }
     }
 
@@ -109,7 +105,7 @@ async fn create(client: &Client, change: &Change, password: Option<Secret>) -> O
                     message: "its answer was lost, but the customer exists now".to_owned(),
                 },
                 Ok(None) => failed(format!(
-                    "the create's answer was lost and a look-up shows no such customer, so it was not made: run apply again to create it ({error})"
+                    "{error}; a look-up finds no such customer yet: run plan to check, then apply again"
                 )),
                 Err(lookup) => failed(format!(
                     "{error}; looking the customer up failed too ({lookup}): run plan to see whether it exists"

@@ -103,7 +103,8 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
             Ok(plan)
         }
         Source::Saved(plan) => {
-            if plan.target != target.client.target() && !target.is_sim() {
+            let same = |url: &str| url.trim_end_matches('/').to_ascii_lowercase();
+            if same(&plan.target) != same(target.client.target()) && !target.is_sim() {
                 return Err(refuse(format!(
                     "the plan was made against {}, not {}: make a plan against this server",
                     plan.target,
@@ -152,14 +153,12 @@ fn read_plan(path: &Path) -> Result<Plan, String> {
             e.column()
         )
     })?;
-    let version = value
-        .get("format_version")
-        .and_then(serde_json::Value::as_u64);
-    if version != Some(u64::from(FORMAT_VERSION)) {
+    let version = value.get("format_version");
+    if version.and_then(serde_json::Value::as_u64) != Some(u64::from(FORMAT_VERSION)) {
         return Err(format!(
             "{}: plan format version {} is not {FORMAT_VERSION}: make the plan again with this version of voss-customers",
             path.display(),
-            version.map_or("(missing)".to_owned(), |v| v.to_string())
+            version.map_or("(missing)".to_owned(), ToString::to_string)
         ));
     }
     serde_json::from_value(value).map_err(|e| format!("{}: not a plan file: {e}", path.display()))

@@ -61,11 +61,8 @@ pub fn run(args: Args) -> Exit {
         };
         emit(&render_plan(&plan, args.format));
         if let Some(out) = &args.out {
-            if let Err(error) = std::fs::write(out, render::json(&plan)) {
-                return fail(format!(
-                    "cannot write the plan to {}: {error}",
-                    out.display()
-                ));
+            if let Err(error) = crate::ops::atomic::write_atomically(out, &render::json(&plan)) {
+                return fail(format!("the plan was not saved: {error}"));
             }
         }
         if let Err(refusal) = safety::check(&plan, &live, args.max_deletes) {

@@ -76,11 +76,13 @@ pub fn run(args: Args) -> Exit {
             })
         };
         let mut failures: u32 = 0;
+        let mut refused;
         let mut cycle: u64 = 0;
         loop {
             cycle += 1;
             let line = run_cycle(target, &args, &stop).await;
             let ok = line.get("ok").and_then(serde_json::Value::as_bool) == Some(true);
+            refused = line.get("refused").is_some();
             emit(&format!(
                 "{}\n",
                 json!({"cycle": cycle, "at": unix_seconds(), "result": line})
@@ -98,7 +100,13 @@ pub fn run(args: Args) -> Exit {
             }
         }
         watcher.abort();
-        if failures == 0 { Exit::Ok } else { Exit::Error }
+        if refused {
+            Exit::Refused
+        } else if failures == 0 {
+            Exit::Ok
+        } else {
+            Exit::Error
+        }
     })
 }
 

@@ -128,6 +128,19 @@ impl Plan {
     }
 }
 
+impl Action {
+    /// The action's name as the plan JSON writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Migrate => "migrate",
+            Action::Rename => "rename",
+            Action::Delete => "delete",
+        }
+    }
+}
+
 impl Change {
     pub fn is_blocked(&self) -> bool {
         !self.blocked.is_empty()

@@ -19,10 +19,13 @@ use crate::model::{HierarchyNode, NodeType};
 /// No list is read past this many pages, whatever the server says its total is.
 const MAX_PAGES: u64 = 10_000;
 
-/// A list page read only for its total.
+/// A list page read only for its total (and how many instances it carried: a server
+/// that answers `total: 0`, as with `count=false`, still shows what it returned).
 #[derive(Deserialize)]
 struct CountOnly {
     pagination: Pagination,
+    #[serde(default)]
+    resources: Vec<serde::de::IgnoredAny>,
 }
 
 impl Client {
@@ -44,6 +47,11 @@ impl Client {
             let request = request.param("skip", skip).param("limit", limit);
             let page: ListBody<T> = self.send(&request, NO_BODY).await?;
             let got = page.resources.len() as u64;
+            // A server that ignores `skip` answers the first page again: stop rather
+            // than read it MAX_PAGES times.
+            if skip > 0 && page.pagination.skip == 0 && got > 0 {
+                break;
+            }
             all.extend(page.resources);
             skip += got;
             if got == 0 || skip >= page.pagination.total {
@@ -63,7 +71,7 @@ impl Client {
             .param("skip", 0)
             .param("limit", 1);
         let page: CountOnly = self.send(&request, NO_BODY).await?;
-        Ok(page.pagination.total)
+        Ok(page.pagination.total.max(page.resources.len() as u64))
     }
 
     /// The node at `path`, or `None` when the system has no such node (HTTP 404).

@@ -153,7 +153,7 @@ impl Client {
             .customers_at(hierarchy)
             .await?
             .into_iter()
-            .find(|c| c.name == name))
+            .find(|c| c.name == name && c.hierarchy == hierarchy))
     }
 
     /// Customers synced from HCM-F at `sys.hcs`; none when the admin cannot see `sys.hcs`.

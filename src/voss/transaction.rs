@@ -73,10 +73,11 @@ impl Client {
                         request: Box::new(request.clone()),
                         detail: format!("transaction {id} could not be followed: {e}"),
                     })?;
-            let Some(entry) = body.get(id).or_else(|| body.values().next()) else {
-                return Err(ApiError::BadResponse {
-                    request: Box::new(poll.clone()),
-                    detail: format!("no status for transaction {id}"),
+            let Some(entry) = body.get(id) else {
+                // The write was accepted: its outcome is unknown, not failed.
+                return Err(ApiError::Uncertain {
+                    request: Box::new(request.clone()),
+                    detail: format!("the poll answer holds no status for transaction {id}"),
                 });
             };
             status = entry.status;

@@ -32,20 +32,6 @@ impl Client {
         self.write(api, Some(&updates.to_wire())).await
     }
 
-    /// Renames customer `pkid` to `new_name`, setting `updates` in the same write.
-    pub async fn rename_customer(
-        &self,
-        pkid: &str,
-        new_name: &str,
-        updates: &FieldUpdates,
-    ) -> Result<WriteOutcome, ApiError> {
-        let updates = FieldUpdates {
-            name: Some(new_name.to_owned()),
-            ..updates.clone()
-        };
-        self.update_customer(pkid, &updates).await
-    }
-
     /// Deletes customer `pkid` (the caller checks its dependents first).
     pub async fn delete_customer(&self, pkid: &str) -> Result<WriteOutcome, ApiError> {
         let api = ApiRequest::instance(Method::Delete, routes::CUSTOMER, pkid);
@@ -65,11 +51,22 @@ impl Client {
         body: Option<&B>,
     ) -> Result<WriteOutcome, ApiError> {
         let request = request.param("nowait", "true");
-        let accepted: AsyncWriteResponse = self.send(&request, body).await?;
+        // A 2xx answer this tool cannot read means the server may have acted on the write:
+        // that is an uncertain outcome (look before doing anything), never a plain failure.
+        let accepted: AsyncWriteResponse =
+            self.send(&request, body)
+                .await
+                .map_err(|error| match error {
+                    ApiError::BadResponse { request, detail } => ApiError::Uncertain {
+                        request,
+                        detail: format!("its answer could not be read ({detail})"),
+                    },
+                    other => other,
+                })?;
         if !accepted.success || accepted.transaction_id.is_empty() {
-            return Err(ApiError::BadResponse {
+            return Err(ApiError::Uncertain {
                 request: Box::new(request),
-                detail: "the write was answered without a transaction".to_owned(),
+                detail: "the write was answered without a transaction to follow".to_owned(),
             });
         }
         self.follow(&request, &accepted.transaction_id).await
