@@ -345,3 +345,24 @@ fn drift_finds_missing_and_undeclared_customers() {
         );
     }
 }
+
+#[test]
+fn a_delete_waits_while_another_change_at_its_hierarchy_fails() {
+    // Every transaction fails: Initech's create and Stark's rename at CS-R2 fail, so the
+    // pruned delete of Soylent there (perhaps half of a replacement) is not sent.
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::with_state(&dir.path().join("state.json"), &["--txn-fail-rate", "1"]);
+    let run = apply(&sim, &[&customers()], &["--yes"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stdout
+            .contains("skipped  delete Soylent at sys.hcs.CS-P.CS-R2: another change at this hierarchy was not applied"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        sim.customers()
+            .contains(&("sys.hcs.CS-P.CS-R2".to_owned(), "Soylent".to_owned())),
+        "Soylent was deleted"
+    );
+}
