@@ -12,6 +12,7 @@ mod resources;
 mod routes;
 mod rules;
 mod seed;
+mod session;
 mod stats;
 mod store;
 mod tls;
@@ -88,6 +89,7 @@ impl std::error::Error for SimError {}
 pub struct Sim {
     store: Mutex<Store>,
     credentials: Credentials,
+    sessions: session::Sessions,
     faults: Faults,
     stats: Stats,
     persister: Option<Persister>,
@@ -186,6 +188,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
     let sim = Arc::new(Sim {
         store: Mutex::new(store),
         credentials,
+        sessions: session::Sessions::default(),
         faults: Faults::new(
             config.latency_ms,
             config.fail_rate,
