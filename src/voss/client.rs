@@ -140,7 +140,7 @@ impl Client {
                 .header(reqwest::header::ACCEPT, "application/json");
             builder = match &session {
                 None => builder.basic_auth(&settings.username, Some(settings.password.expose())),
-                Some(session) => session.authorize(builder, request.method),
+                Some(session) => session.authorize(builder, request.method, &self.inner.base),
             };
             if let Some(body) = body {
                 builder = builder.json(body);

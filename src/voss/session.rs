@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use reqwest::header::{ACCEPT, COOKIE, HeaderMap, HeaderValue, RETRY_AFTER, SET_COOKIE};
+use reqwest::header::{ACCEPT, COOKIE, HeaderMap, HeaderValue, REFERER, RETRY_AFTER, SET_COOKIE};
 use reqwest::{RequestBuilder, Url};
 use tokio::sync::Mutex;
 
@@ -31,8 +31,14 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// Adds the cookies and, on a write, the CSRF header (all marked sensitive).
-    pub(crate) fn authorize(&self, builder: RequestBuilder, method: Method) -> RequestBuilder {
+    /// Adds the cookies and, on a write, the CSRF header (both marked sensitive) and a
+    /// `Referer` of the server itself, which Django's CSRF check wants over HTTPS.
+    pub(crate) fn authorize(
+        &self,
+        builder: RequestBuilder,
+        method: Method,
+        base: &Url,
+    ) -> RequestBuilder {
         let cookie = format!(
             "{SESSION_COOKIE}={}; {CSRF_COOKIE}={}",
             self.id.expose(),
@@ -42,7 +48,9 @@ impl Session {
         if method == Method::Get {
             builder
         } else {
-            builder.header(CSRF_HEADER, sensitive(self.csrf.expose()))
+            builder
+                .header(CSRF_HEADER, sensitive(self.csrf.expose()))
+                .header(REFERER, base.as_str())
         }
     }
 }
@@ -225,17 +233,19 @@ mod tests {
             csrf: Secret::new("tok"),
         };
         let client = reqwest::Client::new();
+        let base = Url::parse("https://voss.example.com/").unwrap();
         let read = session
-            .authorize(client.get("http://127.0.0.1:9/"), Method::Get)
+            .authorize(client.get("http://127.0.0.1:9/"), Method::Get, &base)
             .build()
             .unwrap();
         assert_eq!(read.headers()[COOKIE], "sessionid=sid; csrftoken=tok");
         assert!(read.headers().get(CSRF_HEADER).is_none());
         let write = session
-            .authorize(client.post("http://127.0.0.1:9/"), Method::Post)
+            .authorize(client.post("http://127.0.0.1:9/"), Method::Post, &base)
             .build()
             .unwrap();
         assert_eq!(write.headers()[CSRF_HEADER], "tok");
+        assert_eq!(write.headers()[REFERER], "https://voss.example.com/");
         assert!(
             write
                 .headers()
