@@ -205,7 +205,7 @@ async fn seed_errors_carry_file_line_and_column() {
 }
 
 #[test]
-fn tls_is_refused_for_now() {
+fn tls_with_a_missing_certificate_file_names_it() {
     let out = Command::new(env!("CARGO_BIN_EXE_voss-customers"))
         .args(["sim", "--seed"])
         .arg(example_seed())
@@ -213,5 +213,9 @@ fn tls_is_refused_for_now() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("certificate file c.pem cannot be read"),
+        "{stderr}"
+    );
 }

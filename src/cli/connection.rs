@@ -17,9 +17,29 @@ pub struct Connection {
     /// Do not verify the server's certificate (prints a loud warning).
     #[arg(long)]
     pub insecure: bool,
+    /// How to log in: HTTP Basic on every request, or a VOSS 25.4 session
+    /// (POST /noninteractivelogin/, then cookies and X-CSRFToken).
+    #[arg(long, env = "VOSS_AUTH", value_enum, default_value_t = AuthMode::Basic)]
+    pub auth: AuthMode,
     /// Start the built-in simulator with this seed (state in memory) and run against it.
     #[arg(long, value_name = "SEED", conflicts_with = "url")]
     pub sim: Option<PathBuf>,
+}
+
+/// `--auth basic|session`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthMode {
+    Basic,
+    Session,
+}
+
+impl From<AuthMode> for crate::voss::Auth {
+    fn from(mode: AuthMode) -> Self {
+        match mode {
+            AuthMode::Basic => crate::voss::Auth::Basic,
+            AuthMode::Session => crate::voss::Auth::Session,
+        }
+    }
 }
 
 impl Connection {
@@ -52,12 +72,14 @@ impl Connection {
     /// The checked settings for a real server; the password comes from `VOSS_PASSWORD`.
     /// (`--sim` is started by the command, which then makes its own settings.)
     pub fn settings(&self) -> Result<crate::voss::ConnectSettings, crate::voss::SettingsError> {
-        crate::voss::ConnectSettings::from_env_and_flags(
+        let mut settings = crate::voss::ConnectSettings::from_env_and_flags(
             self.url.as_deref(),
             self.username.as_deref(),
             self.ca_cert.clone(),
             self.insecure,
-        )
+        )?;
+        settings.auth = self.auth.into();
+        Ok(settings)
     }
 }
 
@@ -71,6 +93,7 @@ mod tests {
             username: username.map(str::to_owned),
             ca_cert: None,
             insecure: false,
+            auth: super::AuthMode::Basic,
             sim: None,
         }
     }

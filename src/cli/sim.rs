@@ -1,4 +1,4 @@
-//! `sim --listen ADDR --seed FILE [--state FILE] [fault options]`
+//! `sim --listen ADDR --seed FILE [--state FILE] [--tls-cert FILE --tls-key FILE] [fault options]`
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,14 +43,9 @@ pub struct Args {
     pub tls_key: Option<PathBuf>,
 }
 
-/// Serves until Ctrl-C or SIGTERM; prints `listening on http://ADDR` once bound.
+/// Serves until Ctrl-C or SIGTERM; prints `listening on http://ADDR` (or `https://`) once
+/// bound.
 pub fn run(args: Args) -> Exit {
-    if args.tls_cert.is_some() || args.tls_key.is_some() {
-        eprintln!(
-            "error: HTTPS in the simulator (--tls-cert/--tls-key) is not built yet; leave them out to serve HTTP on loopback"
-        );
-        return Exit::Error;
-    }
     let config = SimConfig {
         seed: args.seed,
         state: args.state,
@@ -59,6 +54,7 @@ pub fn run(args: Args) -> Exit {
         rate_limit: args.rate_limit,
         txn_fail_rate: args.txn_fail_rate,
         fault_seed: args.fault_seed,
+        tls: args.tls_cert.zip(args.tls_key),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

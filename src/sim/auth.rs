@@ -1,12 +1,13 @@
-//! HTTP Basic authentication (emails are case-sensitive) and the admin's scope: an admin
-//! sees and touches only its own hierarchy subtree.
+//! HTTP Basic authentication (emails are case-sensitive), or a session cookie from
+//! `session.rs`, and the admin's scope: an admin sees and touches only its own hierarchy
+//! subtree.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{Method, header};
 use base64::Engine;
 
 use super::Sim;
@@ -44,7 +45,7 @@ impl Credentials {
             .min_by_key(|c| (c.hierarchy.matches('.').count(), c.email.clone()))
     }
 
-    fn check(&self, email: &str, password: &str) -> Option<&Credential> {
+    pub fn check(&self, email: &str, password: &str) -> Option<&Credential> {
         self.0
             .get(email)
             .filter(|c| constant_time_eq(c.password.as_bytes(), password.as_bytes()))
@@ -86,6 +87,12 @@ impl FromRequestParts<Arc<Sim>> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, sim: &Arc<Sim>) -> Result<Self, ApiError> {
+        if !parts.headers.contains_key(header::AUTHORIZATION) {
+            let is_write = !matches!(parts.method, Method::GET | Method::HEAD);
+            if let Some(admin) = sim.sessions.admin(&parts.headers, is_write) {
+                return admin;
+            }
+        }
         let header = parts
             .headers
             .get(header::AUTHORIZATION)

@@ -49,7 +49,8 @@ impl ApiError {
         Self::new(
             StatusCode::UNAUTHORIZED,
             None,
-            "authentication failed: send HTTP Basic credentials of an admin (the email is case-sensitive)",
+            "authentication failed: send HTTP Basic credentials of an admin (the email is \
+             case-sensitive), or the sessionid cookie of POST /noninteractivelogin/",
         )
     }
 

@@ -12,8 +12,10 @@ mod resources;
 mod routes;
 mod rules;
 mod seed;
+mod session;
 mod stats;
 mod store;
+mod tls;
 mod txn;
 
 use std::net::SocketAddr;
@@ -47,6 +49,8 @@ pub struct SimConfig {
     pub txn_fail_rate: f64,
     /// The same seed gives the same faults.
     pub fault_seed: Option<u64>,
+    /// Serve HTTPS with this PEM certificate (chain) and PEM private key.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// Why the simulator could not start.
@@ -60,13 +64,17 @@ pub enum SimError {
     Config(String),
     /// The address could not be bound.
     Listen { addr: SocketAddr, message: String },
+    /// The TLS certificate or key cannot be used: one sentence naming the file.
+    Tls(String),
 }
 
 impl std::fmt::Display for SimError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SimError::Seed { location, message } => write!(f, "{location}: {message}"),
-            SimError::State(message) | SimError::Config(message) => f.write_str(message),
+            SimError::State(message) | SimError::Config(message) | SimError::Tls(message) => {
+                f.write_str(message)
+            }
             SimError::Listen { addr, message } => {
                 write!(f, "cannot listen on {addr}: {message}")
             }
@@ -81,6 +89,7 @@ impl std::error::Error for SimError {}
 pub struct Sim {
     store: Mutex<Store>,
     credentials: Credentials,
+    sessions: session::Sessions,
     faults: Faults,
     stats: Stats,
     persister: Option<Persister>,
@@ -110,6 +119,7 @@ impl Sim {
 #[derive(Debug)]
 pub struct RunningSim {
     addr: SocketAddr,
+    https: bool,
     admin: Option<(String, crate::voss::Secret)>,
     stop: oneshot::Sender<()>,
     server: JoinHandle<()>,
@@ -128,9 +138,10 @@ impl RunningSim {
             .map(|(email, password)| (email.as_str(), password))
     }
 
-    /// `http://ADDR`, the base URL to give a client.
+    /// `http://ADDR`, or `https://ADDR` when serving TLS: the base URL to give a client.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops accepting, finishes the requests in flight, and returns.
@@ -143,6 +154,10 @@ impl RunningSim {
 /// Loads the seed (or the state file) and serves on `listen`, a loopback address.
 pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, SimError> {
     check_config(&config, listen)?;
+    let acceptor = match &config.tls {
+        Some((cert, key)) => Some(tls::acceptor(cert, key).map_err(SimError::Tls)?),
+        None => None,
+    };
     let (seeded, credentials) = seed::load(&config.seed).map_err(|e| SimError::Seed {
         location: e.location,
         message: e.message,
@@ -173,6 +188,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
     let sim = Arc::new(Sim {
         store: Mutex::new(store),
         credentials,
+        sessions: session::Sessions::default(),
         faults: Faults::new(
             config.latency_ms,
             config.fail_rate,
@@ -191,17 +207,32 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
     let runner = tokio::spawn(txn::run_queue(sim.clone(), queued));
     let app = routes::router(sim);
     let (stop, stopped) = oneshot::channel::<()>();
+    let https = acceptor.is_some();
     let server = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+        let stopped = async {
             let _ = stopped.await;
-        });
-        if let Err(e) = serve.await {
+        };
+        let served = match acceptor {
+            Some(acceptor) => {
+                let listener = tls::TlsListener::new(listener, acceptor);
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(stopped)
+                    .await
+            }
+            None => {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(stopped)
+                    .await
+            }
+        };
+        if let Err(e) = served {
             eprintln!("voss-customers sim: the server stopped: {e}");
         }
         runner.abort();
     });
     Ok(RunningSim {
         addr,
+        https,
         admin,
         stop,
         server,

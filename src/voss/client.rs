@@ -1,4 +1,4 @@
-//! The HTTP client: Basic auth, TLS, timeouts, retries of reads, and the mapping of every
+//! The HTTP client: Basic auth or a session (`session.rs`), TLS, timeouts, retries of reads, and the mapping of every
 //! answer to a value or an [`ApiError`]. The calls themselves are in `read.rs`,
 //! `write.rs` and `transaction.rs`.
 
@@ -12,7 +12,8 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
 use super::retry::parse_retry_after;
-use super::settings::{ConnectSettings, SettingsError, base_url};
+use super::session::SessionSlot;
+use super::settings::{Auth, ConnectSettings, SettingsError, base_url};
 use super::wire::ErrorBody;
 
 /// A VOSS Automate API client. Cheap to clone; clones share connections.
@@ -26,6 +27,8 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base: Url,
     pub(crate) settings: ConnectSettings,
+    /// The session of `--auth session` (unused with Basic).
+    pub(crate) session: SessionSlot,
 }
 
 impl Client {
@@ -61,6 +64,7 @@ impl Client {
                 http,
                 base,
                 settings,
+                session: SessionSlot::default(),
             }),
         })
     }
@@ -123,16 +127,37 @@ impl Client {
         body: Option<&B>,
     ) -> Result<Vec<u8>, Failure> {
         let settings = &self.inner.settings;
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.to_reqwest(), request.url(&self.inner.base))
-            .basic_auth(&settings.username, Some(settings.password.expose()))
-            .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(body) = body {
-            builder = builder.json(body);
-        }
-        let response = builder.send().await.map_err(|e| self.transport(e))?;
+        let mut logged_in_again = false;
+        let response = loop {
+            let session = match settings.auth {
+                Auth::Basic => None,
+                Auth::Session => Some(self.inner.session.get(self).await?),
+            };
+            let mut builder = self
+                .inner
+                .http
+                .request(request.method.to_reqwest(), request.url(&self.inner.base))
+                .header(reqwest::header::ACCEPT, "application/json");
+            builder = match &session {
+                None => builder.basic_auth(&settings.username, Some(settings.password.expose())),
+                Some(session) => session.authorize(builder, request.method, &self.inner.base),
+            };
+            if let Some(body) = body {
+                builder = builder.json(body);
+            }
+            let response = builder.send().await.map_err(|e| self.transport(e))?;
+            match session {
+                // The session expired: log in again, once. The server did not act on a
+                // request it refused with 401, so sending it again is safe.
+                Some(session)
+                    if response.status() == StatusCode::UNAUTHORIZED && !logged_in_again =>
+                {
+                    self.inner.session.forget(&session).await;
+                    logged_in_again = true;
+                }
+                _ => break response,
+            }
+        };
         let status = response.status();
         let retry_after = response
             .headers()
@@ -174,7 +199,7 @@ impl Client {
         }
     }
 
-    fn transport(&self, error: reqwest::Error) -> Failure {
+    pub(crate) fn transport(&self, error: reqwest::Error) -> Failure {
         let detail = root_cause(&error);
         if error.is_timeout() {
             Failure::Timeout
@@ -247,7 +272,7 @@ impl Client {
 pub(crate) const NO_BODY: Option<&()> = None;
 
 /// What went wrong in one attempt, before deciding whether to try again.
-enum Failure {
+pub(crate) enum Failure {
     /// Not worth another attempt.
     Final(ApiError),
     /// 429 or 5xx.
@@ -288,7 +313,7 @@ impl Failure {
 
 /// The message and field errors of an error body, or a short excerpt of a body that is not
 /// one.
-fn error_details(bytes: &[u8]) -> (String, Vec<(String, String)>) {
+pub(crate) fn error_details(bytes: &[u8]) -> (String, Vec<(String, String)>) {
     match serde_json::from_slice::<ErrorBody>(bytes) {
         Ok(body) => (
             body.message,

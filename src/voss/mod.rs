@@ -10,6 +10,7 @@ pub mod request;
 pub mod retry;
 pub mod routes;
 pub mod secret;
+mod session;
 pub mod settings;
 pub mod transaction;
 pub mod wire;
@@ -21,5 +22,5 @@ pub use fields::{CreateRequest, FieldUpdates, LocalAdminRequest, PlanFieldError}
 pub use read::customer_node;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use settings::{ConnectSettings, PASSWORD_VAR, SettingsError, password_from_env};
+pub use settings::{Auth, ConnectSettings, PASSWORD_VAR, SettingsError, password_from_env};
 pub use transaction::{PollPolicy, WriteOutcome};

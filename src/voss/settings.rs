@@ -14,6 +14,17 @@ use super::transaction::PollPolicy;
 /// The environment variable that holds the admin's password (the only place it is read).
 pub const PASSWORD_VAR: &str = "VOSS_PASSWORD";
 
+/// How requests prove who the admin is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Auth {
+    /// HTTP Basic on every request (every VOSS Automate version).
+    #[default]
+    Basic,
+    /// VOSS 25.4 session: one `POST /noninteractivelogin/`, then the `sessionid` cookie on
+    /// every request and `X-CSRFToken` on writes.
+    Session,
+}
+
 /// Validated connection settings.
 #[derive(Debug, Clone)]
 pub struct ConnectSettings {
@@ -22,6 +33,8 @@ pub struct ConnectSettings {
     /// The admin's email address (case-sensitive).
     pub username: String,
     pub password: Secret,
+    /// Basic auth on every request, or a session.
+    pub auth: Auth,
     /// A PEM file of the CA that signed the server's certificate.
     pub ca_cert: Option<PathBuf>,
     /// Accept any server certificate (a loud warning is printed).
@@ -105,6 +118,7 @@ impl ConnectSettings {
             url: url.to_owned(),
             username: username.to_owned(),
             password,
+            auth: Auth::Basic,
             ca_cert: None,
             insecure: false,
             timeout: Duration::from_secs(30),

@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, post};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -31,7 +31,7 @@ use super::errors::ApiError;
 use super::resources::Window;
 use super::rules::Op;
 use super::txn::Txn;
-use super::{Sim, faults, stats};
+use super::{Sim, faults, session, stats};
 
 /// The largest request body accepted.
 const MAX_BODY: usize = 256 * 1024;
@@ -50,6 +50,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
             .route(&path, methods);
     }
     app.route(stats::STATS_PATH, get(stats::handler))
+        .route(session::LOGIN_PATH, post(session::login))
         .fallback(|| async {
             ApiError::not_found("path", "no such model type or action in this API")
         })
