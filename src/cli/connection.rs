@@ -60,6 +60,7 @@ impl Connection {
                 Ok(Endpoint::Sim {
                     seed: seed.clone(),
                     user,
+                    auth: self.auth.into(),
                 })
             }
             None => self

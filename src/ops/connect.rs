@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::sim::{self, RunningSim, SimConfig};
-use crate::voss::{Client, ConnectSettings, Secret};
+use crate::voss::{Auth, Client, ConnectSettings, Secret};
 
 /// How to reach the live system.
 #[derive(Debug)]
@@ -16,6 +16,7 @@ pub enum Endpoint {
     Sim {
         seed: PathBuf,
         user: Option<(String, Secret)>,
+        auth: Auth,
     },
 }
 
@@ -33,7 +34,7 @@ impl Target {
                 let client = Client::new(settings).map_err(|e| e.to_string())?;
                 Ok(Target { client, sim: None })
             }
-            Endpoint::Sim { seed, user } => {
+            Endpoint::Sim { seed, user, auth } => {
                 let config = SimConfig {
                     seed,
                     ..SimConfig::default()
@@ -52,8 +53,9 @@ impl Target {
                         }
                     },
                 };
-                let settings = ConnectSettings::new(&running.url(), &username, password)
+                let mut settings = ConnectSettings::new(&running.url(), &username, password)
                     .map_err(|e| e.to_string())?;
+                settings.auth = auth;
                 let client = Client::new(settings).map_err(|e| e.to_string())?;
                 Ok(Target {
                     client,
