@@ -86,3 +86,22 @@ fn a_reader_that_closes_the_pipe_early_is_not_a_crash() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn sim_ignores_production_settings_exported_in_the_shell() {
+    let out = tool()
+        .args([
+            "plan",
+            "examples/customers",
+            "--sim",
+            "examples/sim-seed.yaml",
+        ])
+        .env("VOSS_URL", "https://voss.prod.example")
+        .env("VOSS_USERNAME", "someone@prod.example")
+        .env("VOSS_PASSWORD", "prod-password")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Plan: 4 to create"), "{stdout}");
+    assert!(!stdout.contains("prod.example"), "{stdout}");
+}

@@ -5,11 +5,14 @@ use std::path::PathBuf;
 /// Connection settings. The password is read only from `VOSS_PASSWORD`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Connection {
-    /// The VOSS Automate server, e.g. https://voss.example.com
-    #[arg(long, env = "VOSS_URL")]
+    // VOSS_URL and VOSS_USERNAME are read in `settings`, not by clap, so that `--sim` in a
+    // shell that exports production settings neither clashes with them nor uses them.
+    /// The VOSS Automate server, e.g. https://voss.example.com [env: VOSS_URL]
+    #[arg(long)]
     pub url: Option<String>,
-    /// The admin's email address (case-sensitive). The password comes from VOSS_PASSWORD.
-    #[arg(long, env = "VOSS_USERNAME")]
+    /// The admin's email address (case-sensitive) [env: VOSS_USERNAME]. The password comes
+    /// from VOSS_PASSWORD. With --sim: log in as this seed admin instead of the provider's.
+    #[arg(long)]
     pub username: Option<String>,
     /// A PEM file of the CA that signed the server's certificate.
     #[arg(long, env = "VOSS_CA_CERT", value_name = "FILE")]
@@ -73,9 +76,12 @@ impl Connection {
     /// The checked settings for a real server; the password comes from `VOSS_PASSWORD`.
     /// (`--sim` is started by the command, which then makes its own settings.)
     pub fn settings(&self) -> Result<crate::voss::ConnectSettings, crate::voss::SettingsError> {
+        let from_env = |name: &str| std::env::var(name).ok();
+        let url = self.url.clone().or_else(|| from_env("VOSS_URL"));
+        let username = self.username.clone().or_else(|| from_env("VOSS_USERNAME"));
         let mut settings = crate::voss::ConnectSettings::from_env_and_flags(
-            self.url.as_deref(),
-            self.username.as_deref(),
+            url.as_deref(),
+            username.as_deref(),
             self.ca_cert.clone(),
             self.insecure,
         )?;
