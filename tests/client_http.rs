@@ -625,6 +625,47 @@ async fn a_create_is_followed_to_success() {
 }
 
 #[tokio::test]
+async fn a_server_that_echoes_the_body_never_makes_an_error_show_a_password() {
+    // A refusal that quotes the request (as some servers do for a password policy) must
+    // not carry the local admin's password or the admin's own into the error sentence.
+    let harness = Harness::start(|seen, _| {
+        let echoed = format!("rejected {}", seen.body);
+        Reply(
+            400,
+            None,
+            serde_json::to_value(ErrorBody {
+                success: false,
+                code: 400,
+                message: echoed.clone(),
+                errors: vec![voss_customers::voss::wire::FieldError {
+                    field: "defaultAdminPassword".into(),
+                    message: echoed,
+                }],
+            })
+            .unwrap(),
+        )
+    })
+    .await;
+    let request = CreateRequest {
+        name: "Acme Corp".into(),
+        fields: FieldUpdates::default(),
+        migrate: false,
+        local_admin: Some(LocalAdminRequest {
+            cloned_role: "CustomerAdminTemplate".into(),
+            password: Secret::new(ADMIN_PASSWORD),
+        }),
+    };
+    let error = harness
+        .client()
+        .create_customer(R1, &request)
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(ADMIN_PASSWORD), "{shown}");
+    assert!(shown.contains("(sensitive)"), "{shown}");
+}
+
+#[tokio::test]
 async fn a_failed_transaction_is_an_error_with_its_message() {
     let harness = Harness::start(
         |seen, _| match (seen.method.as_str(), seen.route.as_str()) {

@@ -84,11 +84,18 @@ impl Client {
         request: &ApiRequest,
         body: Option<&B>,
     ) -> Result<T, ApiError> {
-        let bytes = self.send_raw(request, body).await?;
+        let password = self.inner.settings.password.expose();
+        let bytes = self
+            .send_raw(request, body)
+            .await
+            .map_err(|e| e.redacted(password))?;
         let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(deserializer).map_err(|e| ApiError::BadResponse {
-            request: Box::new(request.clone()),
-            detail: e.to_string(),
+        serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            ApiError::BadResponse {
+                request: Box::new(request.clone()),
+                detail: e.to_string(),
+            }
+            .redacted(password)
         })
     }
 

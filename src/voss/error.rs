@@ -74,6 +74,81 @@ impl ApiError {
         matches!(self, ApiError::Uncertain { .. })
     }
 
+    /// The same error with every occurrence of `secret` in what the server said replaced
+    /// by `(sensitive)`: a server that echoes a request body must not leak a password.
+    pub fn redacted(self, secret: &str) -> ApiError {
+        if secret.is_empty() {
+            return self;
+        }
+        let hide = |text: String| text.replace(secret, "(sensitive)");
+        match self {
+            ApiError::Forbidden { request, message } => ApiError::Forbidden {
+                request,
+                message: hide(message),
+            },
+            ApiError::NotFound { request, message } => ApiError::NotFound {
+                request,
+                message: hide(message),
+            },
+            ApiError::Rejected {
+                request,
+                status,
+                message,
+                errors,
+            } => ApiError::Rejected {
+                request,
+                status,
+                message: hide(message),
+                errors: errors
+                    .into_iter()
+                    .map(|(field, message)| (field, hide(message)))
+                    .collect(),
+            },
+            ApiError::Unavailable {
+                request,
+                status,
+                attempts,
+                message,
+            } => ApiError::Unavailable {
+                request,
+                status,
+                attempts,
+                message: hide(message),
+            },
+            ApiError::Connect {
+                url,
+                request,
+                detail,
+            } => ApiError::Connect {
+                url,
+                request,
+                detail: hide(detail),
+            },
+            ApiError::Tls { url, detail } => ApiError::Tls {
+                url,
+                detail: hide(detail),
+            },
+            ApiError::Uncertain { request, detail } => ApiError::Uncertain {
+                request,
+                detail: hide(detail),
+            },
+            ApiError::TransactionFailed {
+                request,
+                transaction_id,
+                message,
+            } => ApiError::TransactionFailed {
+                request,
+                transaction_id,
+                message: hide(message),
+            },
+            ApiError::BadResponse { request, detail } => ApiError::BadResponse {
+                request,
+                detail: hide(detail),
+            },
+            other @ (ApiError::Unauthorized { .. } | ApiError::Timeout { .. }) => other,
+        }
+    }
+
     /// The HTTP status the server answered with, when it answered.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -19,7 +19,11 @@ impl Client {
         request: &CreateRequest,
     ) -> Result<WriteOutcome, ApiError> {
         let api = ApiRequest::at(Method::Post, routes::CUSTOMER, hierarchy);
-        self.write(api, Some(&request.to_wire())).await
+        let result = self.write(api, Some(&request.to_wire())).await;
+        match &request.local_admin {
+            Some(admin) => result.map_err(|e| e.redacted(admin.password.expose())),
+            None => result,
+        }
     }
 
     /// Sets the given fields of customer `pkid`; the others are not sent.
