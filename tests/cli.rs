@@ -105,3 +105,22 @@ fn sim_ignores_production_settings_exported_in_the_shell() {
     assert!(stdout.contains("Plan: 4 to create"), "{stdout}");
     assert!(!stdout.contains("prod.example"), "{stdout}");
 }
+
+#[test]
+fn a_seed_password_of_the_wrong_type_is_named_but_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.yaml");
+    std::fs::write(
+        &seed,
+        "hierarchy:\n  - {path: sys.hcs.P, type: provider}\nadmins:\n  - {email: a@p.example, password: 98765432, hierarchy: sys.hcs.P}\n",
+    )
+    .unwrap();
+    let out = tool()
+        .args(["sim", "--seed", seed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("seed.yaml:4:"), "{stderr}");
+    assert!(!stderr.contains("98765432"), "{stderr}");
+}

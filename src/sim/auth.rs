@@ -16,11 +16,21 @@ use super::store::within;
 
 /// A seed admin. Credentials come from the seed on every start; they are never written
 /// to the state file.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Credential {
     pub email: String,
     pub password: String,
     pub hierarchy: String,
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("email", &self.email)
+            .field("password", &"(sensitive)")
+            .field("hierarchy", &self.hierarchy)
+            .finish()
+    }
 }
 
 /// The seed admins, by email (exact, case-sensitive).

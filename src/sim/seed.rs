@@ -47,12 +47,36 @@ enum SeedNodeType {
     Reseller,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SeedAdmin {
     email: String,
-    password: String,
+    password: SeedPassword,
     hierarchy: String,
+}
+
+/// A seed admin's password: text, and never repeated in an error or a debug print.
+struct SeedPassword(String);
+
+impl<'de> Deserialize<'de> for SeedPassword {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => Ok(SeedPassword(text)),
+            _ => Err(serde::de::Error::custom(
+                "a password must be text (quote it); the value is not shown",
+            )),
+        }
+    }
+}
+
+impl std::fmt::Debug for SeedAdmin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeedAdmin")
+            .field("email", &self.email)
+            .field("password", &"(sensitive)")
+            .field("hierarchy", &self.hierarchy)
+            .finish()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,7 +237,7 @@ fn build(seed: &Seed) -> Result<(Store, Credentials), Problem> {
                 unknown_node(&admin.hierarchy),
             ));
         }
-        if admin.email.is_empty() || admin.password.is_empty() {
+        if admin.email.is_empty() || admin.password.0.is_empty() {
             return Err((
                 format!("/admins/{i}"),
                 "an admin needs an email and a password".into(),
@@ -221,7 +245,7 @@ fn build(seed: &Seed) -> Result<(Store, Credentials), Problem> {
         }
         let fresh = credentials.insert(Credential {
             email: admin.email.clone(),
-            password: admin.password.clone(),
+            password: admin.password.0.clone(),
             hierarchy: admin.hierarchy.clone(),
         });
         if !fresh {

@@ -159,8 +159,14 @@ impl ConnectSettings {
 
 /// The server's URL, checked: http or https, a host, no credentials in it.
 pub(crate) fn base_url(url: &str) -> Result<Url, SettingsError> {
+    // A URL with `user:password@` in it is never repeated, even when it does not parse.
+    let shown = if url.contains('@') {
+        "(not shown: it may hold credentials)".to_owned()
+    } else {
+        url.to_owned()
+    };
     let bad = |problem: &str| SettingsError::BadUrl {
-        url: url.to_owned(),
+        url: shown.clone(),
         problem: problem.to_owned(),
     };
     let parsed = Url::parse(url.trim()).map_err(|e| bad(&format!("is not a URL ({e})")))?;
@@ -200,6 +206,14 @@ mod tests {
         let text = error.to_string();
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("VOSS_PASSWORD"), "{text}");
+        // Nor when the URL does not even parse.
+        for bad in [
+            "https://admin:hunter2@bad host",
+            "ftp://admin:hunter2@voss.example",
+        ] {
+            let text = base_url(bad).unwrap_err().to_string();
+            assert!(!text.contains("hunter2"), "{text}");
+        }
     }
 
     #[test]
