@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::semantic::{self, Registry};
-use super::yaml::{self, Parsed};
+use super::yaml::{self, Document, Locate};
 use super::{Diagnostic, diagnostic, files, schema, wording};
 use crate::model::{DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
 
@@ -47,9 +47,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
 }
 
 /// Reads and parses one file; it must hold one document, a mapping.
-fn read_document(file: &Path) -> Result<Parsed, Diagnostic> {
+fn read_document(file: &Path) -> Result<Document, Diagnostic> {
     let text = files::read(file)?;
-    let parsed = yaml::parse(&text)
+    let parsed = yaml::parse_document(&text)
         .map_err(|e| Diagnostic::at(file, e.position, "", e.message))?
         .ok_or_else(|| {
             Diagnostic::at(
@@ -75,7 +75,7 @@ fn read_document(file: &Path) -> Result<Parsed, Diagnostic> {
 }
 
 /// Adds a checked file's customers and scopes, each with the place it was declared.
-fn build(file: &Path, mut parsed: Parsed, desired: &mut Desired) -> Result<(), Diagnostic> {
+fn build(file: &Path, mut parsed: Document, desired: &mut Desired) -> Result<(), Diagnostic> {
     let value = std::mem::take(&mut parsed.value);
     let document: DesiredFile = serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = pointer_of(e.path());

@@ -10,15 +10,15 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::Diagnostic;
-use super::yaml::{Parsed, Position};
+use super::yaml::{Locate, Position};
 use crate::model::{CustomerKey, Origin};
 
 /// The problems of one file on its own. Also returns the pointers of the keys reported as
 /// literal passwords, so that the schema check does not report them again as unknown.
-pub fn check_file(file: &Path, parsed: &Parsed) -> (Vec<Diagnostic>, Vec<String>) {
+pub fn check_file(file: &Path, parsed: &impl Locate) -> (Vec<Diagnostic>, Vec<String>) {
     let mut out = Vec::new();
     let mut password_keys = Vec::new();
-    find_passwords(&parsed.value, &mut Vec::new(), &mut password_keys);
+    find_passwords(parsed.root(), &mut Vec::new(), &mut password_keys);
     for pointer in &password_keys {
         out.push(
             Diagnostic::key(
@@ -30,7 +30,7 @@ pub fn check_file(file: &Path, parsed: &Parsed) -> (Vec<Diagnostic>, Vec<String>
             .with_help("local_admin: {cloned_role: ROLE, password_env: ACME_ADMIN_PASSWORD}"),
         );
     }
-    for (i, customer) in customers(&parsed.value) {
+    for (i, customer) in customers(parsed.root()) {
         let base = format!("/customers/{i}");
         repeated_deal_ids(file, parsed, &base, customer, &mut out);
         let name = customer.get("name").and_then(Value::as_str);
@@ -119,7 +119,7 @@ fn names_a_password(key: &str) -> bool {
 
 fn repeated_deal_ids(
     file: &Path,
-    parsed: &Parsed,
+    parsed: &impl Locate,
     base: &str,
     customer: &Value,
     out: &mut Vec<Diagnostic>,
@@ -184,8 +184,8 @@ pub struct Registry {
 
 impl Registry {
     /// Records a file's customers and scopes, reporting those already declared.
-    pub fn add_file(&mut self, file: &Path, parsed: &Parsed, out: &mut Vec<Diagnostic>) {
-        for (i, customer) in customers(&parsed.value) {
+    pub fn add_file(&mut self, file: &Path, parsed: &impl Locate, out: &mut Vec<Diagnostic>) {
+        for (i, customer) in customers(parsed.root()) {
             let base = format!("/customers/{i}");
             let (Some(name), Some(hierarchy)) = (
                 customer.get("name").and_then(Value::as_str),
@@ -249,7 +249,7 @@ impl Registry {
             }
         }
         for (i, scope) in parsed
-            .value
+            .root()
             .get("scopes")
             .and_then(Value::as_array)
             .into_iter()
