@@ -134,6 +134,45 @@ impl PositionIndex {
         self.nodes.get(edge.node)
     }
 
+    /// The pointers of the mapping keys whose name `matches`, anywhere, in document-value
+    /// order (keys sorted, items by index); nothing below a matching key is searched.
+    /// Reads only the shared key text, not the value tree.
+    pub fn keys_where(&self, matches: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let mut found = Vec::new();
+        if !self.nodes.is_empty() {
+            self.search(0, matches, &mut Vec::new(), &mut found);
+        }
+        found
+    }
+
+    fn search<'a>(
+        &'a self,
+        id: usize,
+        matches: &dyn Fn(&str) -> bool,
+        path: &mut Vec<Segment<'a>>,
+        found: &mut Vec<String>,
+    ) {
+        let node = self.nodes[id];
+        for (i, edge) in self.edges[node.first..node.first + node.len]
+            .iter()
+            .enumerate()
+        {
+            if node.mapping {
+                let name = &self.names[edge.name.clone()];
+                path.push(Segment::Key(name));
+                if matches(name) {
+                    found.push(pointer(path));
+                } else {
+                    self.search(edge.node, matches, path, found);
+                }
+            } else {
+                path.push(Segment::Index(i));
+                self.search(edge.node, matches, path, found);
+            }
+            path.pop();
+        }
+    }
+
     /// Every node's position keyed by its JSON pointer, as [`super::yaml::Parsed`] holds them.
     pub fn to_map(&self) -> HashMap<String, NodePosition> {
         let mut map = HashMap::with_capacity(self.nodes.len());
@@ -162,6 +201,25 @@ impl PositionIndex {
             pointer.truncate(length);
         }
     }
+}
+
+/// One step of a JSON pointer.
+pub enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON pointer of a path of segments.
+pub fn pointer(path: &[Segment<'_>]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        out.push('/');
+        match segment {
+            Segment::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
 }
 
 /// A pointer segment as a list index: decimal without leading zeros, as pointers are written.
@@ -222,6 +280,8 @@ mod tests {
         assert_eq!(index.get("/b/1/x"), Some(at(1, 5)));
         assert_eq!(index.get("/a~1~2"), Some(at(1, 1)));
         assert_eq!(index.get("b"), None);
+        assert_eq!(index.keys_where(&|k| k.starts_with('a')), ["/a~1~0"]);
+        assert_eq!(index.keys_where(&|k| k == "b"), ["/b"]);
         let map = index.to_map();
         assert_eq!(map.len(), 4);
         assert_eq!(map["/a~1~0"], at(2, 9));

@@ -17,8 +17,8 @@ use crate::model::{CustomerKey, Origin};
 /// literal passwords, so that the schema check does not report them again as unknown.
 pub fn check_file(file: &Path, parsed: &impl Locate) -> (Vec<Diagnostic>, Vec<String>) {
     let mut out = Vec::new();
-    let mut password_keys = Vec::new();
-    find_passwords(parsed.root(), &mut Vec::new(), &mut password_keys);
+    // Keys that hold a password (`password`, `admin_password`, ...), anywhere in the file.
+    let password_keys = parsed.keys_where(&|key| names_a_password(key) && key != "password_env");
     for pointer in &password_keys {
         out.push(
             Diagnostic::key(
@@ -60,50 +60,6 @@ pub fn check_file(file: &Path, parsed: &impl Locate) -> (Vec<Diagnostic>, Vec<St
         }
     }
     (out, password_keys)
-}
-
-/// Keys that hold a password (`password`, `admin_password`, ...), anywhere in the file.
-/// The pointer is only written out for a hit: this runs on every key of every file.
-fn find_passwords<'a>(value: &'a Value, path: &mut Vec<Segment<'a>>, found: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                path.push(Segment::Key(key));
-                if names_a_password(key) && key != "password_env" {
-                    found.push(pointer(path));
-                } else {
-                    find_passwords(child, path, found);
-                }
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                path.push(Segment::Index(i));
-                find_passwords(child, path, found);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-/// One step of a JSON pointer.
-enum Segment<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn pointer(path: &[Segment<'_>]) -> String {
-    let mut out = String::new();
-    for segment in path {
-        out.push('/');
-        match segment {
-            Segment::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
-            Segment::Index(i) => out.push_str(&i.to_string()),
-        }
-    }
-    out
 }
 
 /// `password`, `Admin_Password`, `passwd`... in any case, without allocating (this runs

@@ -12,7 +12,7 @@ use saphyr::{Scalar, ScalarStyle, Tag};
 use saphyr_parser::{Event, Marker, Parser};
 use serde_json::{Map, Number, Value};
 
-use super::positions::{Open, PositionIndex};
+use super::positions::{self, Open, PositionIndex, Segment};
 
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,6 +62,43 @@ pub trait Locate {
         let node = self.node_position(pointer);
         node.key.unwrap_or(node.value)
     }
+
+    /// The pointers of the mapping keys whose name `matches`, anywhere (keys in sorted
+    /// order, items by index); nothing below a matching key is searched.
+    fn keys_where(&self, matches: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let mut found = Vec::new();
+        keys_in(self.root(), matches, &mut Vec::new(), &mut found);
+        found
+    }
+}
+
+fn keys_in<'a>(
+    value: &'a Value,
+    matches: &dyn Fn(&str) -> bool,
+    path: &mut Vec<Segment<'a>>,
+    found: &mut Vec<String>,
+) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                path.push(Segment::Key(key));
+                if matches(key) {
+                    found.push(positions::pointer(path));
+                } else {
+                    keys_in(child, matches, path, found);
+                }
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                path.push(Segment::Index(i));
+                keys_in(child, matches, path, found);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Where a pointer that names no node is reported: the start of the file.
@@ -77,6 +114,11 @@ impl Locate for Document {
 
     fn node_position(&self, pointer: &str) -> NodePosition {
         self.positions.get(pointer).unwrap_or(FILE_START)
+    }
+
+    /// From the index's key text alone: a large document's value tree is not walked.
+    fn keys_where(&self, matches: &dyn Fn(&str) -> bool) -> Vec<String> {
+        self.positions.keys_where(matches)
     }
 }
 
