@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::yaml::{Parsed, Position};
+use super::yaml::{Locate, Position};
 
 /// One problem, at the key or value that causes it.
 ///
@@ -48,12 +48,22 @@ impl Diagnostic {
     }
 
     /// A problem with the value at `pointer`.
-    pub fn value(file: &Path, parsed: &Parsed, pointer: &str, message: impl Into<String>) -> Self {
+    pub fn value(
+        file: &Path,
+        parsed: &impl Locate,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic::at(file, parsed.position(pointer), pointer, message)
     }
 
     /// A problem with the key at `pointer` (an unknown or forbidden key).
-    pub fn key(file: &Path, parsed: &Parsed, pointer: &str, message: impl Into<String>) -> Self {
+    pub fn key(
+        file: &Path,
+        parsed: &impl Locate,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic::at(file, parsed.key_position(pointer), pointer, message)
     }
 

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize as _;
 use serde_json::Value;
 
 use super::semantic::{self, Registry};
-use super::yaml::{self, Parsed};
+use super::yaml::{self, Document, Locate};
 use super::{Diagnostic, diagnostic, files, schema, wording};
 use crate::model::{DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
 
@@ -47,9 +48,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
 }
 
 /// Reads and parses one file; it must hold one document, a mapping.
-fn read_document(file: &Path) -> Result<Parsed, Diagnostic> {
+fn read_document(file: &Path) -> Result<Document, Diagnostic> {
     let text = files::read(file)?;
-    let parsed = yaml::parse(&text)
+    let parsed = yaml::parse_document(&text)
         .map_err(|e| Diagnostic::at(file, e.position, "", e.message))?
         .ok_or_else(|| {
             Diagnostic::at(
@@ -75,12 +76,21 @@ fn read_document(file: &Path) -> Result<Parsed, Diagnostic> {
 }
 
 /// Adds a checked file's customers and scopes, each with the place it was declared.
-fn build(file: &Path, mut parsed: Parsed, desired: &mut Desired) -> Result<(), Diagnostic> {
+fn build(file: &Path, mut parsed: Document, desired: &mut Desired) -> Result<(), Diagnostic> {
     let value = std::mem::take(&mut parsed.value);
-    let document: DesiredFile = serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = pointer_of(e.path());
-        Diagnostic::value(file, &parsed, &pointer, e.inner().to_string())
-    })?;
+    // Plain serde first: tracking the path copies every key, and the schema check has
+    // already passed. Only a failure is deserialized again, for the path of its place.
+    let document = match DesiredFile::deserialize(&value) {
+        Ok(document) => document,
+        Err(plain) => {
+            let (pointer, message) =
+                match serde_path_to_error::deserialize::<_, DesiredFile>(&value) {
+                    Err(e) => (pointer_of(e.path()), e.inner().to_string()),
+                    Ok(_) => (String::new(), plain.to_string()),
+                };
+            return Err(Diagnostic::value(file, &parsed, &pointer, message));
+        }
+    };
     let origin = |pointer: String| {
         let at = parsed.position(&pointer);
         Origin {

@@ -7,6 +7,7 @@
 pub mod diagnostic;
 pub mod files;
 pub mod load;
+pub mod positions;
 pub mod schema;
 pub mod semantic;
 pub mod suggest;

@@ -9,7 +9,7 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
 use super::wording::{self, Context};
-use super::yaml::Parsed;
+use super::yaml::Locate;
 use super::{Diagnostic, suggest};
 use crate::model::DesiredFile;
 
@@ -97,14 +97,14 @@ fn validator() -> Result<&'static Validator, String> {
 
 /// Every schema violation of a parsed file, as diagnostics at the offending key or value.
 /// `skip_keys` are pointers already reported otherwise (a literal password).
-pub fn check(file: &Path, parsed: &Parsed, skip_keys: &[String]) -> Vec<Diagnostic> {
+pub fn check(file: &Path, parsed: &impl Locate, skip_keys: &[String]) -> Vec<Diagnostic> {
     let validator = match validator() {
         Ok(v) => v,
         Err(message) => return vec![Diagnostic::file(file, message)],
     };
     let schema = schema_value();
     let mut out = Vec::new();
-    for error in validator.iter_errors(&parsed.value) {
+    for error in validator.iter_errors(parsed.root()) {
         explain(file, parsed, schema, &error, skip_keys, &mut out);
     }
     out
@@ -117,7 +117,7 @@ fn schema_value() -> &'static Value {
 
 fn explain(
     file: &Path,
-    parsed: &Parsed,
+    parsed: &impl Locate,
     schema: &Value,
     error: &ValidationError<'_>,
     skip_keys: &[String],

@@ -10,15 +10,15 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::Diagnostic;
-use super::yaml::{Parsed, Position};
+use super::yaml::{Locate, Position};
 use crate::model::{CustomerKey, Origin};
 
 /// The problems of one file on its own. Also returns the pointers of the keys reported as
 /// literal passwords, so that the schema check does not report them again as unknown.
-pub fn check_file(file: &Path, parsed: &Parsed) -> (Vec<Diagnostic>, Vec<String>) {
+pub fn check_file(file: &Path, parsed: &impl Locate) -> (Vec<Diagnostic>, Vec<String>) {
     let mut out = Vec::new();
-    let mut password_keys = Vec::new();
-    find_passwords(&parsed.value, &mut Vec::new(), &mut password_keys);
+    // Keys that hold a password (`password`, `admin_password`, ...), anywhere in the file.
+    let password_keys = parsed.keys_where(&|key| names_a_password(key) && key != "password_env");
     for pointer in &password_keys {
         out.push(
             Diagnostic::key(
@@ -30,7 +30,7 @@ pub fn check_file(file: &Path, parsed: &Parsed) -> (Vec<Diagnostic>, Vec<String>
             .with_help("local_admin: {cloned_role: ROLE, password_env: ACME_ADMIN_PASSWORD}"),
         );
     }
-    for (i, customer) in customers(&parsed.value) {
+    for (i, customer) in customers(parsed.root()) {
         let base = format!("/customers/{i}");
         repeated_deal_ids(file, parsed, &base, customer, &mut out);
         let name = customer.get("name").and_then(Value::as_str);
@@ -62,50 +62,6 @@ pub fn check_file(file: &Path, parsed: &Parsed) -> (Vec<Diagnostic>, Vec<String>
     (out, password_keys)
 }
 
-/// Keys that hold a password (`password`, `admin_password`, ...), anywhere in the file.
-/// The pointer is only written out for a hit: this runs on every key of every file.
-fn find_passwords<'a>(value: &'a Value, path: &mut Vec<Segment<'a>>, found: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                path.push(Segment::Key(key));
-                if names_a_password(key) && key != "password_env" {
-                    found.push(pointer(path));
-                } else {
-                    find_passwords(child, path, found);
-                }
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                path.push(Segment::Index(i));
-                find_passwords(child, path, found);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-/// One step of a JSON pointer.
-enum Segment<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn pointer(path: &[Segment<'_>]) -> String {
-    let mut out = String::new();
-    for segment in path {
-        out.push('/');
-        match segment {
-            Segment::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
-            Segment::Index(i) => out.push_str(&i.to_string()),
-        }
-    }
-    out
-}
-
 /// `password`, `Admin_Password`, `passwd`... in any case, without allocating (this runs
 /// on every key of every file).
 fn names_a_password(key: &str) -> bool {
@@ -119,7 +75,7 @@ fn names_a_password(key: &str) -> bool {
 
 fn repeated_deal_ids(
     file: &Path,
-    parsed: &Parsed,
+    parsed: &impl Locate,
     base: &str,
     customer: &Value,
     out: &mut Vec<Diagnostic>,
@@ -184,8 +140,8 @@ pub struct Registry {
 
 impl Registry {
     /// Records a file's customers and scopes, reporting those already declared.
-    pub fn add_file(&mut self, file: &Path, parsed: &Parsed, out: &mut Vec<Diagnostic>) {
-        for (i, customer) in customers(&parsed.value) {
+    pub fn add_file(&mut self, file: &Path, parsed: &impl Locate, out: &mut Vec<Diagnostic>) {
+        for (i, customer) in customers(parsed.root()) {
             let base = format!("/customers/{i}");
             let (Some(name), Some(hierarchy)) = (
                 customer.get("name").and_then(Value::as_str),
@@ -249,7 +205,7 @@ impl Registry {
             }
         }
         for (i, scope) in parsed
-            .value
+            .root()
             .get("scopes")
             .and_then(Value::as_array)
             .into_iter()

@@ -6,11 +6,13 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::ops::Range;
 
 use saphyr::{Scalar, ScalarStyle, Tag};
 use saphyr_parser::{Event, Marker, Parser};
 use serde_json::{Map, Number, Value};
+
+use super::positions::{self, Open, PositionIndex, Segment};
 
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -34,6 +36,102 @@ pub struct Parsed {
     pub positions: HashMap<String, NodePosition>,
 }
 
+/// A parsed document with its positions in compact form: what [`parse_document`] returns,
+/// for files too large for [`Parsed`]'s map of one string per node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub value: Value,
+    pub positions: PositionIndex,
+}
+
+/// A parsed value whose nodes' positions can be looked up by JSON pointer.
+pub trait Locate {
+    /// The whole parsed value.
+    fn root(&self) -> &Value;
+
+    /// Where the node at `pointer` sits, or its nearest ancestor that has a position.
+    fn node_position(&self, pointer: &str) -> NodePosition;
+
+    /// The position of the node at `pointer`, or of its nearest ancestor that has one.
+    fn position(&self, pointer: &str) -> Position {
+        self.node_position(pointer).value
+    }
+
+    /// The position of the *key* at `pointer` (for "unknown field" errors), else its value.
+    fn key_position(&self, pointer: &str) -> Position {
+        let node = self.node_position(pointer);
+        node.key.unwrap_or(node.value)
+    }
+
+    /// The pointers of the mapping keys whose name `matches`, anywhere (keys in sorted
+    /// order, items by index); nothing below a matching key is searched.
+    fn keys_where(&self, matches: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let mut found = Vec::new();
+        keys_in(self.root(), matches, &mut Vec::new(), &mut found);
+        found
+    }
+}
+
+fn keys_in<'a>(
+    value: &'a Value,
+    matches: &dyn Fn(&str) -> bool,
+    path: &mut Vec<Segment<'a>>,
+    found: &mut Vec<String>,
+) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                path.push(Segment::Key(key));
+                if matches(key) {
+                    found.push(positions::pointer(path));
+                } else {
+                    keys_in(child, matches, path, found);
+                }
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                path.push(Segment::Index(i));
+                keys_in(child, matches, path, found);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where a pointer that names no node is reported: the start of the file.
+const FILE_START: NodePosition = NodePosition {
+    key: None,
+    value: Position { line: 1, column: 1 },
+};
+
+impl Locate for Document {
+    fn root(&self) -> &Value {
+        &self.value
+    }
+
+    fn node_position(&self, pointer: &str) -> NodePosition {
+        self.positions.get(pointer).unwrap_or(FILE_START)
+    }
+
+    /// From the index's key text alone: a large document's value tree is not walked.
+    fn keys_where(&self, matches: &dyn Fn(&str) -> bool) -> Vec<String> {
+        self.positions.keys_where(matches)
+    }
+}
+
+impl Locate for Parsed {
+    fn root(&self) -> &Value {
+        &self.value
+    }
+
+    fn node_position(&self, pointer: &str) -> NodePosition {
+        Parsed::node_position(self, pointer)
+    }
+}
+
 impl Parsed {
     /// The position of the node at `pointer`, or of its nearest ancestor that has one.
     pub fn position(&self, pointer: &str) -> Position {
@@ -54,12 +152,7 @@ impl Parsed {
             }
             match p.rfind('/') {
                 Some(i) => p = &p[..i],
-                None => {
-                    return NodePosition {
-                        key: None,
-                        value: Position { line: 1, column: 1 },
-                    };
-                }
+                None => return FILE_START,
             }
         }
     }
@@ -73,16 +166,20 @@ pub struct YamlError {
 }
 
 /// Parses one YAML document. `Ok(None)` for a file with no document (empty or comments).
+pub fn parse(text: &str) -> Result<Option<Parsed>, YamlError> {
+    Ok(parse_document(text)?.map(|document| Parsed {
+        positions: document.positions.to_map(),
+        value: document.value,
+    }))
+}
+
+/// Parses one YAML document, keeping positions compactly: what loading desired state
+/// uses. `Ok(None)` for a file with no document (empty or comments).
 ///
 /// Built straight from saphyr's event stream (rather than its node tree) so that large
 /// files stay fast: see the `bench_validate` example.
-pub fn parse(text: &str) -> Result<Option<Parsed>, YamlError> {
-    // About one node per line: sizing the map up front spares rehashing large files.
-    let lines = text.bytes().filter(|b| *b == b'\n').count();
-    let mut builder = Builder {
-        positions: HashMap::with_capacity(lines + lines / 2 + 1),
-        ..Builder::default()
-    };
+pub fn parse_document(text: &str) -> Result<Option<Document>, YamlError> {
+    let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| YamlError {
             position: marker_position(e.marker()),
@@ -90,7 +187,7 @@ pub fn parse(text: &str) -> Result<Option<Parsed>, YamlError> {
         })?;
         builder.event(event, marker_position(&span.start))?;
     }
-    Ok(builder.root.map(|value| Parsed {
+    Ok(builder.root.map(|value| Document {
         value,
         positions: builder.positions,
     }))
@@ -103,16 +200,19 @@ fn marker_position(marker: &Marker) -> Position {
     }
 }
 
+/// A key waiting for its value: its text, position and range in the position index.
+type PendingKey = (String, Position, Range<usize>);
+
 /// A mapping or sequence being read.
 enum Frame {
     Sequence(Vec<Value>),
     /// The entries so far, and the key waiting for its value.
-    Mapping(Map<String, Value>, Option<(String, Position)>),
+    Mapping(Map<String, Value>, Option<PendingKey>),
 }
 
-/// Where a node starts: as a value (with its pointer pushed), or as a mapping key.
+/// Where a node starts: as a value (recorded as a node of the index), or as a mapping key.
 enum Role {
-    Value { pointer_len: usize },
+    Value { node: usize },
     Key,
 }
 
@@ -120,10 +220,9 @@ enum Role {
 #[derive(Default)]
 struct Builder {
     root: Option<Value>,
-    positions: HashMap<String, NodePosition>,
-    pointer: String,
-    /// Open containers, each with the pointer length to restore when it closes.
-    stack: Vec<(Frame, usize)>,
+    positions: PositionIndex,
+    /// Open containers, each with its entry in the position index.
+    stack: Vec<(Frame, Open)>,
     documents: usize,
 }
 
@@ -144,26 +243,26 @@ impl Builder {
             }
             Event::Scalar(text, style, _, tag) => match self.begin(at) {
                 Role::Key => self.key(text.into_owned(), at)?,
-                Role::Value { pointer_len } => {
+                Role::Value { .. } => {
                     let value =
                         scalar(text, style, tag.as_deref()).map_err(|message| error(&message))?;
-                    self.pointer.truncate(pointer_len);
                     self.finish(value);
                 }
             },
             Event::SequenceStart(..) | Event::MappingStart(..) => {
-                let Role::Value { pointer_len } = self.begin(at) else {
+                let Role::Value { node } = self.begin(at) else {
                     return Err(error("a mapping key must be plain text"));
                 };
-                let frame = match event {
-                    Event::SequenceStart(..) => Frame::Sequence(Vec::new()),
-                    _ => Frame::Mapping(Map::new(), None),
+                let (frame, mapping) = match event {
+                    Event::SequenceStart(..) => (Frame::Sequence(Vec::new()), false),
+                    _ => (Frame::Mapping(Map::new(), None), true),
                 };
-                self.stack.push((frame, pointer_len));
+                let open = self.positions.open(node, mapping);
+                self.stack.push((frame, open));
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((frame, pointer_len)) = self.stack.pop() {
-                    self.pointer.truncate(pointer_len);
+                if let Some((frame, open)) = self.stack.pop() {
+                    self.positions.close(open);
                     self.finish(match frame {
                         Frame::Sequence(items) => Value::Array(items),
                         Frame::Mapping(entries, _) => Value::Object(entries),
@@ -180,32 +279,22 @@ impl Builder {
         Ok(())
     }
 
-    /// A node starts at `at`: extends the pointer and records its position, unless it is
-    /// a mapping key.
+    /// A node starts at `at`: records its position, unless it is a mapping key.
     fn begin(&mut self, at: Position) -> Role {
-        let pointer_len = self.pointer.len();
-        let key = match self.stack.last_mut() {
-            None => None,
-            Some((Frame::Sequence(items), _)) => {
-                // Writing to a String cannot fail.
-                let _ = write!(self.pointer, "/{}", items.len());
-                None
-            }
-            Some((Frame::Mapping(_, Some((name, key_at))), _)) => {
-                self.pointer.push('/');
-                if name.contains(['~', '/']) {
-                    self.pointer
-                        .push_str(&name.replace('~', "~0").replace('/', "~1"));
-                } else {
-                    self.pointer.push_str(name);
-                }
-                Some(*key_at)
+        let (key_at, name) = match self.stack.last() {
+            None | Some((Frame::Sequence(_), _)) => (None, None),
+            Some((Frame::Mapping(_, Some((_, key_at, name))), _)) => {
+                (Some(*key_at), Some(name.clone()))
             }
             Some((Frame::Mapping(_, None), _)) => return Role::Key,
         };
-        self.positions
-            .insert(self.pointer.clone(), NodePosition { key, value: at });
-        Role::Value { pointer_len }
+        let position = NodePosition {
+            key: key_at,
+            value: at,
+        };
+        Role::Value {
+            node: self.positions.node(position, name),
+        }
     }
 
     fn key(&mut self, name: String, at: Position) -> Result<(), YamlError> {
@@ -216,7 +305,8 @@ impl Builder {
                     message: format!("the key `{name}` appears twice in this mapping"),
                 });
             }
-            *pending = Some((name, at));
+            let range = self.positions.key(&name);
+            *pending = Some((name, at, range));
         }
         Ok(())
     }
@@ -227,7 +317,7 @@ impl Builder {
             None => self.root = Some(value),
             Some((Frame::Sequence(items), _)) => items.push(value),
             Some((Frame::Mapping(entries, pending), _)) => {
-                if let Some((name, _)) = pending.take() {
+                if let Some((name, ..)) = pending.take() {
                     entries.insert(name, value);
                 }
             }
@@ -246,19 +336,19 @@ fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<V
         // `key:` with nothing after it.
         return Ok(Value::Null);
     }
-    scalar_to_json(&Scalar::parse_from_cow(text))
+    scalar_to_json(Scalar::parse_from_cow(text))
 }
 
-fn scalar_to_json(scalar: &Scalar<'_>) -> Result<Value, String> {
+fn scalar_to_json(scalar: Scalar<'_>) -> Result<Value, String> {
     Ok(match scalar {
         Scalar::Null => Value::Null,
-        Scalar::Boolean(b) => Value::Bool(*b),
-        Scalar::Integer(i) => Value::Number((*i).into()),
+        Scalar::Boolean(b) => Value::Bool(b),
+        Scalar::Integer(i) => Value::Number(i.into()),
         Scalar::FloatingPoint(f) => match Number::from_f64(f.into_inner()) {
             Some(n) => Value::Number(n),
             None => return Err(format!("the number {} is not allowed here", f.into_inner())),
         },
-        Scalar::String(s) => Value::String(s.to_string()),
+        Scalar::String(s) => Value::String(s.into_owned()),
     })
 }
 
