@@ -137,8 +137,9 @@ fn a_reseller_admin_planning_outside_its_subtree_gets_a_clear_error() {
         file.to_str().unwrap(),
         "--sim",
         seed.to_str().unwrap(),
+        "--username",
+        RESELLER1.0,
     ])
-    .env("VOSS_USERNAME", RESELLER1.0)
     .env("VOSS_PASSWORD", RESELLER1.1));
     assert_eq!(run.code, 1, "{}", run.all());
     assert!(run.stderr.contains("does not include"), "{}", run.all());
