@@ -2,7 +2,6 @@
 //! through the client. A step never panics and never retries a write blindly: when a
 //! create's answer is lost, the customer is looked up before anything else is said.
 
-use crate::model::Dependents;
 use crate::plan::{Action, Change};
 use crate::voss::fields::{local_admin_from_plan, updates_from_plan};
 use crate::voss::{ApiError, Client, CreateRequest, FieldUpdates, LocalAdminRequest, Secret};
@@ -152,15 +151,11 @@ async fn delete(client: &Client, change: &Change) -> Outcome {
         }
     }
     match client.dependents(&live).await {
-        Ok(dependents) if !dependents.is_empty() => failed(still_has(&dependents)),
+        Ok(dependents) if !dependents.is_empty() => failed(format!(
+            "not deleted: it {}",
+            crate::plan::has_dependents(&dependents).unwrap_or_default()
+        )),
         Ok(_) => finish(client.delete_customer(&live.pkid).await),
         Err(error) => failed(error),
     }
-}
-
-fn still_has(dependents: &Dependents) -> String {
-    format!(
-        "not deleted: it still has {}; remove them first",
-        dependents.describe()
-    )
 }

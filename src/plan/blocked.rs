@@ -70,32 +70,9 @@ pub(crate) fn has_dependents(d: &Dependents) -> Option<String> {
     if d.is_empty() {
         return None;
     }
-    let counts = [
-        (d.ldap, "LDAP server", "LDAP servers"),
-        (
-            d.sso_providers,
-            "SSO identity provider",
-            "SSO identity providers",
-        ),
-        (d.devices, "device", "devices"),
-        (
-            d.network_device_lists,
-            "Network Device List",
-            "Network Device Lists",
-        ),
-        (d.sites, "site", "sites"),
-    ];
-    let parts: Vec<String> = counts
-        .into_iter()
-        .filter(|(n, _, _)| *n > 0)
-        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
-        .collect();
     let total = d.ldap + d.sso_providers + d.devices + d.network_device_lists + d.sites;
     let them = if total == 1 { "it" } else { "them" };
-    Some(format!(
-        "still has {}: remove {them} first",
-        parts.join(", ")
-    ))
+    Some(format!("still has {}: remove {them} first", d.describe()))
 }
 
 /// A rename whose old and new names are both live.

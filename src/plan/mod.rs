@@ -3,6 +3,7 @@
 //! No I/O here: the callers read files and the live system.
 
 mod blocked;
+pub(crate) use blocked::has_dependents;
 mod diff;
 mod digest;
 pub mod drift;
