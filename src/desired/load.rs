@@ -3,13 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize as _;
 use serde_json::Value;
 
 use super::semantic::{self, Registry};
 use super::yaml::{self, Document, Locate};
 use super::{Diagnostic, diagnostic, files, schema, wording};
-use crate::model::{DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
+use crate::model::{Customer, DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
 
 const EXPECTED: &str = "expected a mapping with `customers` and/or `scopes`";
 
@@ -18,15 +17,13 @@ const EXPECTED: &str = "expected a mapping with `customers` and/or `scopes`";
 pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
     let (files, mut problems) = files::discover(paths);
     let mut registry = Registry::default();
-    let mut documents = Vec::with_capacity(files.len());
+    let mut built = Vec::with_capacity(files.len());
     for file in files {
         match read_document(&file) {
             Ok(parsed) => {
-                let (mut found, password_keys) = semantic::check_file(&file, &parsed);
-                found.extend(schema::check(&file, &parsed, &password_keys));
-                registry.add_file(&file, &parsed, &mut found);
+                let (found, declared) = check_and_build(&file, parsed, &mut registry);
                 problems.extend(found);
-                documents.push((file, parsed));
+                built.push(declared);
             }
             Err(problem) => problems.push(problem),
         }
@@ -34,9 +31,13 @@ pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
     registry.finish(&mut problems);
     let mut desired = Desired::default();
     if problems.is_empty() {
-        for (file, parsed) in documents {
-            if let Err(problem) = build(&file, parsed, &mut desired) {
-                problems.push(problem);
+        for declared in built {
+            match declared {
+                Ok((customers, scopes)) => {
+                    desired.customers.extend(customers);
+                    desired.scopes.extend(scopes);
+                }
+                Err(problem) => problems.push(problem),
             }
         }
     }
@@ -45,6 +46,48 @@ pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
     }
     diagnostic::sort(&mut problems);
     Err(problems)
+}
+
+/// A file's customers and scopes, each with the place it was declared; or the first
+/// value that does not fit the model. Used only when no file has a problem.
+type Declared = Result<(Vec<DeclaredCustomer>, Vec<DeclaredScope>), Diagnostic>;
+
+/// Checks one parsed file (schema, semantic rules, declarations across files) and builds
+/// its part of the model.
+///
+/// Each customer is checked, registered and deserialised in one go, and its value then
+/// dropped: a large file's value tree does not fit in the CPU caches, and a pass over the
+/// whole tree per step made loading grow faster than linearly (see `bench_validate`).
+fn check_and_build(
+    file: &Path,
+    mut parsed: Document,
+    registry: &mut Registry,
+) -> (Vec<Diagnostic>, Declared) {
+    let (mut found, password_keys) = semantic::check_passwords(file, &parsed);
+    found.extend(schema::check_file(file, &parsed, &password_keys));
+    let items = match parsed.value.get_mut("customers") {
+        Some(Value::Array(items)) => std::mem::take(items),
+        _ => Vec::new(),
+    };
+    let mut customers = Ok(Vec::with_capacity(items.len()));
+    for (i, item) in items.into_iter().enumerate() {
+        schema::check_customer(file, &parsed, i, &item, &password_keys, &mut found);
+        semantic::check_customer(file, &parsed, i, &item, &mut found);
+        registry.add_customer(file, &parsed, i, &item, &mut found);
+        // A file with a problem is not built: deserialising it would be wasted.
+        if let (true, Ok(built)) = (found.is_empty(), &mut customers) {
+            match build_customer(file, &parsed, i, &item) {
+                Ok(customer) => built.push(customer),
+                Err(problem) => customers = Err(problem),
+            }
+        }
+    }
+    registry.add_scopes(file, &parsed, &mut found);
+    if !found.is_empty() {
+        return (found, Ok((Vec::new(), Vec::new())));
+    }
+    let declared = customers.and_then(|customers| Ok((customers, build_scopes(file, &parsed)?)));
+    (found, declared)
 }
 
 /// Reads and parses one file; it must hold one document, a mapping.
@@ -75,41 +118,60 @@ fn read_document(file: &Path) -> Result<Document, Diagnostic> {
     Ok(parsed)
 }
 
-/// Adds a checked file's customers and scopes, each with the place it was declared.
-fn build(file: &Path, mut parsed: Document, desired: &mut Desired) -> Result<(), Diagnostic> {
-    let value = std::mem::take(&mut parsed.value);
-    // Plain serde first: tracking the path copies every key, and the schema check has
-    // already passed. Only a failure is deserialized again, for the path of its place.
-    let document = match DesiredFile::deserialize(&value) {
-        Ok(document) => document,
-        Err(plain) => {
-            let (pointer, message) =
-                match serde_path_to_error::deserialize::<_, DesiredFile>(&value) {
-                    Err(e) => (pointer_of(e.path()), e.inner().to_string()),
-                    Ok(_) => (String::new(), plain.to_string()),
-                };
-            return Err(Diagnostic::value(file, &parsed, &pointer, message));
-        }
-    };
-    let origin = |pointer: String| {
-        let at = parsed.position(&pointer);
-        Origin {
-            file: file.to_path_buf(),
-            line: at.line,
-            column: at.column,
-        }
-    };
-    for (i, customer) in document.customers.into_iter().enumerate() {
-        let origin = origin(format!("/customers/{i}"));
-        desired
-            .customers
-            .push(DeclaredCustomer { customer, origin });
+/// One checked customer item, with the place it was declared.
+fn build_customer(
+    file: &Path,
+    parsed: &Document,
+    index: usize,
+    item: &Value,
+) -> Result<DeclaredCustomer, Diagnostic> {
+    let base = format!("/customers/{index}");
+    let customer = deserialize::<Customer>(file, parsed, &base, item)?;
+    let origin = origin(file, parsed, &base);
+    Ok(DeclaredCustomer { customer, origin })
+}
+
+/// A checked file's scopes (its customers are already taken out), each with the place it
+/// was declared.
+fn build_scopes(file: &Path, parsed: &Document) -> Result<Vec<DeclaredScope>, Diagnostic> {
+    let document = deserialize::<DesiredFile>(file, parsed, "", &parsed.value)?;
+    let scopes = document.scopes.into_iter().enumerate();
+    Ok(scopes
+        .map(|(i, scope)| DeclaredScope {
+            scope,
+            origin: origin(file, parsed, &format!("/scopes/{i}")),
+        })
+        .collect())
+}
+
+/// The model value at `base`. Plain serde first: tracking the path copies every key, and
+/// the schema check has already passed. Only a failure is deserialized again, for the
+/// path of its place.
+fn deserialize<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    parsed: &Document,
+    base: &str,
+    value: &Value,
+) -> Result<T, Diagnostic> {
+    T::deserialize(value).map_err(|plain| {
+        let (pointer, message) = match serde_path_to_error::deserialize::<_, T>(value) {
+            Err(e) => (
+                format!("{base}{}", pointer_of(e.path())),
+                e.inner().to_string(),
+            ),
+            Ok(_) => (String::new(), plain.to_string()),
+        };
+        Diagnostic::value(file, parsed, &pointer, message)
+    })
+}
+
+fn origin(file: &Path, parsed: &Document, pointer: &str) -> Origin {
+    let at = parsed.position(pointer);
+    Origin {
+        file: file.to_path_buf(),
+        line: at.line,
+        column: at.column,
     }
-    for (i, scope) in document.scopes.into_iter().enumerate() {
-        let origin = origin(format!("/scopes/{i}"));
-        desired.scopes.push(DeclaredScope { scope, origin });
-    }
-    Ok(())
 }
 
 /// A serde path (`customers[0].name`) as a JSON pointer (`/customers/0/name`).

@@ -83,31 +83,104 @@ fn drop_null(property: &mut Value) {
     }
 }
 
-/// The compiled validator, built once per process.
-fn validator() -> Result<&'static Validator, String> {
-    static VALIDATOR: OnceLock<Result<Validator, String>> = OnceLock::new();
-    VALIDATOR
+/// The compiled validators, built once per process: one for a file with its customers'
+/// items left unchecked, one for a single customer item. A large file is then checked one
+/// customer at a time, while that customer is still in the CPU caches (see `load`).
+struct Validators {
+    file: Validator,
+    customer: Validator,
+}
+
+/// Where the customer items sit in the file schema, so that a customer's errors read
+/// exactly as from a whole-file check.
+const CUSTOMER_ITEMS: &str = "/properties/customers/items";
+
+fn validators() -> Result<&'static Validators, String> {
+    static VALIDATORS: OnceLock<Result<Validators, String>> = OnceLock::new();
+    VALIDATORS
         .get_or_init(|| {
-            jsonschema::draft202012::new(&customers_schema())
-                .map_err(|e| format!("the built-in schema does not compile: {e}"))
+            let schema = customers_schema();
+            let mut file = schema.clone();
+            let mut customer = Value::Bool(true);
+            if let Some(items) = file.pointer_mut(CUSTOMER_ITEMS) {
+                customer = std::mem::replace(items, Value::Bool(true));
+            }
+            if let (Value::Object(customer), Some(defs)) = (&mut customer, schema.get("$defs")) {
+                customer.insert("$defs".into(), defs.clone());
+            }
+            let compile = |schema: &Value| {
+                jsonschema::draft202012::new(schema)
+                    .map_err(|e| format!("the built-in schema does not compile: {e}"))
+            };
+            Ok(Validators {
+                file: compile(&file)?,
+                customer: compile(&customer)?,
+            })
         })
         .as_ref()
         .map_err(Clone::clone)
 }
 
-/// Every schema violation of a parsed file, as diagnostics at the offending key or value.
+/// Every schema violation of a parsed file outside its customer items (those are checked
+/// by [`check_customer`]), as diagnostics at the offending key or value.
 /// `skip_keys` are pointers already reported otherwise (a literal password).
-pub fn check(file: &Path, parsed: &impl Locate, skip_keys: &[String]) -> Vec<Diagnostic> {
-    let validator = match validator() {
-        Ok(v) => v,
+pub fn check_file(file: &Path, parsed: &impl Locate, skip_keys: &[String]) -> Vec<Diagnostic> {
+    let validator = match validators() {
+        Ok(v) => &v.file,
         Err(message) => return vec![Diagnostic::file(file, message)],
     };
     let schema = schema_value();
     let mut out = Vec::new();
     for error in validator.iter_errors(parsed.root()) {
-        explain(file, parsed, schema, &error, skip_keys, &mut out);
+        let at = Place {
+            pointer: error.instance_path().as_str(),
+            schema_path: error.schema_path().as_str(),
+        };
+        explain(file, parsed, schema, &at, &error, skip_keys, &mut out);
     }
     out
+}
+
+/// The schema violations of the customer item `index` of a file, worded and placed as
+/// a whole-file check would. Nothing when the schema does not compile: [`check_file`]
+/// reports that once.
+pub fn check_customer(
+    file: &Path,
+    parsed: &impl Locate,
+    index: usize,
+    customer: &Value,
+    skip_keys: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    let Ok(validators) = validators() else {
+        return;
+    };
+    if validators.customer.is_valid(customer) {
+        return;
+    }
+    let schema = schema_value();
+    for error in validators.customer.iter_errors(customer) {
+        let pointer = format!("/customers/{index}{}", error.instance_path().as_str());
+        // jsonschema places an error below a `$ref` at the referenced schema (`/$defs/..`),
+        // the same in both schemas; only the item schema's own keywords move.
+        let schema_path = error.schema_path().as_str();
+        let schema_path = if schema_path.starts_with("/$defs/") {
+            schema_path.to_string()
+        } else {
+            format!("{CUSTOMER_ITEMS}{schema_path}")
+        };
+        let at = Place {
+            pointer: &pointer,
+            schema_path: &schema_path,
+        };
+        explain(file, parsed, schema, &at, &error, skip_keys, out);
+    }
+}
+
+/// An error's instance path in the file and its path in the file schema.
+struct Place<'a> {
+    pointer: &'a str,
+    schema_path: &'a str,
 }
 
 fn schema_value() -> &'static Value {
@@ -119,12 +192,12 @@ fn explain(
     file: &Path,
     parsed: &impl Locate,
     schema: &Value,
+    at: &Place<'_>,
     error: &ValidationError<'_>,
     skip_keys: &[String],
     out: &mut Vec<Diagnostic>,
 ) {
-    let pointer = error.instance_path().as_str();
-    let schema_path = error.schema_path().as_str();
+    let (pointer, schema_path) = (at.pointer, at.schema_path);
     let field = wording::field_of(pointer);
     let value = || Diagnostic::value(file, parsed, pointer, String::new());
     match error.kind() {

@@ -13,9 +13,9 @@ use super::Diagnostic;
 use super::yaml::{Locate, Position};
 use crate::model::{CustomerKey, Origin};
 
-/// The problems of one file on its own. Also returns the pointers of the keys reported as
-/// literal passwords, so that the schema check does not report them again as unknown.
-pub fn check_file(file: &Path, parsed: &impl Locate) -> (Vec<Diagnostic>, Vec<String>) {
+/// The literal passwords of a file, anywhere in it. Also returns the pointers of their
+/// keys, so that the schema check does not report them again as unknown.
+pub fn check_passwords(file: &Path, parsed: &impl Locate) -> (Vec<Diagnostic>, Vec<String>) {
     let mut out = Vec::new();
     // Keys that hold a password (`password`, `admin_password`, ...), anywhere in the file.
     let password_keys = parsed.keys_where(&|key| names_a_password(key) && key != "password_env");
@@ -30,36 +30,47 @@ pub fn check_file(file: &Path, parsed: &impl Locate) -> (Vec<Diagnostic>, Vec<St
             .with_help("local_admin: {cloned_role: ROLE, password_env: ACME_ADMIN_PASSWORD}"),
         );
     }
-    for (i, customer) in customers(parsed.root()) {
-        let base = format!("/customers/{i}");
-        repeated_deal_ids(file, parsed, &base, customer, &mut out);
-        let name = customer.get("name").and_then(Value::as_str);
-        if let (Some(name), Some(old)) =
-            (name, customer.get("renamed_from").and_then(Value::as_str))
-            && name == old
-        {
-            out.push(Diagnostic::value(
+    (out, password_keys)
+}
+
+/// The problems of the customer item `index` of a file on its own (a customer that is
+/// not a mapping is the schema's to report).
+pub fn check_customer(
+    file: &Path,
+    parsed: &impl Locate,
+    index: usize,
+    customer: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !customer.is_object() {
+        return;
+    }
+    let base = format!("/customers/{index}");
+    repeated_deal_ids(file, parsed, &base, customer, out);
+    let name = customer.get("name").and_then(Value::as_str);
+    if let (Some(name), Some(old)) = (name, customer.get("renamed_from").and_then(Value::as_str))
+        && name == old
+    {
+        out.push(Diagnostic::value(
+            file,
+            parsed,
+            &format!("{base}/renamed_from"),
+            "`renamed_from` is the customer's own `name`: give the previous name, or remove `renamed_from`",
+        ));
+    }
+    if let Some(h) = customer.get("hierarchy").and_then(Value::as_str)
+        && (h == "sys" || h == "sys.hcs")
+    {
+        out.push(
+            Diagnostic::value(
                 file,
                 parsed,
-                &format!("{base}/renamed_from"),
-                "`renamed_from` is the customer's own `name`: give the previous name, or remove `renamed_from`",
-            ));
-        }
-        if let Some(h) = customer.get("hierarchy").and_then(Value::as_str)
-            && (h == "sys" || h == "sys.hcs")
-        {
-            out.push(
-                Diagnostic::value(
-                    file,
-                    parsed,
-                    &format!("{base}/hierarchy"),
-                    format!("`{h}` is not a Provider or Reseller node: customers live below one, e.g. `sys.hcs.CS-P.CS-R1`"),
-                )
-                .with_help("customers synced from HCM-F wait at `sys.hcs` and are migrated by declaring them under a provider or reseller"),
-            );
-        }
+                &format!("{base}/hierarchy"),
+                format!("`{h}` is not a Provider or Reseller node: customers live below one, e.g. `sys.hcs.CS-P.CS-R1`"),
+            )
+            .with_help("customers synced from HCM-F wait at `sys.hcs` and are migrated by declaring them under a provider or reseller"),
+        );
     }
-    (out, password_keys)
 }
 
 /// `password`, `Admin_Password`, `passwd`... in any case, without allocating (this runs
@@ -106,16 +117,6 @@ fn repeated_deal_ids(
     }
 }
 
-fn customers(document: &Value) -> impl Iterator<Item = (usize, &Value)> {
-    document
-        .get("customers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .filter(|(_, c)| c.is_object())
-}
-
 /// A customer's first declaration.
 struct Seen {
     origin: Origin,
@@ -139,71 +140,83 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Records a file's customers and scopes, reporting those already declared.
-    pub fn add_file(&mut self, file: &Path, parsed: &impl Locate, out: &mut Vec<Diagnostic>) {
-        for (i, customer) in customers(parsed.root()) {
-            let base = format!("/customers/{i}");
-            let (Some(name), Some(hierarchy)) = (
-                customer.get("name").and_then(Value::as_str),
-                customer.get("hierarchy").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            let key = CustomerKey::new(hierarchy, name);
-            let state = customer
-                .get("state")
-                .and_then(Value::as_str)
-                .unwrap_or("present");
-            let name_pointer = format!("{base}/name");
-            if let Some(old) = customer.get("renamed_from").and_then(Value::as_str)
-                && old != name
-            {
-                let pointer = format!("{base}/renamed_from");
-                self.renames.push(Rename {
-                    old: CustomerKey::new(hierarchy, old),
-                    new_name: name.to_string(),
-                    origin: origin(file, parsed.position(&pointer)),
-                    pointer,
-                });
-            }
-            match self.customers.get(&key) {
-                Some(seen) if seen.state != state => {
-                    let pointer = if customer.get("state").is_some() {
-                        format!("{base}/state")
-                    } else {
-                        name_pointer
-                    };
-                    out.push(Diagnostic::value(
-                        file,
-                        parsed,
-                        &pointer,
-                        format!(
-                            "customer `{name}` at `{hierarchy}` is declared twice with different `state`: `{}` at {}, `{state}` here",
-                            seen.state, seen.origin
-                        ),
-                    ));
-                }
-                Some(seen) => out.push(Diagnostic::value(
+    /// Records the customer item `index` of a file, reporting it if already declared.
+    pub fn add_customer(
+        &mut self,
+        file: &Path,
+        parsed: &impl Locate,
+        index: usize,
+        customer: &Value,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if !customer.is_object() {
+            return;
+        }
+        let base = format!("/customers/{index}");
+        let (Some(name), Some(hierarchy)) = (
+            customer.get("name").and_then(Value::as_str),
+            customer.get("hierarchy").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        let key = CustomerKey::new(hierarchy, name);
+        let state = customer
+            .get("state")
+            .and_then(Value::as_str)
+            .unwrap_or("present");
+        let name_pointer = format!("{base}/name");
+        if let Some(old) = customer.get("renamed_from").and_then(Value::as_str)
+            && old != name
+        {
+            let pointer = format!("{base}/renamed_from");
+            self.renames.push(Rename {
+                old: CustomerKey::new(hierarchy, old),
+                new_name: name.to_string(),
+                origin: origin(file, parsed.position(&pointer)),
+                pointer,
+            });
+        }
+        match self.customers.get(&key) {
+            Some(seen) if seen.state != state => {
+                let pointer = if customer.get("state").is_some() {
+                    format!("{base}/state")
+                } else {
+                    name_pointer
+                };
+                out.push(Diagnostic::value(
                     file,
                     parsed,
-                    &name_pointer,
+                    &pointer,
                     format!(
-                        "customer `{name}` at `{hierarchy}` is already declared at {}",
-                        seen.origin
+                        "customer `{name}` at `{hierarchy}` is declared twice with different `state`: `{}` at {}, `{state}` here",
+                        seen.state, seen.origin
                     ),
-                )),
-                None => {
-                    let origin = origin(file, parsed.position(&name_pointer));
-                    self.customers.insert(
-                        key,
-                        Seen {
-                            origin,
-                            state: state.to_string(),
-                        },
-                    );
-                }
+                ));
+            }
+            Some(seen) => out.push(Diagnostic::value(
+                file,
+                parsed,
+                &name_pointer,
+                format!(
+                    "customer `{name}` at `{hierarchy}` is already declared at {}",
+                    seen.origin
+                ),
+            )),
+            None => {
+                let origin = origin(file, parsed.position(&name_pointer));
+                self.customers.insert(
+                    key,
+                    Seen {
+                        origin,
+                        state: state.to_string(),
+                    },
+                );
             }
         }
+    }
+
+    /// Records a file's scopes (after its customers), reporting those already declared.
+    pub fn add_scopes(&mut self, file: &Path, parsed: &impl Locate, out: &mut Vec<Diagnostic>) {
         for (i, scope) in parsed
             .root()
             .get("scopes")
