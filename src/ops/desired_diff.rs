@@ -1,6 +1,7 @@
 //! The semantic difference between two desired states (for example a git revision's
 //! files and the working tree's): customers added, removed, renamed (`renamed_from`),
-//! and changed (state, or a written field). Pure: no I/O.
+//! and changed (state, or a written field); and scopes owned, given up, or with `prune`
+//! switched (the change a reviewer most needs to see). Pure: no I/O.
 //!
 //! Only what the files write is compared: a field that is written on one side only shows
 //! as newly written or no longer written (`null` in JSON, "(not written)" in text).
@@ -36,12 +37,22 @@ const FIELD_ORDER: [&str; 14] = [
 pub struct DesiredDiff {
     pub changes: Vec<CustomerDiff>,
     pub summary: DiffSummary,
+    /// Scopes that differ, sorted by hierarchy.
+    pub scopes: Vec<ScopeDiff>,
 }
 
 impl DesiredDiff {
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.is_empty() && self.scopes.is_empty()
     }
+}
+
+/// A scope owned on one side only, or whose `prune` changed. `None`: not declared there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopeDiff {
+    pub hierarchy: String,
+    pub prune_before: Option<bool>,
+    pub prune_after: Option<bool>,
 }
 
 /// What happened to one declared customer.
@@ -161,7 +172,39 @@ pub fn desired_diff(old: &Desired, new: &Desired) -> DesiredDiff {
         renamed: count(DiffKind::Renamed),
         changed: count(DiffKind::Changed),
     };
-    DesiredDiff { changes, summary }
+    DesiredDiff {
+        changes,
+        summary,
+        scopes: scope_diffs(old, new),
+    }
+}
+
+/// The scopes declared on one side only, or with `prune` switched. A hierarchy declared
+/// twice counts as pruned when any declaration prunes.
+fn scope_diffs(old: &Desired, new: &Desired) -> Vec<ScopeDiff> {
+    let prune_by_hierarchy = |desired: &Desired| {
+        let mut map: BTreeMap<String, bool> = BTreeMap::new();
+        for declared in &desired.scopes {
+            *map.entry(declared.scope.hierarchy.clone()).or_default() |= declared.scope.prune;
+        }
+        map
+    };
+    let (before, after) = (prune_by_hierarchy(old), prune_by_hierarchy(new));
+    let hierarchies: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    hierarchies
+        .into_iter()
+        .filter_map(|hierarchy| {
+            let (b, a) = (
+                before.get(hierarchy).copied(),
+                after.get(hierarchy).copied(),
+            );
+            (b != a).then(|| ScopeDiff {
+                hierarchy: hierarchy.clone(),
+                prune_before: b,
+                prune_after: a,
+            })
+        })
+        .collect()
 }
 
 /// A customer declared on both sides (under the same or a new name).
@@ -408,5 +451,62 @@ mod tests {
                 ..DiffSummary::default()
             }
         );
+    }
+
+    #[test]
+    fn scopes_owned_given_up_or_with_prune_switched_are_reported() {
+        use crate::model::{DeclaredScope, Scope};
+        let with_scopes = |scopes: &[(&str, bool)]| Desired {
+            customers: Vec::new(),
+            scopes: scopes
+                .iter()
+                .map(|(hierarchy, prune)| DeclaredScope {
+                    scope: Scope {
+                        hierarchy: (*hierarchy).to_owned(),
+                        prune: *prune,
+                    },
+                    origin: Origin {
+                        file: "f.yaml".into(),
+                        line: 1,
+                        column: 1,
+                    },
+                })
+                .collect(),
+        };
+        let old = with_scopes(&[
+            ("sys.hcs.P.A", false),
+            ("sys.hcs.P.B", true),
+            ("sys.hcs.P.C", false),
+        ]);
+        let new = with_scopes(&[
+            ("sys.hcs.P.A", true),
+            ("sys.hcs.P.C", false),
+            ("sys.hcs.P.D", false),
+        ]);
+        let diff = desired_diff(&old, &new);
+        let got: Vec<(&str, Option<bool>, Option<bool>)> = diff
+            .scopes
+            .iter()
+            .map(|s| (s.hierarchy.as_str(), s.prune_before, s.prune_after))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("sys.hcs.P.A", Some(false), Some(true)),
+                ("sys.hcs.P.B", Some(true), None),
+                ("sys.hcs.P.D", None, Some(false)),
+            ]
+        );
+        assert!(!diff.is_empty());
+        let text = super::super::desired_diff_render::text(&diff, "main");
+        assert!(
+            text.contains("~ scope sys.hcs.P.A: prune false → true (undeclared customers there will be deleted)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("1 scope(s) changed") || text.contains("3 scope(s) changed"),
+            "{text}"
+        );
+        assert!(desired_diff(&new, &new).is_empty());
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::desired_diff::{CustomerDiff, DesiredDiff, DiffKind, FieldDiff};
+use super::desired_diff::{CustomerDiff, DesiredDiff, DiffKind, FieldDiff, ScopeDiff};
 use crate::model::State;
 
 /// The JSON document's version; bumped when its shape changes incompatibly.
@@ -43,6 +43,9 @@ pub fn text(diff: &DesiredDiff, base: &str) -> String {
             let _ = writeln!(out, "    {}", field_line(field));
         }
     }
+    for scope in &diff.scopes {
+        let _ = writeln!(out, "{} {}", scope_sign(scope), scope_line(scope));
+    }
     let _ = writeln!(out, "\n{}", summary(diff));
     out
 }
@@ -65,7 +68,37 @@ pub fn markdown(diff: &DesiredDiff, base: &str) -> String {
             let _ = writeln!(out, "  - `{}`", field_line(field).replace('`', "'"));
         }
     }
+    if !diff.scopes.is_empty() {
+        out.push_str("\n**Scopes**\n\n");
+        for scope in &diff.scopes {
+            let _ = writeln!(out, "- {}", escape(&scope_line(scope)));
+        }
+    }
     out
+}
+
+fn scope_sign(scope: &ScopeDiff) -> char {
+    match (scope.prune_before, scope.prune_after) {
+        (None, _) => '+',
+        (_, None) => '-',
+        _ => '~',
+    }
+}
+
+/// "scope sys.hcs.P.R2: prune false → true (undeclared customers there will be deleted)".
+fn scope_line(scope: &ScopeDiff) -> String {
+    let h = &scope.hierarchy;
+    match (scope.prune_before, scope.prune_after) {
+        (None, Some(true)) => format!(
+            "scope {h} owned, with prune: true (undeclared customers there will be deleted)"
+        ),
+        (None, _) => format!("scope {h} owned (prune: false)"),
+        (Some(_), None) => format!("scope {h} no longer owned (nothing there is pruned)"),
+        (_, Some(true)) => {
+            format!("scope {h}: prune false → true (undeclared customers there will be deleted)")
+        }
+        (_, _) => format!("scope {h}: prune true → false"),
+    }
 }
 
 fn sign(kind: DiffKind) -> char {
@@ -123,10 +156,15 @@ fn show(value: &Option<Value>) -> String {
 
 fn summary(diff: &DesiredDiff) -> String {
     let s = &diff.summary;
-    format!(
-        "Summary: {} added, {} removed, {} renamed, {} changed.",
+    let mut line = format!(
+        "Summary: {} added, {} removed, {} renamed, {} changed",
         s.added, s.removed, s.renamed, s.changed
-    )
+    );
+    if !diff.scopes.is_empty() {
+        let _ = write!(line, "; {} scope(s) changed", diff.scopes.len());
+    }
+    line.push('.');
+    line
 }
 
 /// Markdown's inline specials escaped, so a name cannot break the list.
@@ -169,6 +207,7 @@ mod tests {
                 changed: 1,
                 ..DiffSummary::default()
             },
+            scopes: Vec::new(),
         }
     }
 
