@@ -56,15 +56,9 @@ pub fn run(args: Args) -> Exit {
         fault_seed: args.fault_seed,
         tls: args.tls_cert.zip(args.tls_key),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::ops::connect::runtime() {
         Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return Exit::Error;
-        }
+        Err(message) => return super::common::fail(message),
     };
     runtime.block_on(async {
         let running = match sim::start(config, args.listen).await {
@@ -79,31 +73,8 @@ pub fn run(args: Args) -> Exit {
             "voss-customers sim: listening on {}; Ctrl-C stops it",
             running.url()
         );
-        stopped().await;
+        super::common::stop_signal().await;
         running.shutdown().await;
         Exit::Ok
     })
-}
-
-/// Resolves on Ctrl-C or, on Unix, SIGTERM.
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
