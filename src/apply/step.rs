@@ -133,7 +133,12 @@ async fn update(client: &Client, change: &Change) -> Outcome {
 async fn delete(client: &Client, change: &Change) -> Outcome {
     // Dependents are checked again right before the delete: they may have been added
     // since the plan was made.
-    let live = match client.find_customer(&change.hierarchy, &change.name).await {
+    let Some(pkid) = &change.pkid else {
+        return failed(
+            "the plan names no live instance (pkid) for this delete: make the plan again",
+        );
+    };
+    let live = match client.customer(pkid).await {
         Ok(Some(live)) => live,
         Ok(None) => {
             return Outcome::Applied {
@@ -142,13 +147,11 @@ async fn delete(client: &Client, change: &Change) -> Outcome {
         }
         Err(error) => return failed(error),
     };
-    if let Some(planned) = &change.pkid {
-        if *planned != live.pkid {
-            return failed(format!(
-                "the live customer is instance {} but the plan deletes {planned}: make the plan again",
-                live.pkid
-            ));
-        }
+    if live.name != change.name || live.hierarchy != change.hierarchy {
+        return failed(format!(
+            "instance {pkid} is now {} at {}: make the plan again",
+            live.name, live.hierarchy
+        ));
     }
     match client.dependents(&live).await {
         Ok(dependents) if !dependents.is_empty() => failed(format!(

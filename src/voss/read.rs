@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::client::Client;
+use super::client::{Client, NO_BODY};
 use super::error::ApiError;
 use super::fields::live_from_wire;
 use super::request::{ApiRequest, Method};
@@ -141,6 +141,23 @@ impl Client {
                 })
             })
             .collect()
+    }
+
+    /// The customer with this pkid, or `None` when it no longer exists (HTTP 404): one
+    /// request, where a look-up by name lists the whole hierarchy.
+    pub async fn customer(&self, pkid: &str) -> Result<Option<LiveCustomer>, ApiError> {
+        let request = ApiRequest::instance(Method::Get, routes::CUSTOMER, pkid);
+        let resource: Resource<CustomerData> = match self.send(&request, NO_BODY).await {
+            Ok(resource) => resource,
+            Err(ApiError::NotFound { .. }) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        live_from_wire(&resource)
+            .map(Some)
+            .map_err(|detail| ApiError::BadResponse {
+                request: Box::new(request),
+                detail,
+            })
     }
 
     /// The customer `name` directly under `hierarchy`, if it exists.
