@@ -13,4 +13,4 @@ pub use executor::{ApplyOptions, StopFlag, execute};
 pub use progress::{Lines, Observer, ProgressBarObserver};
 pub use report::{ApplyReport, Outcome, StepResult};
 pub use secrets::{MissingSecrets, Secrets};
-pub use stale::{StaleChange, find_stale};
+pub use stale::{StaleChange, find_stale, read_touched};

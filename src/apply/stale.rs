@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::LiveCustomer;
+use crate::model::{LiveCustomer, LiveState};
 use crate::plan::{Action, Change, Plan, fingerprint, moved_fields};
 use crate::voss::{ApiError, Client};
 
@@ -25,26 +25,42 @@ impl std::fmt::Display for StaleChange {
     }
 }
 
-/// Reads the live customers the plan touches (one list per hierarchy, plus the HCM-F
-/// customers for a migration) and returns the changes they no longer match.
-pub async fn find_stale(client: &Client, plan: &Plan) -> Result<Vec<StaleChange>, ApiError> {
-    let changes: Vec<&Change> = plan.changes.iter().filter(|c| !c.is_blocked()).collect();
-    let hierarchies: BTreeSet<&str> = changes.iter().map(|c| c.hierarchy.as_str()).collect();
-    let mut live: BTreeMap<(String, String), LiveCustomer> = BTreeMap::new();
+/// The live customers a saved plan touches: one list per hierarchy of its changes and of
+/// its pruned scopes (for the safety rules), each read once.
+pub async fn read_touched(client: &Client, plan: &Plan) -> Result<LiveState, ApiError> {
+    let hierarchies: BTreeSet<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| !c.is_blocked())
+        .map(|c| c.hierarchy.as_str())
+        .chain(plan.pruned_scopes.iter().map(String::as_str))
+        .collect();
+    let mut live = LiveState::default();
     for hierarchy in hierarchies {
-        for customer in client.customers_at(hierarchy).await? {
-            live.insert(
-                (customer.hierarchy.clone(), customer.name.clone()),
-                customer,
-            );
-        }
+        live.customers.extend(client.customers_at(hierarchy).await?);
     }
+    Ok(live)
+}
+
+/// The changes of `plan` that the live customers in `live` (from [`read_touched`]) no
+/// longer match; the HCM-F customers are read for a migration.
+pub async fn find_stale(
+    client: &Client,
+    plan: &Plan,
+    live: &LiveState,
+) -> Result<Vec<StaleChange>, ApiError> {
+    let changes: Vec<&Change> = plan.changes.iter().filter(|c| !c.is_blocked()).collect();
+    let live: BTreeMap<(&str, &str), &LiveCustomer> = live
+        .customers
+        .iter()
+        .map(|c| ((c.hierarchy.as_str(), c.name.as_str()), c))
+        .collect();
     let hcmf = if changes.iter().any(|c| c.action == Action::Migrate) {
         client.hcmf_customers().await?
     } else {
         Vec::new()
     };
-    let live_at = |hierarchy: &str, name: &str| live.get(&(hierarchy.to_owned(), name.to_owned()));
+    let live_at = |hierarchy: &str, name: &str| live.get(&(hierarchy, name)).copied();
 
     let mut stale = Vec::new();
     for change in changes {

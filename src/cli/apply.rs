@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::Exit;
 use super::common::{emit, fail, load_desired, stdout_color, stop_signal, with_target};
 use super::connection::Connection;
-use crate::apply::{StopFlag, find_stale};
+use crate::apply::{StopFlag, find_stale, read_touched};
 use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
 use crate::ops::plan::make_plan;
@@ -111,10 +111,12 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
                     target.client.target()
                 )));
             }
-            // The same safety rules as a fresh plan, over the live customers of its scopes.
-            let live = pruned_scopes_live(target, &plan).await.map_err(fail)?;
+            // The same safety rules as a fresh plan, then the stale check, over one read.
+            let live = read_touched(&target.client, &plan).await.map_err(fail)?;
             safety::check(&plan, &live, max_deletes).map_err(|r| refuse(r.to_string()))?;
-            let stale = find_stale(&target.client, &plan).await.map_err(fail)?;
+            let stale = find_stale(&target.client, &plan, &live)
+                .await
+                .map_err(fail)?;
             if !stale.is_empty() {
                 for change in &stale {
                     eprintln!("stale: {change}");
@@ -126,19 +128,6 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
             Ok(plan)
         }
     }
-}
-
-/// The live customers under the plan's pruned scopes, for the safety rules.
-async fn pruned_scopes_live(
-    target: &Target,
-    plan: &Plan,
-) -> Result<crate::model::LiveState, crate::voss::ApiError> {
-    let mut live = crate::model::LiveState::default();
-    for hierarchy in &plan.pruned_scopes {
-        live.customers
-            .extend(target.client.customers_at(hierarchy).await?);
-    }
-    Ok(live)
 }
 
 /// Reads a saved plan, refusing other formats with a clear sentence.
