@@ -1,6 +1,8 @@
 //! The VOSS client over real HTTP, against a tiny scripted server on 127.0.0.1:0 that
 //! answers with bodies built from `voss::wire` types.
 
+mod plan_fixtures;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -10,7 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use voss_customers::model::{DeclaredCustomer, Desired, LiveCustomer, Origin};
+use voss_customers::model::{DeclaredCustomer, Desired, Origin};
 use voss_customers::voss::wire::{
     AsyncWriteResponse, CustomerData, ErrorBody, HierarchyNodeData, ListBody, Meta, NamedData,
     Pagination, PollEntry, Reference, References, Resource, TransactionBody, TransactionData,
@@ -809,24 +811,7 @@ async fn dependents_are_five_counts_at_the_customer_node() {
         })
     })
     .await;
-    let globex = LiveCustomer {
-        pkid: "ffffffffffffffffffffffff".into(),
-        hierarchy: R1.into(),
-        name: "Globex".into(),
-        description: String::new(),
-        extended_name: String::new(),
-        external_customer_id: String::new(),
-        domain: String::new(),
-        public_sector: false,
-        inactive_billing: false,
-        account_id: String::new(),
-        deal_ids: vec![],
-        prime_collaboration: None,
-        shared_uc_apps: false,
-        number_management: true,
-        local_admin_role: None,
-        version: String::new(),
-    };
+    let globex = plan_fixtures::live(R1, "Globex", "ffffffffffffffffffffffff");
     let dependents = harness.client().dependents(&globex).await.unwrap();
     assert_eq!(
         (dependents.ldap, dependents.devices, dependents.sites),
@@ -859,24 +844,7 @@ async fn a_server_that_reports_no_total_still_shows_a_dependent() {
         })
     })
     .await;
-    let globex = voss_customers::model::LiveCustomer {
-        pkid: "ffffffffffffffffffffffff".into(),
-        hierarchy: R1.into(),
-        name: "Globex".into(),
-        description: String::new(),
-        extended_name: String::new(),
-        external_customer_id: String::new(),
-        domain: String::new(),
-        public_sector: false,
-        inactive_billing: false,
-        account_id: String::new(),
-        deal_ids: vec![],
-        prime_collaboration: None,
-        shared_uc_apps: false,
-        number_management: true,
-        local_admin_role: None,
-        version: "v1".into(),
-    };
+    let globex = plan_fixtures::live(R1, "Globex", "ffffffffffffffffffffffff");
     let dependents = harness.client().dependents(&globex).await.unwrap();
     assert_eq!(dependents.devices, 1);
     assert!(!dependents.is_empty());
