@@ -668,6 +668,36 @@ async fn a_server_that_echoes_the_body_never_makes_an_error_show_a_password() {
 }
 
 #[tokio::test]
+async fn a_transaction_description_that_quotes_the_password_is_not_shown() {
+    let harness = Harness::start(
+        |seen, _| match (seen.method.as_str(), seen.route.as_str()) {
+            ("POST", _) => accepted(TXN),
+            _ => polled(
+                TXN,
+                TxnStatus::Success,
+                &format!("Add Customer, password {ADMIN_PASSWORD}"),
+            ),
+        },
+    )
+    .await;
+    let request = CreateRequest {
+        name: "Acme Corp".into(),
+        fields: FieldUpdates::default(),
+        migrate: false,
+        local_admin: Some(LocalAdminRequest {
+            cloned_role: "CustomerAdminTemplate".into(),
+            password: Secret::new(ADMIN_PASSWORD),
+        }),
+    };
+    let outcome = harness
+        .client()
+        .create_customer(R1, &request)
+        .await
+        .unwrap();
+    assert_eq!(outcome.message, "Add Customer, password (sensitive)");
+}
+
+#[tokio::test]
 async fn a_failed_transaction_is_an_error_with_its_message() {
     let harness = Harness::start(
         |seen, _| match (seen.method.as_str(), seen.route.as_str()) {

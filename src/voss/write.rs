@@ -20,8 +20,20 @@ impl Client {
     ) -> Result<WriteOutcome, ApiError> {
         let api = ApiRequest::at(Method::Post, routes::CUSTOMER, hierarchy);
         let result = self.write(api, Some(&request.to_wire())).await;
+        // Neither the error nor the transaction's description may repeat the password.
         match &request.local_admin {
-            Some(admin) => result.map_err(|e| e.redacted(admin.password.expose())),
+            Some(admin) => {
+                let secret = admin.password.expose();
+                result
+                    .map(|outcome| WriteOutcome {
+                        message: match secret {
+                            "" => outcome.message,
+                            _ => outcome.message.replace(secret, "(sensitive)"),
+                        },
+                        ..outcome
+                    })
+                    .map_err(|e| e.redacted(secret))
+            }
             None => result,
         }
     }
