@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,7 +30,9 @@ const EMAIL: &str = "bench@p.example";
 const PASSWORD: &str = "bench-secret";
 const RESELLER: &str = "sys.hcs.P.R";
 
-type Error = Box<dyn std::error::Error>;
+mod bench_support;
+
+use bench_support::{Error, release_binary, stats};
 
 /// Single-threaded: the only blocking work is waiting for child processes.
 #[tokio::main(flavor = "current_thread")]
@@ -205,42 +207,6 @@ fn check_all_created(binary: &Path, url: &str, desired: &Path, out: &Path) -> Re
         return Err(format!("after apply, the plan still has changes: {summary}").into());
     }
     Ok(())
-}
-
-/// `GET /_sim/stats`: requests by route so far.
-async fn stats(http: &reqwest::Client, url: &str) -> Result<BTreeMap<String, u64>, Error> {
-    let body: serde_json::Value = http
-        .get(format!("{url}/_sim/stats"))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let routes = body["by_route"]
-        .as_object()
-        .ok_or("/_sim/stats has no by_route")?;
-    Ok(routes
-        .iter()
-        .map(|(route, n)| (route.clone(), n.as_u64().unwrap_or(0)))
-        .collect())
-}
-
-/// `target/release/voss-customers`, next to this example's own `target/release/examples/`.
-fn release_binary() -> Result<PathBuf, Error> {
-    let exe = std::env::current_exe()?;
-    let release = exe
-        .parent()
-        .and_then(Path::parent)
-        .ok_or("cannot find target/release from this example's path")?;
-    let binary = release.join("voss-customers");
-    if !binary.is_file() {
-        return Err(format!(
-            "{} is missing: run `cargo build --release` first",
-            binary.display()
-        )
-        .into());
-    }
-    Ok(binary)
 }
 
 fn secs(d: Duration) -> f64 {

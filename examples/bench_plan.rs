@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -32,7 +32,9 @@ const TIME: &str = "/usr/bin/time";
 const EMAIL: &str = "bench@p.example";
 const PASSWORD: &str = "bench-secret";
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
+mod bench_support;
+
+use bench_support::{Error, release_binary, stats};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -104,24 +106,6 @@ struct Run {
     peak_kib: Option<u64>,
 }
 
-/// `target/release/voss-customers`, next to this example's own `target/release/examples/`.
-fn release_binary() -> Result<PathBuf, Error> {
-    let exe = std::env::current_exe()?;
-    let release = exe
-        .parent()
-        .and_then(Path::parent)
-        .ok_or("cannot find target/release from this example's path")?;
-    let binary = release.join("voss-customers");
-    if !binary.is_file() {
-        return Err(format!(
-            "{} is missing: run `cargo build --release` first",
-            binary.display()
-        )
-        .into());
-    }
-    Ok(binary)
-}
-
 /// Runs `plan DIR --format json` against the simulator; returns the wall time and stdout.
 fn run_plan(
     binary: &Path,
@@ -181,24 +165,6 @@ fn count_updates(json: &[u8]) -> Result<usize, Error> {
         return Err("plan summary disagrees with its changes".into());
     }
     Ok(updates)
-}
-
-/// `GET /_sim/stats`: requests by route so far.
-async fn stats(http: &reqwest::Client, url: &str) -> Result<BTreeMap<String, u64>, Error> {
-    let body: serde_json::Value = http
-        .get(format!("{url}/_sim/stats"))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let routes = body["by_route"]
-        .as_object()
-        .ok_or("/_sim/stats has no by_route")?;
-    Ok(routes
-        .iter()
-        .map(|(route, n)| (route.clone(), n.as_u64().unwrap_or(0)))
-        .collect())
 }
 
 fn difference(
