@@ -12,15 +12,15 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use voss_customers::model::{DeclaredCustomer, Desired, Origin};
+use voss_customers::model::{DeclaredCustomer, Desired, Field, FieldValues, Origin};
 use voss_customers::voss::wire::{
     AsyncWriteResponse, CustomerData, ErrorBody, HierarchyNodeData, ListBody, Meta, NamedData,
     Pagination, PollEntry, Reference, References, Resource, TransactionBody, TransactionData,
     TransactionResource, TxnStatus,
 };
 use voss_customers::voss::{
-    ApiError, Client, ConnectSettings, CreateRequest, FieldUpdates, LocalAdminRequest, PollPolicy,
-    RetryPolicy, Secret, SettingsError,
+    ApiError, Client, ConnectSettings, CreateRequest, LocalAdminRequest, PollPolicy, RetryPolicy,
+    Secret, SettingsError,
 };
 
 const PASSWORD: &str = "provider-secret";
@@ -589,10 +589,7 @@ async fn a_create_is_followed_to_success() {
     .await;
     let request = CreateRequest {
         name: "Acme Corp".into(),
-        fields: FieldUpdates {
-            deal_ids: Some(vec!["D-100".into(), "D-200".into()]),
-            ..FieldUpdates::default()
-        },
+        fields: field_values(Field::DealIds, json!(["D-100", "D-200"])),
         migrate: false,
         local_admin: Some(LocalAdminRequest {
             cloned_role: "CustomerAdminTemplate".into(),
@@ -650,7 +647,7 @@ async fn a_server_that_echoes_the_body_never_makes_an_error_show_a_password() {
     .await;
     let request = CreateRequest {
         name: "Acme Corp".into(),
-        fields: FieldUpdates::default(),
+        fields: FieldValues::default(),
         migrate: false,
         local_admin: Some(LocalAdminRequest {
             cloned_role: "CustomerAdminTemplate".into(),
@@ -682,7 +679,7 @@ async fn a_transaction_description_that_quotes_the_password_is_not_shown() {
     .await;
     let request = CreateRequest {
         name: "Acme Corp".into(),
-        fields: FieldUpdates::default(),
+        fields: FieldValues::default(),
         migrate: false,
         local_admin: Some(LocalAdminRequest {
             cloned_role: "CustomerAdminTemplate".into(),
@@ -719,10 +716,7 @@ async fn a_failed_transaction_is_an_error_with_its_message() {
         },
     )
     .await;
-    let updates = FieldUpdates {
-        domain: Some("acme..example".into()),
-        ..FieldUpdates::default()
-    };
+    let updates = field_values(Field::Domain, json!("acme..example"));
     let error = harness
         .client()
         .update_customer("aaaaaaaaaaaaaaaaaaaaaaaa", &updates)
@@ -757,7 +751,7 @@ async fn a_write_answered_with_503_is_not_retried_and_is_uncertain() {
     let harness = Harness::start(|_, _| error(503, "busy")).await;
     let request = CreateRequest {
         name: "Acme".into(),
-        fields: FieldUpdates::default(),
+        fields: FieldValues::default(),
         migrate: false,
         local_admin: Some(LocalAdminRequest {
             cloned_role: "R".into(),
@@ -911,4 +905,11 @@ fn a_bad_ca_file_is_named() {
         );
         assert!(error.to_string().contains(&path.display().to_string()));
     }
+}
+
+/// A write that sets one field.
+fn field_values(field: Field, value: serde_json::Value) -> FieldValues {
+    let mut values = FieldValues::default();
+    values.set(field, value).unwrap();
+    values
 }

@@ -789,7 +789,7 @@ fn diff_table() {
             let fields: Vec<(&str, Value, Value)> = c
                 .fields
                 .iter()
-                .map(|f| (f.field.as_str(), f.before.clone(), f.after.clone()))
+                .map(|f| (f.field.name(), f.before.clone(), f.after.clone()))
                 .collect();
             if fields != e.fields {
                 problems.push(format!(
@@ -905,7 +905,7 @@ fn the_password_is_a_sensitive_variable_name() {
     let field = acme
         .fields
         .iter()
-        .find(|f| f.field == "local_admin.password_env")
+        .find(|f| f.field.name() == "local_admin.password_env")
         .unwrap();
     assert!(field.sensitive);
     assert_eq!(field.after, json!("ACME_PW"));

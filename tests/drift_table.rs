@@ -58,7 +58,7 @@ fn drift_lists_what_changed_outside_the_files() {
     assert_eq!(
         drift.changed[0].fields,
         vec![DriftedField {
-            field: "public_sector".into(),
+            field: voss_customers::model::Field::PublicSector,
             file: json!(true),
             live: json!(false),
         }]

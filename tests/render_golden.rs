@@ -242,7 +242,7 @@ fn a_plan_that_fits_has_no_note() {
 fn a_sensitive_field_shows_only_its_variable_name() {
     let secret = "hunter2-Sup3rSecret";
     let field = |before: Value, after: Value| FieldChange {
-        field: "local_admin.password_env".into(),
+        field: voss_customers::model::Field::LocalAdminPasswordEnv,
         before,
         after,
         sensitive: true,

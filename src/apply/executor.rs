@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::request::local_admin_from_plan;
 use crate::plan::{Action, Change, FollowUp, Plan};
 use crate::voss::Client;
-use crate::voss::fields::local_admin_from_plan;
 
 use super::progress::Observer;
 use super::report::{ApplyReport, Outcome, StepResult};

@@ -5,6 +5,7 @@
 pub mod executor;
 pub mod progress;
 pub mod report;
+pub mod request;
 pub mod secrets;
 pub mod stale;
 mod step;

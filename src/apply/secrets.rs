@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::request::local_admin_from_plan;
 use crate::plan::{Action, Plan};
 use crate::voss::Secret;
-use crate::voss::fields::local_admin_from_plan;
 
 /// Passwords by the name of the variable that holds them.
 #[derive(Debug, Default)]

@@ -2,9 +2,10 @@
 //! through the client. A step never panics and never retries a write blindly: when a
 //! create's answer is lost, the customer is looked up before anything else is said.
 
+use super::request::{local_admin_from_plan, updates_from_plan};
+use crate::model::Field;
 use crate::plan::{Action, Change};
-use crate::voss::fields::{local_admin_from_plan, updates_from_plan};
-use crate::voss::{ApiError, Client, CreateRequest, FieldUpdates, LocalAdminRequest, Secret};
+use crate::voss::{ApiError, Client, CreateRequest, LocalAdminRequest, Secret};
 
 use super::report::Outcome;
 
@@ -67,10 +68,10 @@ fn failed(error: impl ToString) -> Outcome {
 
 async fn create(client: &Client, change: &Change, password: Option<Secret>) -> Outcome {
     let fields = match updates_from_plan(&change.fields) {
-        Ok(fields) => FieldUpdates {
-            name: None,
-            ..fields
-        },
+        Ok(mut fields) => {
+            fields.remove(Field::Name);
+            fields
+        }
         Err(error) => return failed(error),
     };
     let local_admin = match local_admin_from_plan(&change.fields) {

@@ -6,9 +6,9 @@ use super::Exit;
 use super::common::{emit, fail, load_desired};
 use super::plan::PlanFormat;
 use crate::desired;
-use crate::ops::desired_diff::desired_diff;
-use crate::ops::desired_diff_render;
-use crate::ops::gitdiff::{BaseError, load_at_revision};
+use crate::ops::revision::{BaseError, load_at_revision};
+use crate::plan::desired_diff;
+use crate::render::desired_diff as desired_diff_render;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  voss-customers diff --base origin/main customers/")]

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use super::Exit;
 use super::common::{fail, with_target};
 use super::connection::Connection;
-use crate::ops::{import, import_yaml};
+use crate::ops::import;
+use crate::render::import_yaml;
 
 #[derive(Debug, clap::Args)]
 #[command(

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::model::Field;
+
 /// Which kind of object a key belongs to, from the schema location of its rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
@@ -45,7 +47,8 @@ pub fn field_of(pointer: &str) -> String {
     }
 }
 
-/// The field's name as the VOSS page calls it (or the key, for fields of our own).
+/// The field's name as the VOSS page calls it ([`Field::label`]), or the key, for keys of
+/// the file's own.
 pub fn label(field: &str) -> String {
     let known = match field {
         "" => "the file",
@@ -53,22 +56,12 @@ pub fn label(field: &str) -> String {
         "customers[]" => "a customer",
         "scopes" => "`scopes`",
         "scopes[]" => "a scope",
-        "name" => "Customer Name",
-        "description" => "Description",
-        "extended_name" => "Extended Name",
-        "external_customer_id" => "External Customer ID",
-        "domain" => "Domain Name",
-        "public_sector" => "Public Sector",
-        "inactive_billing" => "Inactive Billing",
-        "local_admin" => "Create Local Admin (`local_admin`)",
-        "cloned_role" => "Cloned Admin Role",
-        "account_id" => "Account ID",
-        "deal_ids" => "Deal IDs",
+        "cloned_role" => Field::LocalAdminClonedRole.label(),
         "deal_ids[]" => "a Deal ID",
-        "prime_collaboration" => "Prime Collaboration",
-        "shared_uc_apps" => "Shared UC Applications",
-        "number_management" => "`number_management`",
-        _ => return format!("`{field}`"),
+        _ => match Field::from_name(field) {
+            Some(field) => field.label(),
+            None => return format!("`{field}`"),
+        },
     };
     known.to_string()
 }

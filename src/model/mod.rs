@@ -3,10 +3,12 @@
 
 pub mod customer;
 pub mod document;
+pub mod field;
 pub mod live;
 pub mod scope;
 
 pub use customer::{Customer, CustomerKey, LocalAdmin, State};
 pub use document::{DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
+pub use field::{Field, FieldValues, Kind, Misfit};
 pub use live::{Dependents, HierarchyNode, LiveCustomer, LiveState, NodeType, Role};
 pub use scope::Scope;

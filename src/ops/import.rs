@@ -1,5 +1,5 @@
 //! `import`: read the live customers under a hierarchy node (and, recursively, below it)
-//! and write them as a desired-state file ([`super::import_yaml`] makes the text).
+//! and write them as a desired-state file ([`crate::render::import_yaml`] makes the text).
 
 use crate::model::LiveCustomer;
 use crate::voss::Client;

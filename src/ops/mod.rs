@@ -4,11 +4,8 @@
 pub mod apply;
 pub mod atomic;
 pub mod connect;
-pub mod desired_diff;
-pub mod desired_diff_render;
-pub mod gitdiff;
 pub mod import;
-pub mod import_yaml;
 pub mod plan;
+pub mod revision;
 pub mod schema;
 pub mod validate;

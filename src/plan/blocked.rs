@@ -5,9 +5,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::fields::Field;
 use super::types::FieldChange;
-use crate::model::{Dependents, LiveState};
+use crate::model::{Dependents, Field, LiveState};
 
 /// How many names a reason lists before it says "and N more".
 const LISTED: usize = 5;
@@ -39,7 +38,7 @@ pub(crate) fn missing_role(live: &LiveState, hierarchy: &str, role: &str) -> Opt
 pub(crate) fn unknown_prime_in(fields: &[FieldChange], live: &LiveState) -> Vec<String> {
     fields
         .iter()
-        .filter(|f| f.field == Field::PrimeCollaboration.name())
+        .filter(|f| f.field == Field::PrimeCollaboration)
         .filter_map(|f| unknown_prime(live, &f.after))
         .collect()
 }

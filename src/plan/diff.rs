@@ -6,10 +6,10 @@ use serde_json::Value;
 
 use super::blocked;
 use super::digest::{digest, fingerprint};
-use super::fields::{Field, differences};
+use super::fields::differences;
 use super::index::{LiveIndex, deletions};
 use super::types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};
-use crate::model::{Customer, Desired, LiveCustomer, LiveState};
+use crate::model::{Customer, Desired, Field, LiveCustomer, LiveState};
 
 /// The warning for a `local_admin` written on an existing customer that has no local admin
 /// made from that role (it is create-only, so nothing is sent).
@@ -126,9 +126,9 @@ fn present_change(c: &Customer, index: &LiveIndex, live: &LiveState) -> Option<C
 }
 
 fn create(c: &Customer, live: &LiveState) -> Change {
-    let mut fields: Vec<FieldChange> = Field::ALL
+    let mut fields: Vec<FieldChange> = Field::MANAGED
         .into_iter()
-        .filter_map(|f| Some(field_change(f.name(), Value::Null, f.written(c)?)))
+        .filter_map(|f| Some(field_change(f, Value::Null, f.written(c)?)))
         .collect();
     fields.extend(local_admin_fields(c));
     let mut change = new_change(Action::Create, c, fields, None);
@@ -238,13 +238,13 @@ fn new_change(
 fn field_changes(c: &Customer, l: &LiveCustomer) -> Vec<FieldChange> {
     differences(c, l)
         .into_iter()
-        .map(|(f, before, after)| field_change(f.name(), before, after))
+        .map(|(f, before, after)| field_change(f, before, after))
         .collect()
 }
 
 fn name_change(old: &LiveCustomer, c: &Customer) -> FieldChange {
     field_change(
-        "name",
+        Field::Name,
         Value::from(old.name.as_str()),
         Value::from(c.name.as_str()),
     )
@@ -253,37 +253,25 @@ fn name_change(old: &LiveCustomer, c: &Customer) -> FieldChange {
 /// `local_admin.cloned_role` and `local_admin.password_env`; the latter is sensitive and
 /// its `after` is the variable's name, never a value.
 fn local_admin_fields(c: &Customer) -> Vec<FieldChange> {
-    let Some(admin) = &c.local_admin else {
-        return Vec::new();
-    };
-    vec![
-        field_change(
-            "local_admin.cloned_role",
-            Value::Null,
-            Value::from(admin.cloned_role.as_str()),
-        ),
-        FieldChange {
-            field: "local_admin.password_env".to_owned(),
-            before: Value::Null,
-            after: Value::from(admin.password_env.as_str()),
-            sensitive: true,
-        },
-    ]
+    [Field::LocalAdminClonedRole, Field::LocalAdminPasswordEnv]
+        .into_iter()
+        .filter_map(|f| Some(field_change(f, Value::Null, f.written(c)?)))
+        .collect()
 }
 
-fn field_change(field: &str, before: Value, after: Value) -> FieldChange {
+fn field_change(field: Field, before: Value, after: Value) -> FieldChange {
     FieldChange {
-        field: field.to_owned(),
+        field,
         before,
         after,
-        sensitive: false,
+        sensitive: field.is_sensitive(),
     }
 }
 
 /// The DN audit follows number management going from disabled to enabled.
 fn follow_ups(fields: &[FieldChange]) -> Vec<FollowUp> {
     let re_enabled = fields.iter().any(|f| {
-        f.field == Field::NumberManagement.name()
+        f.field == Field::NumberManagement
             && f.before == Value::Bool(false)
             && f.after == Value::Bool(true)
     });

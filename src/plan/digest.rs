@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::fields::Field;
-use crate::model::{Customer, Desired, LiveCustomer, Scope};
+use crate::model::{Customer, Desired, Field, LiveCustomer, Scope};
 
 /// SHA-256 (hex) of the declared customers and scopes in a canonical form: sorted, so the
 /// order of files and of entries, and how they are split across files, do not change it.
@@ -35,8 +34,8 @@ pub fn fingerprint(live: &LiveCustomer) -> String {
     object.insert("hierarchy".into(), Value::from(live.hierarchy.as_str()));
     object.insert("name".into(), Value::from(live.name.as_str()));
     object.insert("version".into(), Value::from(live.version.as_str()));
-    for field in Field::ALL {
-        object.insert(field.name().into(), field.live(live));
+    for field in Field::MANAGED {
+        object.insert(field.name().into(), field.live(live).unwrap_or(Value::Null));
     }
     sha256_hex(Value::Object(object).to_string().as_bytes())
 }
@@ -60,7 +59,7 @@ fn customer_value(c: &Customer) -> Value {
             ]),
         );
     }
-    for field in Field::ALL {
+    for field in Field::MANAGED {
         if let Some(value) = field.written(c) {
             object.insert(field.name().into(), value);
         }

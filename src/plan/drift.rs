@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
+
+use crate::model::Field;
 use serde_json::Value;
 
 use super::fields::differences;
@@ -35,7 +37,7 @@ pub struct DriftedCustomer {
 /// One managed field: the value in the files and the value live.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DriftedField {
-    pub field: String,
+    pub field: Field,
     pub file: Value,
     pub live: Value,
 }
@@ -71,7 +73,7 @@ pub fn drift(desired: &Desired, live: &LiveState) -> Drift {
                 let fields: Vec<DriftedField> = differences(c, l)
                     .into_iter()
                     .map(|(f, live, file)| DriftedField {
-                        field: f.name().to_owned(),
+                        field: f,
                         file,
                         live,
                     })

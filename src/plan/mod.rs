@@ -4,6 +4,7 @@
 
 mod blocked;
 pub(crate) use blocked::has_dependents;
+pub mod desired_diff;
 mod diff;
 mod digest;
 pub mod drift;
@@ -14,6 +15,7 @@ mod schema;
 mod stale;
 pub mod types;
 
+pub use desired_diff::{DesiredDiff, desired_diff};
 pub use diff::{LOCAL_ADMIN_WARNING, deletes_to_check, diff};
 pub use digest::{digest, fingerprint};
 pub use drift::{CustomerRef, Drift, DriftedCustomer, DriftedField, drift};

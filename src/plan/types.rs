@@ -5,6 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::model::Field;
+
 /// The version of the plan's JSON format; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -79,7 +81,9 @@ pub struct Change {
 /// `prime_collaboration` null for none).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldChange {
-    pub field: String,
+    /// The field, by its name in desired-state files (`local_admin.cloned_role` and
+    /// `local_admin.password_env` for a create's local admin).
+    pub field: Field,
     pub before: Value,
     pub after: Value,
     /// True for secrets: `after` then holds the *name* of the environment variable that

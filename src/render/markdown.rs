@@ -3,7 +3,7 @@
 
 use super::text::NO_CHANGES;
 use super::value::{
-    count, follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line, verb,
+    count, follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line,
 };
 use crate::plan::{Action, Change, FieldChange, Plan};
 
@@ -87,7 +87,7 @@ fn section(change: &Change) -> String {
     let mut out = format!(
         "<details><summary><code>{} {}</code> <b>{}</b>{} at <code>{}</code>{blocked}</summary>\n\n",
         html(&marker(change.action).to_string()),
-        verb(change.action),
+        change.action.name(),
         html(&change.name),
         change
             .renamed_from

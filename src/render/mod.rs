@@ -2,7 +2,9 @@
 //! comment, JSON for scripts and `apply --plan`. Pure: each returns a `String` (ending
 //! with a newline) and the caller prints it.
 
+pub mod desired_diff;
 mod drift;
+pub mod import_yaml;
 mod json;
 mod markdown;
 mod style;

@@ -3,7 +3,7 @@
 
 use super::style::{BOLD, BOLD_RED, CYAN, GREEN, RED, Style, YELLOW};
 use super::value::{
-    follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line, verb,
+    follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line,
 };
 use crate::plan::{Action, Change, FieldChange, Plan, Warning};
 
@@ -47,7 +47,7 @@ fn action_color(action: Action) -> &'static str {
 
 fn push_change(out: &mut String, change: &Change, style: Style) {
     let color = action_color(change.action);
-    let head = format!("{} {}", marker(change.action), verb(change.action));
+    let head = format!("{} {}", marker(change.action), change.action.name());
     out.push_str(&format!(
         "{} {}\n",
         style.paint(color, &head),

@@ -53,18 +53,7 @@ pub(crate) fn long_text_diff(f: &FieldChange) -> Option<String> {
 
 /// Whether a field is shown as added (`+ field: after`) rather than changed.
 pub(crate) fn is_addition(action: Action, f: &FieldChange) -> bool {
-    action == Action::Create || f.field.starts_with("local_admin.")
-}
-
-/// The verb shown for an action.
-pub(crate) fn verb(action: Action) -> &'static str {
-    match action {
-        Action::Create => "create",
-        Action::Update => "update",
-        Action::Migrate => "migrate",
-        Action::Rename => "rename",
-        Action::Delete => "delete",
-    }
+    action == Action::Create || f.field.is_local_admin()
 }
 
 /// The marker shown for an action.

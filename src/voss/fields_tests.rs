@@ -3,13 +3,12 @@ use serde_json::json;
 use super::*;
 use crate::voss::wire::{Meta, Reference, References};
 
-fn change(field: &str, after: Value) -> FieldChange {
-    FieldChange {
-        field: field.into(),
-        before: Value::Null,
-        after,
-        sensitive: false,
+fn values(pairs: &[(Field, Value)]) -> FieldValues {
+    let mut values = FieldValues::default();
+    for (field, value) in pairs {
+        values.set(*field, value.clone()).unwrap();
     }
+    values
 }
 
 fn resource(data: Value) -> Resource<CustomerData> {
@@ -32,15 +31,14 @@ fn resource(data: Value) -> Resource<CustomerData> {
 
 #[test]
 fn updates_send_only_the_given_fields_under_their_voss_names() {
-    let updates = FieldUpdates {
-        domain: Some("acme.example".into()),
-        deal_ids: Some(vec!["D-100".into(), " D-200".into()]),
-        number_management: Some(true),
-        prime_collaboration: Some(None),
-        ..FieldUpdates::default()
-    };
+    let updates = values(&[
+        (Field::Domain, json!("acme.example")),
+        (Field::DealIds, json!(["D-100", " D-200"])),
+        (Field::NumberManagement, json!(true)),
+        (Field::PrimeCollaboration, Value::Null),
+    ]);
     assert_eq!(
-        serde_json::to_value(updates.to_wire()).unwrap(),
+        serde_json::to_value(updates_to_wire(&updates)).unwrap(),
         json!({
             "domainName": "acme.example",
             "dealIds": "D-100,D-200",
@@ -48,7 +46,7 @@ fn updates_send_only_the_given_fields_under_their_voss_names() {
             "primeCollaboration": ""
         })
     );
-    assert!(FieldUpdates::default().is_empty());
+    assert!(FieldValues::default().is_empty());
     assert!(!updates.is_empty());
 }
 
@@ -56,10 +54,7 @@ fn updates_send_only_the_given_fields_under_their_voss_names() {
 fn create_carries_the_name_the_admin_and_the_password_twice() {
     let request = CreateRequest {
         name: "Acme Corp".into(),
-        fields: FieldUpdates {
-            number_management: Some(false),
-            ..FieldUpdates::default()
-        },
+        fields: values(&[(Field::NumberManagement, json!(false))]),
         migrate: false,
         local_admin: Some(LocalAdminRequest {
             cloned_role: "CustomerAdminTemplate".into(),
@@ -84,7 +79,7 @@ fn create_carries_the_name_the_admin_and_the_password_twice() {
 fn migrate_without_admin_says_so() {
     let request = CreateRequest {
         name: "Legacy Co".into(),
-        fields: FieldUpdates::default(),
+        fields: FieldValues::default(),
         migrate: true,
         local_admin: None,
     };
@@ -134,61 +129,4 @@ fn deal_ids_round_trip() {
     assert_eq!(deal_ids_to_wire(&ids), "D-100,D-200");
     assert!(deal_ids_from_wire("").is_empty());
     assert_eq!(deal_ids_to_wire(&[]), "");
-}
-
-#[test]
-fn a_plan_field_list_becomes_the_same_write() {
-    let updates = updates_from_plan(&[
-        change("name", json!("Acme")),
-        change("description", json!("")),
-        change("deal_ids", json!(["D-1", "D-2"])),
-        change("prime_collaboration", Value::Null),
-        change("number_management", json!(true)),
-        change("public_sector", json!(false)),
-        change(
-            "local_admin",
-            json!({"cloned_role": "R", "password_env": "P"}),
-        ),
-    ])
-    .unwrap();
-    assert_eq!(
-        updates,
-        FieldUpdates {
-            name: Some("Acme".into()),
-            description: Some(String::new()),
-            deal_ids: Some(vec!["D-1".into(), "D-2".into()]),
-            prime_collaboration: Some(None),
-            number_management: Some(true),
-            public_sector: Some(false),
-            ..FieldUpdates::default()
-        }
-    );
-}
-
-#[test]
-fn a_plan_field_of_the_wrong_kind_is_refused_by_name() {
-    let error = updates_from_plan(&[change("public_sector", json!("yes"))]).unwrap_err();
-    assert_eq!(error.field, "public_sector");
-    let error = updates_from_plan(&[change("colour", json!("red"))]).unwrap_err();
-    assert!(error.to_string().contains("`colour`"), "{error}");
-}
-
-#[test]
-fn local_admin_from_either_plan_shape() {
-    let whole = [change(
-        "local_admin",
-        json!({"cloned_role": "CustomerAdminTemplate", "password_env": "ACME_PW"}),
-    )];
-    let split = [
-        change("local_admin.cloned_role", json!("CustomerAdminTemplate")),
-        change("local_admin.password_env", json!("ACME_PW")),
-    ];
-    let expected = Some(LocalAdmin {
-        cloned_role: "CustomerAdminTemplate".into(),
-        password_env: "ACME_PW".into(),
-    });
-    assert_eq!(local_admin_from_plan(&whole).unwrap(), expected);
-    assert_eq!(local_admin_from_plan(&split).unwrap(), expected);
-    assert_eq!(local_admin_from_plan(&[]).unwrap(), None);
-    assert!(local_admin_from_plan(&split[..1]).is_err());
 }

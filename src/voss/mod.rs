@@ -18,7 +18,7 @@ mod write;
 
 pub use client::Client;
 pub use error::ApiError;
-pub use fields::{CreateRequest, FieldUpdates, LocalAdminRequest, PlanFieldError};
+pub use fields::{CreateRequest, LocalAdminRequest};
 pub use read::customer_node;
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -4,11 +4,12 @@ use serde::Serialize;
 
 use super::client::{Client, NO_BODY};
 use super::error::ApiError;
-use super::fields::{CreateRequest, FieldUpdates};
+use super::fields::{CreateRequest, updates_to_wire};
 use super::request::{ApiRequest, Method};
 use super::routes;
 use super::transaction::WriteOutcome;
 use super::wire::AsyncWriteResponse;
+use crate::model::FieldValues;
 
 impl Client {
     /// Creates the customer `request.name` under `hierarchy` (or, with `migrate`, moves
@@ -42,10 +43,10 @@ impl Client {
     pub async fn update_customer(
         &self,
         pkid: &str,
-        updates: &FieldUpdates,
+        updates: &FieldValues,
     ) -> Result<WriteOutcome, ApiError> {
         let api = ApiRequest::instance(Method::Put, routes::CUSTOMER, pkid);
-        self.write(api, Some(&updates.to_wire())).await
+        self.write(api, Some(&updates_to_wire(updates))).await
     }
 
     /// Deletes customer `pkid` (the caller checks its dependents first).

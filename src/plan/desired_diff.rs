@@ -9,28 +9,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::model::{Customer, CustomerKey, Desired, State};
-
-/// The fields compared, in the file format's order; any other written key (a field added
-/// later) follows, by name. `name`, `hierarchy` and `state` are compared on their own.
-const FIELD_ORDER: [&str; 14] = [
-    "description",
-    "extended_name",
-    "external_customer_id",
-    "domain",
-    "public_sector",
-    "inactive_billing",
-    "local_admin",
-    "account_id",
-    "deal_ids",
-    "prime_collaboration",
-    "shared_uc_apps",
-    "number_management",
-    "renamed_from",
-    "protect",
-];
+use crate::model::{Customer, CustomerKey, Desired, Field, State};
 
 /// Every difference, sorted by hierarchy then name.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -85,7 +66,7 @@ pub struct CustomerDiff {
 /// A field's value before and after; `None` (JSON `null`): not written on that side.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldDiff {
-    pub field: String,
+    pub field: Field,
     pub before: Option<Value>,
     pub after: Option<Value>,
 }
@@ -147,7 +128,7 @@ pub fn desired_diff(old: &Desired, new: &Desired) -> DesiredDiff {
                 old_name: None,
                 state_before: None,
                 state_after: Some(after.state),
-                fields: field_diffs(&Map::new(), &written(after)),
+                fields: field_diffs(None, after),
             }),
         }
     }
@@ -221,61 +202,30 @@ fn compare(
         old_name,
         state_before: Some(before.state),
         state_after: Some(after.state),
-        fields: field_diffs(&written(before), &written(after)),
+        fields: field_diffs(Some(before), after),
     }
 }
 
-/// The written fields of a customer, by name (unwritten ones are skipped when serialised).
-fn written(customer: &Customer) -> Map<String, Value> {
-    let mut fields = match serde_json::to_value(customer) {
-        Ok(Value::Object(fields)) => fields,
-        _ => Map::new(),
-    };
-    for identity in ["name", "hierarchy", "state"] {
-        fields.remove(identity);
-    }
-    fields
-}
-
-/// The fields whose meaning differs, in the file format's order.
-fn field_diffs(before: &Map<String, Value>, after: &Map<String, Value>) -> Vec<FieldDiff> {
-    let mut names: Vec<&str> = FIELD_ORDER.to_vec();
-    let others: BTreeSet<&str> = before
-        .keys()
-        .chain(after.keys())
-        .map(String::as_str)
-        .filter(|k| !FIELD_ORDER.contains(k))
-        .collect();
-    names.extend(others);
-    names
+/// The written fields whose meaning differs (by [`Field::same`], as the plan compares),
+/// in the file format's order. `before: None`: the customer was not declared before.
+fn field_diffs(before: Option<&Customer>, after: &Customer) -> Vec<FieldDiff> {
+    Field::WRITTEN
         .into_iter()
         .filter_map(|field| {
-            let (b, a) = (before.get(field), after.get(field));
-            let same = match (b, a) {
-                (Some(b), Some(a)) => normalise(field, b) == normalise(field, a),
+            let b = before.and_then(|c| field.written(c));
+            let a = field.written(after);
+            let same = match (&b, &a) {
+                (Some(b), Some(a)) => field.same(b, a),
                 (None, None) => true,
                 _ => false,
             };
-            (!same).then(|| FieldDiff {
-                field: field.to_owned(),
-                before: b.cloned(),
-                after: a.cloned(),
+            (!same).then_some(FieldDiff {
+                field,
+                before: b,
+                after: a,
             })
         })
         .collect()
-}
-
-/// The comparable form: deal ids as a set (VOSS stores them as one text), domains in
-/// lower case; everything else as written.
-fn normalise(field: &str, value: &Value) -> Value {
-    match (field, value) {
-        ("domain", Value::String(s)) => Value::from(s.to_ascii_lowercase()),
-        ("deal_ids", Value::Array(items)) => {
-            let ids: BTreeSet<&str> = items.iter().filter_map(Value::as_str).collect();
-            Value::from(ids.into_iter().collect::<Vec<_>>())
-        }
-        _ => value.clone(),
-    }
 }
 
 #[cfg(test)]
@@ -404,17 +354,17 @@ mod tests {
             diff.changes[0].fields,
             vec![
                 FieldDiff {
-                    field: "description".into(),
+                    field: Field::Description,
                     before: Some(json!("old")),
                     after: Some(json!("new")),
                 },
                 FieldDiff {
-                    field: "domain".into(),
+                    field: Field::Domain,
                     before: None,
                     after: Some(json!("a.example")),
                 },
                 FieldDiff {
-                    field: "account_id".into(),
+                    field: Field::AccountId,
                     before: Some(json!("A-1")),
                     after: None,
                 },
@@ -428,7 +378,7 @@ mod tests {
         let old = desired(vec![customer("A", json!({}))]);
         let new = desired(vec![customer("A", json!({"prime_collaboration": null}))]);
         let diff = desired_diff(&old, &new);
-        assert_eq!(diff.changes[0].fields[0].field, "prime_collaboration");
+        assert_eq!(diff.changes[0].fields[0].field, Field::PrimeCollaboration);
         assert_eq!(diff.changes[0].fields[0].after, Some(Value::Null));
     }
 
@@ -442,7 +392,7 @@ mod tests {
         let diff = desired_diff(&old, &new);
         let change = &diff.changes[0];
         assert_eq!(change.old_name.as_deref(), Some("Stark"));
-        let fields: Vec<&str> = change.fields.iter().map(|f| f.field.as_str()).collect();
+        let fields: Vec<&str> = change.fields.iter().map(|f| f.field.name()).collect();
         assert_eq!(fields, ["description", "renamed_from"]);
         assert_eq!(
             diff.summary,
@@ -498,12 +448,6 @@ mod tests {
             ]
         );
         assert!(!diff.is_empty());
-        let text = super::super::desired_diff_render::text(&diff, "main");
-        assert!(
-            text.contains("~ scope sys.hcs.P.A: prune false → true (undeclared customers there will be deleted)"),
-            "{text}"
-        );
-        assert!(text.contains("; 3 scope(s) changed."), "{text}");
         assert!(desired_diff(&new, &new).is_empty());
     }
 }

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::desired_diff::{CustomerDiff, DesiredDiff, DiffKind, FieldDiff, ScopeDiff};
 use crate::model::State;
+use crate::plan::desired_diff::{CustomerDiff, DesiredDiff, DiffKind, FieldDiff, ScopeDiff};
 
 /// The JSON document's version; bumped when its shape changes incompatibly.
 pub const DIFF_FORMAT_VERSION: u32 = 1;
@@ -185,7 +185,8 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::desired_diff::DiffSummary;
+    use crate::model::Field;
+    use crate::plan::desired_diff::DiffSummary;
     use serde_json::json;
 
     fn sample() -> DesiredDiff {
@@ -198,7 +199,7 @@ mod tests {
                 state_before: Some(State::Present),
                 state_after: Some(State::Absent),
                 fields: vec![FieldDiff {
-                    field: "deal_ids".into(),
+                    field: Field::DealIds,
                     before: None,
                     after: Some(json!(["D-1"])),
                 }],
@@ -235,5 +236,36 @@ mod tests {
         assert!(md.contains("| 0 | 0 | 0 | 1 |"));
         assert!(md.contains("- **Globex at sys.hcs.P.R1: changed"));
         assert!(markdown(&DesiredDiff::default(), "main").contains("No changes"));
+    }
+
+    #[test]
+    fn a_scope_that_starts_pruning_is_called_out() {
+        let diff = DesiredDiff {
+            changes: Vec::new(),
+            summary: DiffSummary::default(),
+            scopes: vec![
+                ScopeDiff {
+                    hierarchy: "sys.hcs.P.A".into(),
+                    prune_before: Some(false),
+                    prune_after: Some(true),
+                },
+                ScopeDiff {
+                    hierarchy: "sys.hcs.P.B".into(),
+                    prune_before: Some(true),
+                    prune_after: None,
+                },
+                ScopeDiff {
+                    hierarchy: "sys.hcs.P.D".into(),
+                    prune_before: None,
+                    prune_after: Some(false),
+                },
+            ],
+        };
+        let text = text(&diff, "main");
+        assert!(
+            text.contains("~ scope sys.hcs.P.A: prune false → true (undeclared customers there will be deleted)"),
+            "{text}"
+        );
+        assert!(text.contains("; 3 scope(s) changed."), "{text}");
     }
 }
