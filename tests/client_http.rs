@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use voss_customers::model::{DeclaredCustomer, Desired, Field, FieldValues, Origin};
+use voss_customers::ops::plan::read_live;
 use voss_customers::voss::wire::{
     AsyncWriteResponse, CustomerData, ErrorBody, HierarchyNodeData, ListBody, Meta, NamedData,
     Pagination, PollEntry, Reference, References, Resource, TransactionBody, TransactionData,
@@ -305,11 +306,12 @@ async fn read_live_reads_every_page_of_a_declared_hierarchy_and_nothing_else() {
         _ => error(500, "unexpected"),
     })
     .await;
-    let live = harness
-        .client()
-        .read_live(&desired(json!([{"name": "Customer 3", "hierarchy": R1}])))
-        .await
-        .unwrap();
+    let live = read_live(
+        &harness.client(),
+        &desired(json!([{"name": "Customer 3", "hierarchy": R1}])),
+    )
+    .await
+    .unwrap();
 
     assert_eq!(live.customers.len(), 5);
     assert!(live.customers.iter().all(|c| c.hierarchy == R1));
@@ -354,15 +356,16 @@ async fn a_missing_node_is_reported_and_its_customers_are_not_listed() {
             },
         )
         .await;
-    let live = harness
-        .client()
-        .read_live(&desired(json!([{
+    let live = read_live(
+        &harness.client(),
+        &desired(json!([{
             "name": "Acme", "hierarchy": "sys.hcs.CS-P.Nope",
             "prime_collaboration": "PC-East",
             "local_admin": {"cloned_role": "CustomerAdminTemplate", "password_env": "X"}
-        }])))
-        .await
-        .unwrap();
+        }])),
+    )
+    .await
+    .unwrap();
     assert!(live.missing_nodes.contains("sys.hcs.CS-P.Nope"));
     assert!(live.customers.is_empty());
     // HCM-F customers are looked for (Acme is not live); a 403 there means none.
@@ -395,16 +398,17 @@ async fn roles_and_hcmf_customers_are_read_for_customers_to_create() {
             },
         )
         .await;
-    let live = harness
-        .client()
-        .read_live(&desired(json!([
+    let live = read_live(
+        &harness.client(),
+        &desired(json!([
             {"name": "Legacy Co", "hierarchy": R1,
              "local_admin": {"cloned_role": "CustomerAdminTemplate", "password_env": "X"}},
             {"name": "Customer 1", "hierarchy": R1,
              "local_admin": {"cloned_role": "CustomerAdminTemplate", "password_env": "X"}}
-        ])))
-        .await
-        .unwrap();
+        ])),
+    )
+    .await
+    .unwrap();
     assert_eq!(live.hcmf_customers.len(), 1);
     assert_eq!(live.hcmf_customers[0].hierarchy, "sys.hcs");
     assert!(live.roles[R1].contains("CustomerAdminTemplate"));
@@ -499,11 +503,12 @@ async fn reads_give_up_after_the_attempt_bound() {
 #[tokio::test]
 async fn refused_credentials_name_the_admin_and_never_the_password() {
     let harness = Harness::start(|_, _| error(401, "Invalid credentials")).await;
-    let error = harness
-        .client()
-        .read_live(&desired(json!([{"name": "A", "hierarchy": R1}])))
-        .await
-        .unwrap_err();
+    let error = read_live(
+        &harness.client(),
+        &desired(json!([{"name": "A", "hierarchy": R1}])),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         error.to_string(),
         "VOSS Automate refused the credentials of Admin@cs-p.example (HTTP 401): check \
@@ -520,13 +525,12 @@ async fn a_hierarchy_outside_the_admin_is_the_403_sentence() {
         _ => error(403, "Permission denied"),
     })
     .await;
-    let error = harness
-        .client()
-        .read_live(&desired(
-            json!([{"name": "A", "hierarchy": "sys.hcs.CS-P.CS-R2"}]),
-        ))
-        .await
-        .unwrap_err();
+    let error = read_live(
+        &harness.client(),
+        &desired(json!([{"name": "A", "hierarchy": "sys.hcs.CS-P.CS-R2"}])),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         error.to_string(),
         "this admin's hierarchy does not include sys.hcs.CS-P.CS-R2 (HTTP 403 on GET \

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use serde_json::Value;
-use voss_customers::plan;
+use voss_customers::render;
 
 fn committed_path() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/plan.schema.json")
@@ -12,7 +12,7 @@ fn committed_path() -> std::path::PathBuf {
 
 #[test]
 fn the_committed_plan_schema_is_current() {
-    let generated = plan::schema_json();
+    let generated = render::plan_schema();
     if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
         std::fs::write(committed_path(), &generated).unwrap();
     }
@@ -31,7 +31,7 @@ fn the_committed_plan_schema_is_current() {
 
 #[test]
 fn the_golden_plan_validates_and_a_broken_one_does_not() {
-    let schema: Value = serde_json::from_str(&plan::schema_json()).unwrap();
+    let schema: Value = serde_json::from_str(&render::plan_schema()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/plan.json");
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(golden).unwrap()).unwrap();

@@ -29,7 +29,7 @@ pub fn run(args: Args) -> Exit {
         Err(exit) => return exit,
     };
     with_target(&args.connection, async |target| {
-        let live = match target.client.read_live(&desired).await {
+        let live = match crate::ops::plan::read_live(&target.client, &desired).await {
             Ok(live) => live,
             Err(error) => return fail(error),
         };

@@ -118,3 +118,17 @@ impl Dependents {
             .join(", ")
     }
 }
+
+/// What must be read of the live system beyond the declared hierarchies, decided by the
+/// planner from the desired state and the first read (`plan::extra_reads`) and carried out
+/// by the client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtraReads {
+    /// The customers synced from HCM-F (only when some declared customer is not live and
+    /// may be migrated).
+    pub hcmf_customers: bool,
+    /// The hierarchies whose visible roles a create's local admin needs.
+    pub roles_at: BTreeSet<String>,
+    /// The Prime Collaboration applications (only when a file names one).
+    pub prime_collaboration: bool,
+}

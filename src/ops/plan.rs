@@ -5,9 +5,20 @@ use crate::model::{Desired, LiveCustomer, LiveState};
 use crate::plan::{self, Plan};
 use crate::voss::{ApiError, Client};
 
+/// What the planner needs to know about the live system for `desired`: the declared
+/// hierarchies, then what the planner asks for once it has seen them.
+pub async fn read_live(client: &Client, desired: &Desired) -> Result<LiveState, ApiError> {
+    let mut live = client
+        .read_hierarchies(&plan::hierarchies_to_read(desired))
+        .await?;
+    let extra = plan::extra_reads(desired, &live);
+    client.read_extras(&mut live, &extra).await?;
+    Ok(live)
+}
+
 /// The plan for `desired`, with the live state it was made from.
 pub async fn make_plan(client: &Client, desired: &Desired) -> Result<(Plan, LiveState), ApiError> {
-    let mut live = client.read_live(desired).await?;
+    let mut live = read_live(client, desired).await?;
     let pkids = plan::deletes_to_check(desired, &live);
     let to_check: Vec<LiveCustomer> = live
         .customers

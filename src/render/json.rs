@@ -16,6 +16,12 @@ pub fn json(plan: &Plan) -> String {
     pretty(&plan)
 }
 
+/// The plan document's JSON Schema (draft 2020-12), as pretty JSON ending with a newline;
+/// `schemas/plan.schema.json` is its committed copy.
+pub fn plan_schema() -> String {
+    pretty(&schemars::schema_for!(Plan))
+}
+
 /// Pretty JSON of a value made only of strings, numbers, booleans, lists and string-keyed
 /// maps, for which serialisation cannot fail.
 pub fn pretty<T: serde::Serialize>(value: &T) -> String {

@@ -14,7 +14,7 @@ mod value;
 use std::ffi::OsStr;
 
 pub use drift::{NO_DRIFT, drift_json, drift_markdown, drift_text};
-pub use json::{json, pretty as pretty_json};
+pub use json::{json, plan_schema, pretty as pretty_json};
 pub use markdown::{MARKDOWN_LIMIT, markdown};
 pub use text::{NO_CHANGES, text};
 

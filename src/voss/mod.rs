@@ -3,6 +3,7 @@
 
 mod client;
 pub mod error;
+mod failure;
 pub mod fields;
 mod list;
 mod read;
@@ -20,7 +21,7 @@ pub use client::Client;
 pub use error::ApiError;
 pub use fields::{CreateRequest, LocalAdminRequest};
 pub use read::customer_node;
-pub use retry::RetryPolicy;
+pub use retry::{PollPolicy, RetryPolicy};
 pub use secret::Secret;
 pub use settings::{Auth, ConnectSettings, PASSWORD_VAR, SettingsError, password_from_env};
-pub use transaction::{PollPolicy, WriteOutcome};
+pub use transaction::WriteOutcome;

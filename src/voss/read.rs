@@ -1,6 +1,6 @@
-//! Reading the live system with the fewest requests: per declared hierarchy one node
-//! lookup and one paginated list of the customers directly under it; HCM-F customers,
-//! roles and Prime Collaboration only when the plan can need them.
+//! Reading the live system: per hierarchy one node lookup and one paginated list of the
+//! customers directly under it; HCM-F customers, roles and Prime Collaboration when the
+//! planner asks for them (`plan::extra_reads` decides; this module only reads).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,27 +10,24 @@ use super::fields::live_from_wire;
 use super::request::{ApiRequest, Method};
 use super::routes;
 use super::wire::{CustomerData, NamedData, Resource};
-use crate::model::{Dependents, Desired, HierarchyNode, LiveCustomer, LiveState};
+use crate::model::{Dependents, ExtraReads, HierarchyNode, LiveCustomer, LiveState};
 
 /// One declared hierarchy as read: its node (`None`: missing) and its customers.
 type HierarchyRead = (String, Option<HierarchyNode>, Vec<LiveCustomer>);
 
 impl Client {
-    /// What the planner needs to know about the live system for `desired`.
-    pub async fn read_live(&self, desired: &Desired) -> Result<LiveState, ApiError> {
-        let hierarchies: BTreeSet<String> = desired
-            .customers
-            .iter()
-            .map(|c| c.customer.hierarchy.clone())
-            .chain(desired.scopes.iter().map(|s| s.scope.hierarchy.clone()))
-            .collect();
+    /// The nodes of `hierarchies` (missing ones in `missing_nodes`) and the customers
+    /// directly under each, sorted by (hierarchy, name).
+    pub async fn read_hierarchies(
+        &self,
+        hierarchies: &BTreeSet<String>,
+    ) -> Result<LiveState, ApiError> {
         let reads = self
             .for_each(
-                hierarchies.into_iter().collect(),
+                hierarchies.iter().cloned().collect(),
                 |client, path| async move { client.read_hierarchy(path).await },
             )
             .await?;
-
         let mut live = LiveState::default();
         let mut seen = BTreeSet::new();
         for (path, node, customers) in reads {
@@ -48,50 +45,35 @@ impl Client {
                     .filter(|c| seen.insert(c.pkid.clone())),
             );
         }
+        live.customers
+            .sort_by(|a, b| (&a.hierarchy, &a.name).cmp(&(&b.hierarchy, &b.name)));
+        Ok(live)
+    }
 
-        let live_keys: BTreeSet<(&str, &str)> = live
-            .customers
-            .iter()
-            .map(|c| (c.hierarchy.as_str(), c.name.as_str()))
-            .collect();
-        let not_live: Vec<_> = desired
-            .customers
-            .iter()
-            .map(|d| &d.customer)
-            .filter(|c| c.state.is_present())
-            .filter(|c| {
-                !live_keys.contains(&(c.hierarchy.as_str(), c.name.as_str()))
-                    && c.renamed_from
-                        .as_deref()
-                        .is_none_or(|old| !live_keys.contains(&(c.hierarchy.as_str(), old)))
-            })
-            .collect();
-        let role_hierarchies: BTreeSet<String> = not_live
-            .iter()
-            .filter(|c| c.local_admin.is_some() && live.nodes.contains_key(&c.hierarchy))
-            .map(|c| c.hierarchy.clone())
-            .collect();
-        let wants_prime = desired.customers.iter().any(|d| {
-            d.customer.state.is_present() && matches!(d.customer.prime_collaboration, Some(Some(_)))
-        });
-
+    /// Reads what `extra` asks for into `live`: HCM-F customers, roles, Prime
+    /// Collaboration applications (concurrently).
+    pub async fn read_extras(
+        &self,
+        live: &mut LiveState,
+        extra: &ExtraReads,
+    ) -> Result<(), ApiError> {
         let (hcmf, roles, prime) = tokio::join!(
             async {
-                if not_live.is_empty() {
-                    Ok(Vec::new())
-                } else {
+                if extra.hcmf_customers {
                     self.hcmf_customers().await
+                } else {
+                    Ok(Vec::new())
                 }
             },
             self.for_each(
-                role_hierarchies.into_iter().collect(),
+                extra.roles_at.iter().cloned().collect(),
                 |client, path| async move {
                     let roles = client.roles(&path).await?;
                     Ok((path, roles))
                 }
             ),
             async {
-                if wants_prime {
+                if extra.prime_collaboration {
                     self.prime_collaboration().await
                 } else {
                     Ok(None)
@@ -101,9 +83,7 @@ impl Client {
         live.hcmf_customers = hcmf?;
         live.roles = roles?.into_iter().collect();
         live.prime_collaboration = prime?;
-        live.customers
-            .sort_by(|a, b| (&a.hierarchy, &a.name).cmp(&(&b.hierarchy, &b.name)));
-        Ok(live)
+        Ok(())
     }
 
     /// The node at `path` and, when it exists, the customers directly under it.

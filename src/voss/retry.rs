@@ -67,6 +67,38 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
+/// How often and how long a transaction is polled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PollPolicy {
+    /// The wait before the first poll.
+    pub first: Duration,
+    /// Each wait is this many times the one before...
+    pub growth: f64,
+    /// ...up to this.
+    pub max_interval: Duration,
+    /// A transaction still running after this long is reported as `Uncertain`.
+    pub max_wait: Duration,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        PollPolicy {
+            first: Duration::from_millis(20),
+            growth: 1.5,
+            max_interval: Duration::from_millis(500),
+            max_wait: Duration::from_secs(300),
+        }
+    }
+}
+
+impl PollPolicy {
+    /// The wait before poll number `n` (0 for the first).
+    pub fn interval(&self, n: u32) -> Duration {
+        let grown = self.first.as_secs_f64() * self.growth.max(1.0).powi(n.min(64) as i32);
+        Duration::from_secs_f64(grown.min(self.max_interval.as_secs_f64()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,11 +9,12 @@ use reqwest::header::{ACCEPT, COOKIE, HeaderMap, HeaderValue, REFERER, RETRY_AFT
 use reqwest::{RequestBuilder, Url};
 use tokio::sync::Mutex;
 
-use super::client::{Client, Failure, error_details};
 use super::error::ApiError;
+use super::failure::{Failure, error_details, transport_failure};
 use super::request::{ApiRequest, Method};
 use super::retry::parse_retry_after;
 use super::secret::Secret;
+use super::settings::ConnectSettings;
 use super::wire::LoginRequest;
 
 /// The login path under the server's URL (not under `/api/`).
@@ -71,12 +72,17 @@ pub(crate) struct SessionSlot(Mutex<Option<Arc<Session>>>);
 impl SessionSlot {
     /// The current session, logging in first when there is none. Requests that arrive
     /// during the login wait for it rather than logging in too.
-    pub(crate) async fn get(&self, client: &Client) -> Result<Arc<Session>, Failure> {
+    pub(crate) async fn get(
+        &self,
+        http: &reqwest::Client,
+        base: &Url,
+        settings: &ConnectSettings,
+    ) -> Result<Arc<Session>, Failure> {
         let mut slot = self.0.lock().await;
         if let Some(session) = slot.as_ref() {
             return Ok(session.clone());
         }
-        let session = Arc::new(login(client).await?);
+        let session = Arc::new(login(http, base, settings).await?);
         *slot = Some(session.clone());
         Ok(session)
     }
@@ -113,21 +119,22 @@ pub(crate) fn login_url(base: &Url) -> Url {
     url
 }
 
-async fn login(client: &Client) -> Result<Session, Failure> {
-    let settings = client.settings();
+async fn login(
+    http: &reqwest::Client,
+    base: &Url,
+    settings: &ConnectSettings,
+) -> Result<Session, Failure> {
     let body = LoginRequest {
         username: settings.username.clone(),
         password: settings.password.expose().to_owned(),
     };
-    let response = client
-        .inner
-        .http
-        .post(login_url(&client.inner.base))
+    let response = http
+        .post(login_url(base))
         .header(ACCEPT, "application/json")
         .json(&body)
         .send()
         .await
-        .map_err(|e| client.transport(e))?;
+        .map_err(|e| transport_failure(e, base))?;
     let status = response.status();
     let session = session_cookies(response.headers());
     let retry_after = response
@@ -135,7 +142,10 @@ async fn login(client: &Client) -> Result<Session, Failure> {
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after);
-    let bytes = response.bytes().await.map_err(|e| client.transport(e))?;
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| transport_failure(e, base))?;
     let (message, _) = error_details(&bytes);
     let bad_response = |detail: String| {
         Failure::Final(ApiError::BadResponse {

@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use super::retry::RetryPolicy;
+use super::retry::{PollPolicy, RetryPolicy};
 use super::routes;
 use super::secret::Secret;
-use super::transaction::PollPolicy;
 
 /// The environment variable that holds the admin's password (the only place it is read).
 pub const PASSWORD_VAR: &str = "VOSS_PASSWORD";

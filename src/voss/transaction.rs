@@ -1,44 +1,12 @@
 //! Following a write's asynchronous transaction to `Success` or `Fail`, bounded in time.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::client::{Client, NO_BODY};
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
 use super::routes;
 use super::wire::{PollBody, TransactionBody, TxnStatus};
-
-/// How often and how long a transaction is polled.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PollPolicy {
-    /// The wait before the first poll.
-    pub first: Duration,
-    /// Each wait is this many times the one before...
-    pub growth: f64,
-    /// ...up to this.
-    pub max_interval: Duration,
-    /// A transaction still running after this long is reported as `Uncertain`.
-    pub max_wait: Duration,
-}
-
-impl Default for PollPolicy {
-    fn default() -> Self {
-        PollPolicy {
-            first: Duration::from_millis(20),
-            growth: 1.5,
-            max_interval: Duration::from_millis(500),
-            max_wait: Duration::from_secs(300),
-        }
-    }
-}
-
-impl PollPolicy {
-    /// The wait before poll number `n` (0 for the first).
-    pub fn interval(&self, n: u32) -> Duration {
-        let grown = self.first.as_secs_f64() * self.growth.max(1.0).powi(n.min(64) as i32);
-        Duration::from_secs_f64(grown.min(self.max_interval.as_secs_f64()))
-    }
-}
 
 /// What a successful write did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +93,8 @@ impl Client {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::retry::PollPolicy;
+    use std::time::Duration;
 
     #[test]
     fn poll_interval_grows_from_20_ms_to_500_ms() {
