@@ -64,42 +64,8 @@ pub enum Kind {
 }
 
 impl Field {
-    /// The fields a desired-state file manages on an existing customer, in the file
-    /// format's order (`local_admin` is create-only; `name` changes only by a rename).
-    pub const MANAGED: [Field; 11] = [
-        Field::Description,
-        Field::ExtendedName,
-        Field::ExternalCustomerId,
-        Field::Domain,
-        Field::PublicSector,
-        Field::InactiveBilling,
-        Field::AccountId,
-        Field::DealIds,
-        Field::PrimeCollaboration,
-        Field::SharedUcApps,
-        Field::NumberManagement,
-    ];
-
-    /// Every key a file may write for a customer besides its identity (`name`,
-    /// `hierarchy`, `state`), in the file format's order: what `diff --base` compares.
-    pub const WRITTEN: [Field; 14] = [
-        Field::Description,
-        Field::ExtendedName,
-        Field::ExternalCustomerId,
-        Field::Domain,
-        Field::PublicSector,
-        Field::InactiveBilling,
-        Field::LocalAdmin,
-        Field::AccountId,
-        Field::DealIds,
-        Field::PrimeCollaboration,
-        Field::SharedUcApps,
-        Field::NumberManagement,
-        Field::RenamedFrom,
-        Field::Protect,
-    ];
-
-    /// Every field, for look-ups by name.
+    /// Every field, in the file format's order (a create's two local admin entries after
+    /// `local_admin`): the one list of a customer's fields.
     pub const ALL: [Field; 17] = [
         Field::Name,
         Field::Description,
@@ -119,6 +85,26 @@ impl Field {
         Field::RenamedFrom,
         Field::Protect,
     ];
+
+    /// The fields a desired-state file manages on an existing customer, in the file
+    /// format's order (`local_admin` is create-only; `name` changes only by a rename;
+    /// `renamed_from` and `protect` instruct this tool).
+    pub fn managed() -> impl Iterator<Item = Field> {
+        Field::ALL.into_iter().filter(|f| {
+            !f.is_local_admin() && !matches!(f, Field::Name | Field::RenamedFrom | Field::Protect)
+        })
+    }
+
+    /// Every key a file may write for a customer besides its identity (`name`,
+    /// `hierarchy`, `state`), in the file format's order: what `diff --base` compares.
+    pub fn written_keys() -> impl Iterator<Item = Field> {
+        Field::ALL.into_iter().filter(|f| {
+            !matches!(
+                f,
+                Field::Name | Field::LocalAdminClonedRole | Field::LocalAdminPasswordEnv
+            )
+        })
+    }
 
     /// The field's name in desired-state files and in the plan JSON.
     pub fn name(self) -> &'static str {
@@ -355,8 +341,7 @@ impl FieldValues {
     /// The managed fields a declared customer writes (not its name nor its local admin).
     pub fn written(c: &Customer) -> Self {
         FieldValues(
-            Field::MANAGED
-                .into_iter()
+            Field::managed()
                 .filter_map(|f| Some((f, f.written(c)?)))
                 .collect(),
         )
@@ -461,7 +446,7 @@ mod tests {
 
     #[test]
     fn the_written_keys_are_the_customer_schema_s_keys() {
-        // The desired-state file's keys (from the Customer type) are identity + WRITTEN.
+        // The desired-state file's keys (from the Customer type) are identity + written_keys().
         let schema = schemars::schema_for!(Customer);
         let keys: BTreeSet<String> = schema
             .get("properties")
@@ -470,12 +455,33 @@ mod tests {
             .keys()
             .cloned()
             .collect();
-        let mut expected: BTreeSet<String> = Field::WRITTEN
-            .into_iter()
-            .map(|f| f.name().to_owned())
-            .collect();
+        let mut expected: BTreeSet<String> =
+            Field::written_keys().map(|f| f.name().to_owned()).collect();
         expected.extend(["name", "hierarchy", "state"].map(str::to_owned));
         assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn managed_fields_are_the_file_s_fields_a_live_customer_carries() {
+        let managed: Vec<&str> = Field::managed().map(Field::name).collect();
+        assert_eq!(
+            managed,
+            [
+                "description",
+                "extended_name",
+                "external_customer_id",
+                "domain",
+                "public_sector",
+                "inactive_billing",
+                "account_id",
+                "deal_ids",
+                "prime_collaboration",
+                "shared_uc_apps",
+                "number_management"
+            ]
+        );
+        let live = LiveCustomer::with_defaults("a", "sys.hcs.P", "A");
+        assert!(Field::managed().all(|f| f.live(&live).is_some()));
     }
 
     #[test]

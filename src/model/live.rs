@@ -32,6 +32,31 @@ pub struct LiveCustomer {
 }
 
 /// Provider or reseller (or any other kind of node the system reports).
+impl LiveCustomer {
+    /// A live customer with VOSS's defaults: empty texts, no deal ids, no Prime
+    /// Collaboration, flags off, number management on, no local admin, version "".
+    pub fn with_defaults(pkid: &str, hierarchy: &str, name: &str) -> LiveCustomer {
+        LiveCustomer {
+            pkid: pkid.to_owned(),
+            hierarchy: hierarchy.to_owned(),
+            name: name.to_owned(),
+            description: String::new(),
+            extended_name: String::new(),
+            external_customer_id: String::new(),
+            domain: String::new(),
+            public_sector: false,
+            inactive_billing: false,
+            account_id: String::new(),
+            deal_ids: Vec::new(),
+            prime_collaboration: None,
+            shared_uc_apps: false,
+            number_management: true,
+            local_admin_role: None,
+            version: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeType {

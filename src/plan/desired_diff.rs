@@ -209,8 +209,7 @@ fn compare(
 /// The written fields whose meaning differs (by [`Field::same`], as the plan compares),
 /// in the file format's order. `before: None`: the customer was not declared before.
 fn field_diffs(before: Option<&Customer>, after: &Customer) -> Vec<FieldDiff> {
-    Field::WRITTEN
-        .into_iter()
+    Field::written_keys()
         .filter_map(|field| {
             let b = before.and_then(|c| field.written(c));
             let a = field.written(after);

@@ -126,8 +126,7 @@ fn present_change(c: &Customer, index: &LiveIndex, live: &LiveState) -> Option<C
 }
 
 fn create(c: &Customer, live: &LiveState) -> Change {
-    let mut fields: Vec<FieldChange> = Field::MANAGED
-        .into_iter()
+    let mut fields: Vec<FieldChange> = Field::managed()
         .filter_map(|f| Some(field_change(f, Value::Null, f.written(c)?)))
         .collect();
     fields.extend(local_admin_fields(c));

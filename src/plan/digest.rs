@@ -34,7 +34,7 @@ pub fn fingerprint(live: &LiveCustomer) -> String {
     object.insert("hierarchy".into(), Value::from(live.hierarchy.as_str()));
     object.insert("name".into(), Value::from(live.name.as_str()));
     object.insert("version".into(), Value::from(live.version.as_str()));
-    for field in Field::MANAGED {
+    for field in Field::managed() {
         object.insert(field.name().into(), field.live(live).unwrap_or(Value::Null));
     }
     sha256_hex(Value::Object(object).to_string().as_bytes())
@@ -59,7 +59,7 @@ fn customer_value(c: &Customer) -> Value {
             ]),
         );
     }
-    for field in Field::MANAGED {
+    for field in Field::managed() {
         if let Some(value) = field.written(c) {
             object.insert(field.name().into(), value);
         }

@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
-use crate::model::LiveCustomer;
+use serde_json::Value;
+
+use crate::model::{Field, LiveCustomer};
 
 /// Where the first line points an editor for completion and checks (relative to the file).
 const SCHEMA_PATH: &str = "schemas/customers.schema.json";
@@ -52,46 +54,40 @@ pub fn render(hierarchy: &str, recursive: bool, customers: &[LiveCustomer]) -> S
 /// One `- name: ...` entry with every managed field.
 fn customer_entry(out: &mut String, c: &LiveCustomer) {
     let _ = writeln!(out, "  - name: {}", quote(&c.name));
-    let mut line = |key: &str, value: String| {
-        let _ = writeln!(out, "    {key}: {value}");
-    };
-    line("hierarchy", quote(&c.hierarchy));
-    line("description", quote(&c.description));
-    line("extended_name", quote(&c.extended_name));
-    line("external_customer_id", quote(&c.external_customer_id));
-    if c.domain.is_empty() {
-        // A file cannot write an empty domain; omitted, the reseller's or provider's applies.
-        line(
-            "# domain",
-            "not set (the reseller's, else the provider's domain applies)".to_owned(),
-        );
-    } else {
-        line("domain", quote(&c.domain));
+    let _ = writeln!(out, "    hierarchy: {}", quote(&c.hierarchy));
+    for field in Field::managed() {
+        let Some(value) = field.live(c) else {
+            continue;
+        };
+        if field == Field::Domain && value.as_str() == Some("") {
+            // A file cannot write an empty domain; omitted, the reseller's or provider's applies.
+            let _ = writeln!(
+                out,
+                "    # {field}: not set (the reseller's, else the provider's domain applies)"
+            );
+            continue;
+        }
+        let _ = writeln!(out, "    {field}: {}", scalar(&value));
     }
-    line("public_sector", c.public_sector.to_string());
-    line("inactive_billing", c.inactive_billing.to_string());
-    line("account_id", quote(&c.account_id));
-    line("deal_ids", deal_ids(&c.deal_ids));
-    line(
-        "prime_collaboration",
-        c.prime_collaboration
-            .as_deref()
-            .map_or_else(|| "null".to_owned(), quote),
-    );
-    line("shared_uc_apps", c.shared_uc_apps.to_string());
-    line("number_management", c.number_management.to_string());
 }
 
-/// `["D-1", "D-2"]`, each id once (a file may not repeat one).
-fn deal_ids(ids: &[String]) -> String {
-    let mut seen = Vec::new();
-    for id in ids {
-        if !seen.contains(&id) {
-            seen.push(id);
+/// A value in flow style: texts double-quoted, lists in brackets with each item once (a
+/// file may not repeat a deal id).
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(text) => quote(text),
+        Value::Array(items) => {
+            let mut seen = Vec::new();
+            for item in items {
+                if !seen.contains(&item) {
+                    seen.push(item);
+                }
+            }
+            let items: Vec<String> = seen.into_iter().map(scalar).collect();
+            format!("[{}]", items.join(", "))
         }
+        other => other.to_string(),
     }
-    let quoted: Vec<String> = seen.iter().map(|id| quote(id)).collect();
-    format!("[{}]", quoted.join(", "))
 }
 
 /// `text` as a JSON string literal, which is also a YAML double-quoted scalar. Beyond
@@ -124,27 +120,10 @@ pub fn quote(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::desired::yaml;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     fn live(hierarchy: &str, name: &str) -> LiveCustomer {
-        LiveCustomer {
-            pkid: "0".repeat(24),
-            hierarchy: hierarchy.into(),
-            name: name.into(),
-            description: String::new(),
-            extended_name: String::new(),
-            external_customer_id: String::new(),
-            domain: String::new(),
-            public_sector: false,
-            inactive_billing: false,
-            account_id: String::new(),
-            deal_ids: vec![],
-            prime_collaboration: None,
-            shared_uc_apps: false,
-            number_management: true,
-            local_admin_role: None,
-            version: "v1".into(),
-        }
+        LiveCustomer::with_defaults(&"0".repeat(24), hierarchy, name)
     }
 
     fn parse(text: &str) -> Value {

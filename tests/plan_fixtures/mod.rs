@@ -61,22 +61,8 @@ pub fn ids(list: &[&str]) -> Option<Vec<String>> {
 /// A live customer with VOSS's defaults (empty text, false flags, number management on).
 pub fn live(hierarchy: &str, name: &str, pkid: &str) -> LiveCustomer {
     LiveCustomer {
-        pkid: pkid.into(),
-        hierarchy: hierarchy.into(),
-        name: name.into(),
-        description: String::new(),
-        extended_name: String::new(),
-        external_customer_id: String::new(),
-        domain: String::new(),
-        public_sector: false,
-        inactive_billing: false,
-        account_id: String::new(),
-        deal_ids: Vec::new(),
-        prime_collaboration: None,
-        shared_uc_apps: false,
-        number_management: true,
-        local_admin_role: None,
         version: "v1".into(),
+        ..LiveCustomer::with_defaults(pkid, hierarchy, name)
     }
 }
 
