@@ -14,11 +14,6 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use voss_customers::model::{DeclaredCustomer, Desired, Field, FieldValues, Origin};
 use voss_customers::ops::plan::read_live;
-use voss_customers::voss::wire::{
-    AsyncWriteResponse, CustomerData, ErrorBody, HierarchyNodeData, ListBody, Meta, NamedData,
-    Pagination, PollEntry, Reference, References, Resource, TransactionBody, TransactionData,
-    TransactionResource, TxnStatus,
-};
 use voss_customers::voss::{
     ApiError, Client, ConnectSettings, CreateRequest, LocalAdminRequest, PollPolicy, RetryPolicy,
     Secret, SettingsError,
@@ -48,13 +43,9 @@ fn ok(body: impl serde::Serialize) -> Reply {
 }
 
 fn error(code: u16, message: &str) -> Reply {
-    let body = ErrorBody {
-        success: false,
-        code,
-        message: message.into(),
-        errors: vec![],
-    };
-    Reply(code, None, serde_json::to_value(body).unwrap())
+    // The error body this tool expects [ours]; it reads any other as a text excerpt.
+    let body = json!({"success": false, "code": code, "message": message, "errors": []});
+    Reply(code, None, body)
 }
 
 type Script = Box<dyn Fn(&Seen, usize) -> Reply + Send + Sync>;
@@ -196,78 +187,89 @@ fn settings(url: &str) -> ConnectSettings {
     settings
 }
 
-fn meta(path: &str, pkid: &str) -> Meta {
-    Meta {
-        path: path.into(),
-        version_tag: format!("v-{pkid}"),
-        references: References {
-            self_: vec![Reference {
-                pkid: pkid.into(),
-                href: format!("/api/relation/HcsCustomerREL/{pkid}"),
-            }],
-            ..References::default()
-        },
-        ..Meta::default()
-    }
+/// A pkid for each dotted path (24 hex characters), as a real server's `meta.path` lists.
+fn path_pkids(path: &str) -> Vec<String> {
+    let names: Vec<&str> = path.split('.').collect();
+    (1..=names.len())
+        .map(|n| format!("{:024x}", names[..n].join(".").len() * 7919 + n))
+        .collect()
 }
 
-fn customer(path: &str, pkid: &str, name: &str) -> Resource<CustomerData> {
-    Resource {
-        meta: meta(path, pkid),
-        data: CustomerData {
-            pkid: Some(pkid.into()),
-            name: Some(name.into()),
-            deal_ids: Some("D-1,D-2".into()),
-            disable_num_mgmt: Some(true),
-            ..CustomerData::default()
+/// An instance's meta as a real server shapes it [seen]: `path` the pkids from `sys`
+/// down to the instance, references without `href` here and there, unknown keys.
+fn meta(parent: &str, pkid: &str, model: &str) -> Value {
+    let mut path = path_pkids(parent);
+    path.push(pkid.to_owned());
+    json!({
+        "title": "title format", "cached": true, "tags": [], "schema_version": "1.6",
+        "summary": "false", "api_version": "21.4", "model_type": model,
+        "version_tag": format!("v-{pkid}"),
+        "path": path,
+        "references": {
+            "self": [{"pkid": pkid, "href": format!("/api/{model}/{pkid}/")}],
+            "parent": [{"pkid": path_pkids(parent).last()}],
+            "owner": [{"pkid": ""}], "device": [{"pkid": "", "href": ""}],
+            "foreign_key": [], "children": []
         },
-    }
+        "actions": [{"get": {"href": format!("/api/{model}/{pkid}/"), "method": "GET"}}],
+        "summary_attrs": [{"name": "name", "title": "Name"}],
+        "business_key": {"hierarchy": true, "unique": ["name"]},
+        "tagged_versions": []
+    })
 }
 
-fn page<T: Clone>(all: &[Resource<T>], seen: &Seen) -> ListBody<T> {
+/// A customer under `parent`: the relation's pkid top-level; `data.pkid` another id.
+fn customer(parent: &str, pkid: &str, name: &str) -> Value {
+    json!({
+        "pkid": pkid,
+        "meta": meta(parent, pkid, "relation/HcsCustomerREL"),
+        "data": {
+            "pkid": "0dd0000000000000000000dd", "name": name, "hierarchy_path": parent,
+            "dealIds": "D-1,D-2", "disableNumMgmt": true, "custom_string_1": "kept"
+        }
+    })
+}
+
+/// A list answer [seen]: the page of `all` that `seen` asked for.
+fn page(all: &[Value], seen: &Seen) -> Value {
     let skip: usize = seen.query["skip"].parse().unwrap();
     let limit: usize = seen.query["limit"].parse().unwrap();
-    ListBody {
-        pagination: Pagination {
-            skip: skip as u64,
-            limit: limit as u64,
-            total: all.len() as u64,
+    json!({
+        "operations": ["help", "get", "list", "update", "remove", "add"],
+        "pagination": {
+            "order_by": "name", "direction": "asc", "current": "/api/x/",
+            "limit": limit, "total_limit": null, "maximum_limit": 200,
+            "skip": skip, "total": all.len()
         },
-        meta: Value::Null,
-        resources: all.iter().skip(skip).take(limit).cloned().collect(),
-    }
+        "meta": {"references": {"self": [{"pkid": null, "href": "/api/x/None/"}]}},
+        "resources": all.iter().skip(skip).take(limit).cloned().collect::<Vec<_>>()
+    })
 }
 
-fn node(path: &str) -> ListBody<HierarchyNodeData> {
-    ListBody {
-        pagination: Pagination {
-            skip: 0,
-            limit: 1,
-            total: 3,
-        },
-        meta: Value::Null,
-        resources: vec![Resource {
-            // A node's meta.path is its parent's path.
-            meta: meta(path.rsplit_once('.').unwrap().0, "cccccccccccccccccccccccc"),
-            data: HierarchyNodeData {
-                pkid: None,
-                name: path.rsplit('.').next().unwrap().into(),
-                node_type: "reseller".into(),
-                domain: Some("r1.example".into()),
-            },
-        }],
-    }
+/// A `data/HierarchyNode` list at `path`: the node itself.
+fn node(path: &str) -> Value {
+    let (parent, name) = path.rsplit_once('.').unwrap();
+    let pkid = path_pkids(path).pop().unwrap();
+    json!({
+        "pagination": {"skip": 0, "limit": 1, "total": 3, "maximum_limit": 200},
+        "resources": [{
+            "pkid": pkid,
+            "meta": meta(parent, &pkid, "data/HierarchyNode"),
+            "data": {"name": name, "description": "", "node_type": "Reseller"}
+        }]
+    })
 }
 
-fn named(path: &str, names: &[&str]) -> Vec<Resource<NamedData>> {
+/// Instances known by name (roles, applications...) at `path`.
+fn named(path: &str, names: &[&str]) -> Vec<Value> {
     names
         .iter()
-        .map(|name| Resource {
-            meta: meta(path, "dddddddddddddddddddddddd"),
-            data: NamedData {
-                pkid: None,
-                name: (*name).into(),
-            },
+        .map(|name| {
+            json!({
+                "pkid": "dddddddddddddddddddddddd",
+                "meta": meta(path, "dddddddddddddddddddddddd", "data/Role"),
+                "data": {"name": name, "hierarchy_path": path}
+            })
         })
         .collect()
 }
@@ -291,7 +293,7 @@ fn desired(customers: Value) -> Desired {
     }
 }
 
-fn five_customers() -> Vec<Resource<CustomerData>> {
+fn five_customers() -> Vec<Value> {
     (1..=5)
         .map(|i| customer(R1, &format!("{i:024}"), &format!("Customer {i}")))
         .collect()
@@ -317,6 +319,8 @@ async fn read_live_reads_every_page_of_a_declared_hierarchy_and_nothing_else() {
     assert!(live.customers.iter().all(|c| c.hierarchy == R1));
     let third = &live.customers[2];
     assert_eq!(third.name, "Customer 3");
+    // The relation's pkid (top-level), never data.pkid (the data model's own id).
+    assert_eq!(third.pkid, format!("{:024}", 3));
     assert_eq!(third.deal_ids, vec!["D-1", "D-2"]);
     assert!(!third.number_management);
     assert!(live.nodes.contains_key(R1));
@@ -324,16 +328,12 @@ async fn read_live_reads_every_page_of_a_declared_hierarchy_and_nothing_else() {
     assert_eq!(live.prime_collaboration, None);
 
     let seen = harness.seen();
-    assert_eq!(seen.len(), 4, "one node lookup and three pages: {seen:#?}");
-    let skips: Vec<_> = seen
-        .iter()
-        .filter(|s| s.route == "relation/HcsCustomerREL")
-        .map(|s| (s.query["skip"].clone(), s.query["direct"].clone()))
-        .collect();
-    assert_eq!(
-        skips,
-        [("0", "true"), ("2", "true"), ("4", "true")].map(|(a, b)| (a.to_owned(), b.to_owned()))
-    );
+    // The list answered for the hierarchy, so its node exists: no node lookup.
+    assert_eq!(seen.len(), 3, "three pages: {seen:#?}");
+    let skips: Vec<&str> = seen.iter().map(|s| s.query["skip"].as_str()).collect();
+    assert_eq!(skips, ["0", "2", "4"]);
+    // There is no documented `direct=true`: nothing relies on it.
+    assert!(seen.iter().all(|s| !s.query.contains_key("direct")));
     assert!(seen.iter().all(|s| s.query["format"] == "json"));
     assert!(seen.iter().all(|s| s.query["hierarchy"] == R1));
     assert!(
@@ -349,6 +349,7 @@ async fn a_missing_node_is_reported_and_its_customers_are_not_listed() {
             |seen, _| match (seen.route.as_str(), seen.query["hierarchy"].as_str()) {
                 ("data/HierarchyNode", _) => error(404, "Unknown hierarchy"),
                 ("relation/HcsCustomerREL", "sys.hcs") => error(403, "Permission denied"),
+                ("relation/HcsCustomerREL", _) => error(404, "Unknown hierarchy"),
                 ("data/HcsPrimeCollaborationDAT", _) => {
                     ok(page(&named("sys.hcs", &["PC-East"]), seen))
                 }
@@ -370,7 +371,9 @@ async fn a_missing_node_is_reported_and_its_customers_are_not_listed() {
     assert!(live.customers.is_empty());
     // HCM-F customers are looked for (Acme is not live); a 403 there means none.
     assert!(live.hcmf_customers.is_empty());
-    assert_eq!(harness.count("GET", "relation/HcsCustomerREL"), 1);
+    // One list at the missing node (404, confirmed by the node lookup), one at sys.hcs.
+    assert_eq!(harness.count("GET", "relation/HcsCustomerREL"), 2);
+    assert_eq!(harness.count("GET", "data/HierarchyNode"), 1);
     // No roles are read below a node that does not exist.
     assert_eq!(harness.count("GET", "data/Role"), 0);
     assert_eq!(
@@ -424,7 +427,7 @@ async fn reads_are_retried_after_503() {
     })
     .await;
     let node = harness.client().hierarchy_node(R1).await.unwrap();
-    assert_eq!(node.unwrap().domain.as_deref(), Some("r1.example"));
+    assert!(node.is_some());
     assert_eq!(harness.count("GET", "data/HierarchyNode"), 3);
 }
 
@@ -557,22 +560,19 @@ async fn an_unknown_hierarchy_is_the_404_sentence() {
 }
 
 fn accepted(id: &str) -> Reply {
-    ok(AsyncWriteResponse {
-        success: true,
-        href: format!("/api/tool/Transaction/{id}"),
-        transaction_id: id.into(),
-    })
+    ok(json!({
+        "success": true,
+        "href": format!("/api/tool/Transaction/{id}"),
+        "transaction_id": id
+    }))
 }
 
-fn polled(id: &str, status: TxnStatus, description: &str) -> Reply {
-    ok(BTreeMap::from([(
-        id.to_owned(),
-        PollEntry {
-            status,
-            href: format!("/api/tool/Transaction/{id}"),
-            description: description.into(),
-        },
-    )]))
+fn polled(id: &str, status: &str, description: &str) -> Reply {
+    ok(json!({id: {
+        "status": status,
+        "href": format!("/api/tool/Transaction/{id}"),
+        "description": description
+    }}))
 }
 
 const TXN: &str = "6f1c2a5e-0000-4000-8000-000000000001";
@@ -583,9 +583,9 @@ async fn a_create_is_followed_to_success() {
         |seen, nth| match (seen.method.as_str(), seen.route.as_str()) {
             ("POST", "relation/HcsCustomerREL") => accepted(TXN),
             ("GET", route) if route == format!("tool/Transaction/{TXN}/poll") => match nth {
-                0 => polled(TXN, TxnStatus::Queued, ""),
-                1 => polled(TXN, TxnStatus::InProgress, ""),
-                _ => polled(TXN, TxnStatus::Success, "Add Customer Acme Corp"),
+                0 => polled(TXN, "Queued", ""),
+                1 => polled(TXN, "In Progress", ""),
+                _ => polled(TXN, "Success", "Add Customer Acme Corp"),
             },
             _ => error(500, "unexpected"),
         },
@@ -636,16 +636,10 @@ async fn a_server_that_echoes_the_body_never_makes_an_error_show_a_password() {
         Reply(
             400,
             None,
-            serde_json::to_value(ErrorBody {
-                success: false,
-                code: 400,
-                message: echoed.clone(),
-                errors: vec![voss_customers::voss::wire::FieldError {
-                    field: "defaultAdminPassword".into(),
-                    message: echoed,
-                }],
-            })
-            .unwrap(),
+            json!({
+                "success": false, "code": 400, "message": echoed.clone(),
+                "errors": [{"field": "defaultAdminPassword", "message": echoed}]
+            }),
         )
     })
     .await;
@@ -675,7 +669,7 @@ async fn a_transaction_description_that_quotes_the_password_is_not_shown() {
             ("POST", _) => accepted(TXN),
             _ => polled(
                 TXN,
-                TxnStatus::Success,
+                "Success",
                 &format!("Add Customer, password {ADMIN_PASSWORD}"),
             ),
         },
@@ -703,19 +697,18 @@ async fn a_failed_transaction_is_an_error_with_its_message() {
     let harness = Harness::start(
         |seen, _| match (seen.method.as_str(), seen.route.as_str()) {
             ("PUT", _) => accepted(TXN),
-            ("GET", route) if route.ends_with("/poll") => polled(TXN, TxnStatus::Fail, "Modify"),
-            ("GET", _) => ok(TransactionBody {
-                meta: Value::Null,
-                data: TransactionData {
-                    status: TxnStatus::Fail,
-                    username: ADMIN.into(),
-                    resource: TransactionResource {
-                        hierarchy: R1.into(),
-                        after_transaction: None,
-                    },
-                    message: Some("Domain Name acme..example is not valid".into()),
-                },
-            }),
+            ("GET", route) if route.ends_with("/poll") => polled(TXN, "Fail", "Modify"),
+            ("GET", "relation/HcsCustomerREL/aaaaaaaaaaaaaaaaaaaaaaaa") => {
+                ok(customer(R1, "aaaaaaaaaaaaaaaaaaaaaaaa", "Acme"))
+            }
+            ("GET", _) => ok(json!({
+                "meta": {},
+                "data": {
+                    "status": "Fail", "username": ADMIN,
+                    "resource": {"hierarchy": R1},
+                    "message": "Domain Name acme..example is not valid"
+                }
+            })),
             _ => error(500, "unexpected"),
         },
     )
@@ -746,8 +739,13 @@ async fn a_failed_transaction_is_an_error_with_its_message() {
         put.route,
         "relation/HcsCustomerREL/aaaaaaaaaaaaaaaaaaaaaaaa"
     );
+    // The whole record goes back, with the domain changed and the read-only keys left out.
     let body: Value = serde_json::from_str(&put.body).unwrap();
-    assert_eq!(body, json!({"domainName": "acme..example"}));
+    assert_eq!(
+        body,
+        json!({"name": "Acme", "directoryDomain": "acme..example", "dealIds": "D-1,D-2",
+               "disableNumMgmt": true, "custom_string_1": "kept"})
+    );
 }
 
 #[tokio::test]
@@ -780,7 +778,7 @@ async fn a_write_refused_with_429_is_sent_again() {
         |seen, nth| match (seen.method.as_str(), seen.route.as_str()) {
             ("DELETE", _) if nth == 0 => Reply(429, Some(0), json!({})),
             ("DELETE", _) => accepted(TXN),
-            ("GET", _) => polled(TXN, TxnStatus::Success, "Delete"),
+            ("GET", _) => polled(TXN, "Success", "Delete"),
             _ => error(500, "unexpected"),
         },
     )
@@ -800,7 +798,7 @@ async fn a_write_refused_with_429_is_sent_again() {
 async fn dn_audit_posts_at_the_customer_node() {
     let harness = Harness::start(|seen, _| match seen.method.as_str() {
         "POST" => accepted(TXN),
-        _ => polled(TXN, TxnStatus::Success, "Audit Number Inventory"),
+        _ => polled(TXN, "Success", "Audit Number Inventory"),
     })
     .await;
     harness
@@ -828,15 +826,7 @@ async fn dependents_are_five_counts_at_the_customer_node() {
         };
         assert_eq!(seen.query["limit"], "1");
         assert_eq!(seen.query["hierarchy"], "sys.hcs.CS-P.CS-R1.Globex");
-        ok(ListBody::<NamedData> {
-            pagination: Pagination {
-                skip: 0,
-                limit: 1,
-                total,
-            },
-            meta: Value::Null,
-            resources: vec![],
-        })
+        ok(json!({"pagination": {"skip": 0, "limit": 1, "total": total}, "resources": []}))
     })
     .await;
     let globex = plan_fixtures::live(R1, "Globex", "ffffffffffffffffffffffff");
@@ -861,15 +851,7 @@ async fn a_server_that_reports_no_total_still_shows_a_dependent() {
             "device/cucm/Phone" => named("sys.hcs.CS-P.CS-R1.Globex", &["SEP001122334455"]),
             _ => vec![],
         };
-        ok(ListBody::<NamedData> {
-            pagination: Pagination {
-                skip: 0,
-                limit: 1,
-                total: 0,
-            },
-            meta: Value::Null,
-            resources,
-        })
+        ok(json!({"pagination": {"skip": 0, "limit": 1, "total": 0}, "resources": resources}))
     })
     .await;
     let globex = plan_fixtures::live(R1, "Globex", "ffffffffffffffffffffffff");
@@ -916,4 +898,185 @@ fn field_values(field: Field, value: serde_json::Value) -> FieldValues {
     let mut values = FieldValues::default();
     values.set(field, value).unwrap();
     values
+}
+
+#[tokio::test]
+async fn a_list_at_the_provider_keeps_only_its_direct_customers() {
+    // Lists include the customers of every node below [doc]: a provider scope must never
+    // see (nor prune) a reseller's customers, whatever the server returns.
+    let provider = "sys.hcs.CS-P";
+    let all = vec![
+        customer(provider, "aaaaaaaaaaaaaaaaaaaaaaa1", "Direct One"),
+        customer(R1, "aaaaaaaaaaaaaaaaaaaaaaa2", "Reseller Customer"),
+        customer(provider, "aaaaaaaaaaaaaaaaaaaaaaa3", "Direct Two"),
+    ];
+    let harness = Harness::start(move |seen, _| match seen.route.as_str() {
+        "relation/HcsCustomerREL" => ok(page(&all, seen)),
+        _ => error(500, "unexpected"),
+    })
+    .await;
+    let live = read_live(
+        &harness.client(),
+        &desired(json!([{"name": "Direct One", "hierarchy": provider}])),
+    )
+    .await
+    .unwrap();
+    let names: Vec<&str> = live.customers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Direct One", "Direct Two"]);
+    assert!(live.customers.iter().all(|c| c.hierarchy == provider));
+}
+
+#[tokio::test]
+async fn a_declared_reseller_below_a_declared_provider_is_served_by_one_list() {
+    let provider = "sys.hcs.CS-P";
+    let all = vec![
+        customer(provider, "aaaaaaaaaaaaaaaaaaaaaaa1", "Direct One"),
+        customer(R1, "aaaaaaaaaaaaaaaaaaaaaaa2", "Reseller Customer"),
+        customer(
+            "sys.hcs.CS-P.CS-R2",
+            "aaaaaaaaaaaaaaaaaaaaaaa3",
+            "Undeclared",
+        ),
+    ];
+    let harness = Harness::start(move |seen, _| match seen.route.as_str() {
+        "relation/HcsCustomerREL" => ok(page(&all, seen)),
+        _ => error(500, "unexpected"),
+    })
+    .await;
+    let live = read_live(
+        &harness.client(),
+        &desired(json!([
+            {"name": "Direct One", "hierarchy": provider},
+            {"name": "Reseller Customer", "hierarchy": R1}
+        ])),
+    )
+    .await
+    .unwrap();
+    let got: Vec<(&str, &str)> = live
+        .customers
+        .iter()
+        .map(|c| (c.hierarchy.as_str(), c.name.as_str()))
+        .collect();
+    assert_eq!(got, [(provider, "Direct One"), (R1, "Reseller Customer")]);
+    assert!(live.nodes.contains_key(provider) && live.nodes.contains_key(R1));
+    // Two pages of the provider's list, nothing at the reseller.
+    assert!(
+        harness
+            .seen()
+            .iter()
+            .all(|s| s.query["hierarchy"] == provider)
+    );
+}
+
+#[tokio::test]
+async fn pages_never_ask_above_the_announced_maximum_limit() {
+    let all: Vec<Value> = (1..=7)
+        .map(|i| customer(R1, &format!("{i:024}"), &format!("Customer {i}")))
+        .collect();
+    // The server serves at most 3 per page and says so.
+    let harness = Harness::start(move |seen, _| {
+        let skip: usize = seen.query["skip"].parse().unwrap();
+        let asked: usize = seen.query["limit"].parse().unwrap();
+        let limit = asked.min(3);
+        ok(json!({
+            "pagination": {"skip": skip, "limit": limit, "maximum_limit": 3, "total": all.len()},
+            "resources": all.iter().skip(skip).take(limit).cloned().collect::<Vec<_>>()
+        }))
+    })
+    .await;
+    let mut settings = settings(&harness.url);
+    settings.page_size = 5;
+    let client = Client::new(settings).unwrap();
+    let customers = client.customers_at(R1).await.unwrap();
+    assert_eq!(customers.len(), 7);
+    let asked: Vec<(String, String)> = harness
+        .seen()
+        .iter()
+        .map(|s| (s.query["skip"].clone(), s.query["limit"].clone()))
+        .collect();
+    // The first page asks 5 and gets 3; skip advances by what came back; then 3 at most.
+    assert_eq!(
+        asked,
+        [("0", "5"), ("3", "3"), ("6", "3")].map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+}
+
+#[tokio::test]
+async fn a_transaction_that_ends_completed_succeeded_and_an_unknown_status_is_uncertain() {
+    let harness = Harness::start(
+        |seen, nth| match (seen.method.as_str(), seen.route.as_str()) {
+            ("GET", "relation/HcsCustomerREL/aaaaaaaaaaaaaaaaaaaaaaaa") => {
+                ok(customer(R1, "aaaaaaaaaaaaaaaaaaaaaaaa", "Acme"))
+            }
+            ("PUT", _) => accepted(TXN),
+            ("GET", _) if nth == 0 => polled(TXN, "In Progress", ""),
+            ("GET", _) => polled(TXN, "Completed", "Modify Acme"),
+            _ => error(500, "unexpected"),
+        },
+    )
+    .await;
+    let updates = field_values(Field::Description, json!("anvils"));
+    let outcome = harness
+        .client()
+        .update_customer("aaaaaaaaaaaaaaaaaaaaaaaa", &updates)
+        .await
+        .unwrap();
+    assert_eq!(outcome.message, "Modify Acme");
+
+    let harness = Harness::start(
+        |seen, _| match (seen.method.as_str(), seen.route.as_str()) {
+            ("POST", _) => accepted(TXN),
+            _ => polled(TXN, "Suspended", ""),
+        },
+    )
+    .await;
+    let mut settings = settings(&harness.url);
+    settings.poll.max_wait = Duration::from_millis(200);
+    let request = CreateRequest {
+        name: "Acme".into(),
+        fields: FieldValues::default(),
+        migrate: false,
+        local_admin: None,
+    };
+    let error = Client::new(settings)
+        .unwrap()
+        .create_customer(R1, &request)
+        .await
+        .unwrap_err();
+    assert!(error.is_uncertain(), "{error:?}");
+    assert!(error.to_string().contains("`Suspended`"), "{error}");
+}
+
+#[tokio::test]
+async fn a_patch_sends_only_the_changed_fields() {
+    let harness = Harness::start(
+        |seen, _| match (seen.method.as_str(), seen.route.as_str()) {
+            ("GET", "relation/HcsCustomerREL/aaaaaaaaaaaaaaaaaaaaaaaa") => {
+                ok(customer(R1, "aaaaaaaaaaaaaaaaaaaaaaaa", "Acme"))
+            }
+            ("PATCH", _) => accepted(TXN),
+            ("GET", _) => polled(TXN, "Success", "Modify Acme"),
+            _ => error(500, "unexpected"),
+        },
+    )
+    .await;
+    let mut settings = settings(&harness.url);
+    settings.update_method = voss_customers::voss::UpdateMethod::Patch;
+    Client::new(settings)
+        .unwrap()
+        .update_customer(
+            "aaaaaaaaaaaaaaaaaaaaaaaa",
+            &field_values(Field::NumberManagement, json!(true)),
+        )
+        .await
+        .unwrap();
+    let patch = harness
+        .seen()
+        .into_iter()
+        .find(|s| s.method == "PATCH")
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&patch.body).unwrap(),
+        json!({"disableNumMgmt": false})
+    );
 }

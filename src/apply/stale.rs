@@ -100,6 +100,19 @@ pub async fn find_stale(
     Ok(stale)
 }
 
+/// Why `change` no longer fits the live customer `now` (read by its pkid just before the
+/// write): another name or hierarchy, or fields that moved; `None` when it still fits.
+pub(crate) fn moved_since_plan(change: &Change, now: &LiveCustomer) -> Option<String> {
+    let live_name = change.renamed_from.as_deref().unwrap_or(&change.name);
+    if now.name != live_name || now.hierarchy != change.hierarchy {
+        return Some(format!(
+            "instance {} is now {} at {}",
+            now.pkid, now.name, now.hierarchy
+        ));
+    }
+    moved(change, now)
+}
+
 fn moved(change: &Change, now: &LiveCustomer) -> Option<String> {
     if change.live_fingerprint.as_deref() == Some(fingerprint(now).as_str()) {
         return None;

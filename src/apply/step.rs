@@ -116,19 +116,38 @@ async fn create(client: &Client, change: &Change, password: Option<Secret>) -> O
     }
 }
 
+/// An update or rename: the instance is read first and compared with the plan (its
+/// fingerprint: nobody's edit since the plan is overwritten), then written whole with the
+/// planned fields changed.
 async fn update(client: &Client, change: &Change) -> Outcome {
     let Some(pkid) = &change.pkid else {
         return failed(
             "the plan names no live instance (pkid) for this change: make the plan again",
         );
     };
-    match updates_from_plan(&change.fields) {
-        Ok(updates) if updates.is_empty() => Outcome::Applied {
-            message: "nothing to write".to_owned(),
-        },
-        Ok(updates) => finish(client.update_customer(pkid, &updates).await),
-        Err(error) => failed(error),
+    let updates = match updates_from_plan(&change.fields) {
+        Ok(updates) if updates.is_empty() => {
+            return Outcome::Applied {
+                message: "nothing to write".to_owned(),
+            };
+        }
+        Ok(updates) => updates,
+        Err(error) => return failed(error),
+    };
+    let (mut now, current) = match client.customer_record(pkid).await {
+        Ok(Some(read)) => read,
+        Ok(None) => return failed("it no longer exists live: make the plan again"),
+        Err(error) => return failed(error),
+    };
+    if now.hierarchy.is_empty() {
+        now.hierarchy = change.hierarchy.clone();
     }
+    if let Some(problem) = crate::apply::stale::moved_since_plan(change, &now) {
+        return failed(format!(
+            "refused as stale: {problem} since the plan was made; nothing was written: make              the plan again"
+        ));
+    }
+    finish(client.put_customer(pkid, &current, &updates).await)
 }
 
 async fn delete(client: &Client, change: &Change) -> Outcome {
@@ -139,7 +158,7 @@ async fn delete(client: &Client, change: &Change) -> Outcome {
             "the plan names no live instance (pkid) for this delete: make the plan again",
         );
     };
-    let live = match client.customer(pkid).await {
+    let live = match client.customer(pkid, &change.hierarchy).await {
         Ok(Some(live)) => live,
         Ok(None) => {
             return Outcome::Applied {

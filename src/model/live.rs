@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::Field;
+
 /// A customer as it lives on the system, with every managed field as VOSS stores it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveCustomer {
@@ -27,8 +29,14 @@ pub struct LiveCustomer {
     /// The Cloned Admin Role the customer's local admin was made from; `None` when it has
     /// no local admin (or the server does not say).
     pub local_admin_role: Option<String>,
-    /// VOSS's version tag; changes on every write.
+    /// VOSS's version tag when the server gives one as a text ("" otherwise); never
+    /// relied on alone.
     pub version: String,
+    /// Managed fields the record it was read from did not carry (a list may carry only
+    /// summary fields [seen]): their values above are VOSS's defaults, not the live ones.
+    /// Empty once the instance itself was read.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub unread: BTreeSet<Field>,
 }
 
 /// Provider or reseller (or any other kind of node the system reports).
@@ -53,6 +61,7 @@ impl LiveCustomer {
             number_management: true,
             local_admin_role: None,
             version: String::new(),
+            unread: BTreeSet::new(),
         }
     }
 }
@@ -66,12 +75,13 @@ pub enum NodeType {
     Other,
 }
 
-/// A hierarchy node.
+/// A hierarchy node. Provider and reseller domains live on their own relations
+/// (`directoryDomain`) [doc]; nothing here needs them, so they are not read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HierarchyNode {
     pub path: String,
+    /// The node's kind, when the server said (`Other` when it was not asked).
     pub node_type: NodeType,
-    pub domain: Option<String>,
 }
 
 /// A role that a local admin can be cloned from.

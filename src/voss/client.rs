@@ -9,6 +9,7 @@ use reqwest::{StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::decode::Unreadable;
 use super::error::ApiError;
 use super::failure::{Failure, error_details, root_cause, transport_failure};
 use super::request::ApiRequest;
@@ -76,6 +77,28 @@ impl Client {
 
     pub(crate) fn settings(&self) -> &ConnectSettings {
         &self.inner.settings
+    }
+
+    /// Sends a request (retrying reads) and reads its answer with `decode` (one of
+    /// [`super::decode`]'s readers); an unreadable answer is a `BadResponse` naming it.
+    pub(crate) async fn send_decoded<T, B: Serialize + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        body: Option<&B>,
+        decode: impl FnOnce(&[u8]) -> Result<T, Unreadable>,
+    ) -> Result<T, ApiError> {
+        let password = self.inner.settings.password.expose();
+        let bytes = self
+            .send_raw(request, body)
+            .await
+            .map_err(|e| e.redacted(password))?;
+        decode(&bytes).map_err(|Unreadable(detail)| {
+            ApiError::BadResponse {
+                request: Box::new(request.clone()),
+                detail,
+            }
+            .redacted(password)
+        })
     }
 
     /// Sends a request (retrying reads) and reads its JSON answer.

@@ -1,52 +1,269 @@
-//! The field map: a customer in model terms ↔ `relation/HcsCustomerREL` JSON. Every
-//! translation of a customer field lives here and nowhere else:
-//! `deal_ids` list ↔ `dealIds` "a,b"; `number_management` ↔ `!disableNumMgmt`;
-//! `prime_collaboration` none ↔ ""; `domain` ↔ `domainName`; the local admin ↔
-//! `create_admin` + `clonedAdminRole` + the password sent twice.
+//! The field map: a customer in model terms ↔ `relation/HcsCustomerREL` JSON. Every JSON
+//! name of a customer field, and every translation of a value, lives here and nowhere
+//! else (the source of each is marked: [doc] the vendor's pages, [seen] captured answers,
+//! [ours] a guess to check on a real server):
+//!
+//! | field | JSON | value | source |
+//! |---|---|---|---|
+//! | `name` | `name` | text | [doc] |
+//! | `description` | `description` | text | [ours] |
+//! | `extended_name` | `extendedName` | text | [ours] |
+//! | `external_customer_id` | `externalCustomerId` | text | [ours] |
+//! | `domain` | `directoryDomain` | text | [doc] |
+//! | `public_sector` | `publicSector` | boolean | [ours] |
+//! | `inactive_billing` | `inactiveBilling` | boolean | [ours] |
+//! | `account_id` | `accountId` | text | [ours] |
+//! | `deal_ids` | `dealIds` | one text, comma separated | [ours] |
+//! | `prime_collaboration` | `primeCollaboration` | text, `""` for none | [ours] |
+//! | `shared_uc_apps` | `shared_uc_apps` | boolean | [doc] |
+//! | `number_management` | `disableNumMgmt` | boolean, negated | [doc] |
+//!
+//! Booleans are read as JSON booleans or as the texts `"true"`/`"false"` (the vendor's
+//! schema defaults are texts [doc]); a whole-record update writes a flag back in the form
+//! the server used for it.
 
-use serde_json::Value;
+use std::collections::BTreeSet;
 
+use serde_json::{Map, Value};
+
+use super::decode::{Record, Unreadable};
 use super::secret::Secret;
-use super::wire::{CustomerData, Resource};
 use crate::model::{Field, FieldValues, LiveCustomer};
 
-/// The JSON body of a write that sets exactly `values` (a field not in it is not sent).
-pub fn updates_to_wire(values: &FieldValues) -> CustomerData {
-    let mut data = CustomerData::default();
-    let text = |v: &Value| v.as_str().map(str::to_owned);
-    let flag = Value::as_bool;
+/// How a field's value travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Text,
+    Flag,
+    /// A flag whose JSON means the opposite (`disableNumMgmt`).
+    NegatedFlag,
+    /// A list as one comma-separated text.
+    CommaList,
+    /// A text, `""` for none.
+    EmptyIsNone,
+}
+
+/// The managed fields (and the name) with their JSON names; see the module's table.
+const CUSTOMER_FIELDS: [(Field, &str, Form); 12] = [
+    (Field::Name, "name", Form::Text),
+    (Field::Description, "description", Form::Text),
+    (Field::ExtendedName, "extendedName", Form::Text),
+    (Field::ExternalCustomerId, "externalCustomerId", Form::Text),
+    (Field::Domain, "directoryDomain", Form::Text),
+    (Field::PublicSector, "publicSector", Form::Flag),
+    (Field::InactiveBilling, "inactiveBilling", Form::Flag),
+    (Field::AccountId, "accountId", Form::Text),
+    (Field::DealIds, "dealIds", Form::CommaList),
+    (
+        Field::PrimeCollaboration,
+        "primeCollaboration",
+        Form::EmptyIsNone,
+    ),
+    (Field::SharedUcApps, "shared_uc_apps", Form::Flag),
+    (Field::NumberManagement, "disableNumMgmt", Form::NegatedFlag),
+];
+
+/// Create Local Admin [doc] (default "true" on the server).
+pub const CREATE_ADMIN: &str = "create_admin";
+/// The role the local admin's role is cloned from [ours].
+pub const CLONED_ADMIN_ROLE: &str = "clonedAdminRole";
+/// The local admin's derived role [ours]; read-only.
+pub const DEFAULT_ADMIN_ROLE: &str = "defaultAdminRole";
+/// The local admin's password, sent twice as the form asks [ours]; write-only.
+pub const ADMIN_PASSWORD: &str = "defaultAdminPassword";
+/// See [`ADMIN_PASSWORD`].
+pub const REPEAT_ADMIN_PASSWORD: &str = "repeatDefaultAdminPassword";
+/// Migrate from HCM-F [doc].
+pub const MIGRATE: &str = "migrate";
+/// The create form's hierarchy field [doc].
+pub const HIERARCHY_PATH: &str = "HierarchyPath";
+
+/// Keys an instance carries that a write never sends back: the data model's own `pkid`
+/// [seen], the parent's `hierarchy_path` [seen], the derived admin role [ours].
+pub const READ_ONLY: [&str; 3] = ["pkid", "hierarchy_path", DEFAULT_ADMIN_ROLE];
+/// Keys a write may carry that are never read back (secrets) [ours].
+pub const WRITE_ONLY: [&str; 2] = [ADMIN_PASSWORD, REPEAT_ADMIN_PASSWORD];
+
+/// The JSON name of `field` on `relation/HcsCustomerREL`; `None` for what only files and
+/// plans carry (the local admin travels as [`CreateRequest`]).
+pub fn json_name(field: Field) -> Option<&'static str> {
+    entry(field).map(|(_, json, _)| json)
+}
+
+fn entry(field: Field) -> Option<(Field, &'static str, Form)> {
+    CUSTOMER_FIELDS.into_iter().find(|(f, _, _)| *f == field)
+}
+
+/// The JSON value of a model value (in file terms). `like` is the server's current value
+/// of the key: a flag is written back as a text when the server keeps it as one.
+fn to_json(form: Form, value: &Value, like: Option<&Value>) -> Value {
+    let flag = |on: bool| match like {
+        Some(Value::String(_)) => Value::from(if on { "true" } else { "false" }),
+        _ => Value::Bool(on),
+    };
+    match form {
+        Form::Text => value.clone(),
+        Form::Flag => value.as_bool().map_or(Value::Null, flag),
+        Form::NegatedFlag => value.as_bool().map_or(Value::Null, |on| flag(!on)),
+        Form::CommaList => {
+            let ids: Vec<String> = value
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            Value::from(deal_ids_to_wire(&ids))
+        }
+        Form::EmptyIsNone => Value::from(value.as_str().unwrap_or_default()),
+    }
+}
+
+/// The model value (in file terms) of a JSON value; `Err` names the shape expected.
+fn from_json(form: Form, value: &Value) -> Result<Value, &'static str> {
+    let flag = |value: &Value| match value {
+        Value::Bool(on) => Some(*on),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    };
+    match form {
+        Form::Text => match value {
+            Value::String(_) => Ok(value.clone()),
+            Value::Null => Ok(Value::from("")),
+            _ => Err("a text"),
+        },
+        Form::Flag => flag(value).map(Value::Bool).ok_or("true or false"),
+        Form::NegatedFlag => flag(value)
+            .map(|on| Value::Bool(!on))
+            .ok_or("true or false"),
+        Form::CommaList => match value {
+            Value::String(s) => Ok(Value::from(deal_ids_from_wire(s))),
+            Value::Null => Ok(Value::Array(Vec::new())),
+            Value::Array(items) => Ok(Value::from(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .flat_map(deal_ids_from_wire)
+                    .collect::<Vec<_>>(),
+            )),
+            _ => Err("a comma-separated text"),
+        },
+        Form::EmptyIsNone => match value {
+            Value::String(s) if s.trim().is_empty() => Ok(Value::Null),
+            Value::String(_) => Ok(value.clone()),
+            Value::Null => Ok(Value::Null),
+            _ => Err("a text"),
+        },
+    }
+}
+
+/// A customer record (listed or read) in model terms, living under `hierarchy`. Managed
+/// fields the record does not carry keep VOSS's defaults and are listed in `unread`.
+///
+/// Errors: no `name`, or a managed field of a shape this map cannot read (named).
+pub(crate) fn live_from_record(
+    record: &Record,
+    hierarchy: &str,
+) -> Result<LiveCustomer, Unreadable> {
+    let name = record.text("name").ok_or_else(|| {
+        Unreadable(format!(
+            "customer {} has no `name` in its data",
+            record.pkid
+        ))
+    })?;
+    let mut live = LiveCustomer::with_defaults(&record.pkid, hierarchy, name);
+    live.version = record.version.clone();
+    let mut unread = BTreeSet::new();
+    for (field, json, form) in CUSTOMER_FIELDS {
+        if field == Field::Name {
+            continue;
+        }
+        let Some(value) = record.data.get(json) else {
+            unread.insert(field);
+            continue;
+        };
+        let value = from_json(form, value).map_err(|expected| {
+            Unreadable(format!(
+                "customer {name} ({}): `{json}` is not {expected}",
+                record.pkid
+            ))
+        })?;
+        set_live(&mut live, field, value);
+    }
+    live.unread = unread;
+    let create_admin = record.data.get(CREATE_ADMIN).and_then(|v| match v {
+        Value::Bool(on) => Some(*on),
+        Value::String(s) => Some(s.eq_ignore_ascii_case("true")),
+        _ => None,
+    });
+    live.local_admin_role = match (create_admin, record.text(CLONED_ADMIN_ROLE)) {
+        (Some(false), _) | (_, None) => None,
+        (_, Some(role)) if role.is_empty() => None,
+        (_, Some(role)) => Some(role.to_owned()),
+    };
+    Ok(live)
+}
+
+/// Stores a decoded model value (its shape already checked by [`from_json`]).
+fn set_live(live: &mut LiveCustomer, field: Field, value: Value) {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let flag = |v: &Value| v.as_bool().unwrap_or_default();
+    match field {
+        Field::Description => live.description = text(&value),
+        Field::ExtendedName => live.extended_name = text(&value),
+        Field::ExternalCustomerId => live.external_customer_id = text(&value),
+        Field::Domain => live.domain = text(&value),
+        Field::PublicSector => live.public_sector = flag(&value),
+        Field::InactiveBilling => live.inactive_billing = flag(&value),
+        Field::AccountId => live.account_id = text(&value),
+        Field::DealIds => {
+            live.deal_ids = value
+                .as_array()
+                .map(|items| items.iter().map(text).collect())
+                .unwrap_or_default()
+        }
+        Field::PrimeCollaboration => live.prime_collaboration = value.as_str().map(str::to_owned),
+        Field::SharedUcApps => live.shared_uc_apps = flag(&value),
+        Field::NumberManagement => live.number_management = flag(&value),
+        Field::Name
+        | Field::LocalAdmin
+        | Field::LocalAdminClonedRole
+        | Field::LocalAdminPasswordEnv
+        | Field::RenamedFrom
+        | Field::Protect => {}
+    }
+}
+
+/// The body of a whole-record update (PUT replaces the record with its payload [doc]):
+/// the instance's data as read, with `values` set and the read-only and write-only keys
+/// left out; every other key, unknown ones too, goes back as it was.
+pub fn whole_record(current: &Map<String, Value>, values: &FieldValues) -> Map<String, Value> {
+    let mut body = current.clone();
+    for key in READ_ONLY.iter().chain(WRITE_ONLY.iter()) {
+        body.remove(*key);
+    }
+    set_values(&mut body, values, current);
+    body
+}
+
+/// The body of a partial update (PATCH, where a server merges [seen in use]): only the
+/// keys of `values`, flags in the form `current` uses.
+pub fn partial_record(values: &FieldValues, current: &Map<String, Value>) -> Map<String, Value> {
+    let mut body = Map::new();
+    set_values(&mut body, values, current);
+    body
+}
+
+fn set_values(body: &mut Map<String, Value>, values: &FieldValues, current: &Map<String, Value>) {
     for (field, value) in values.iter() {
-        match field {
-            Field::Name => data.name = text(value),
-            Field::Description => data.description = text(value),
-            Field::ExtendedName => data.extended_name = text(value),
-            Field::ExternalCustomerId => data.external_customer_id = text(value),
-            Field::Domain => data.domain_name = text(value),
-            Field::PublicSector => data.public_sector = flag(value),
-            Field::InactiveBilling => data.inactive_billing = flag(value),
-            Field::AccountId => data.account_id = text(value),
-            Field::DealIds => {
-                let ids: Vec<String> = value
-                    .as_array()
-                    .map(|items| items.iter().filter_map(text).collect())
-                    .unwrap_or_default();
-                data.deal_ids = Some(deal_ids_to_wire(&ids));
-            }
-            // VOSS's "none" is an empty text [ours].
-            Field::PrimeCollaboration => {
-                data.prime_collaboration = Some(text(value).unwrap_or_default())
-            }
-            Field::SharedUcApps => data.shared_uc_apps = flag(value),
-            Field::NumberManagement => data.disable_num_mgmt = flag(value).map(|on| !on),
-            // Create-only or file-only: never part of an update.
-            Field::LocalAdmin
-            | Field::LocalAdminClonedRole
-            | Field::LocalAdminPasswordEnv
-            | Field::RenamedFrom
-            | Field::Protect => {}
+        if let Some((_, json, form)) = entry(field) {
+            body.insert(json.to_owned(), to_json(form, value, current.get(json)));
         }
     }
-    data
 }
 
 /// What creating a customer needs, in model terms.
@@ -69,18 +286,33 @@ pub struct LocalAdminRequest {
 }
 
 impl CreateRequest {
-    /// The JSON body of the create. The password goes in twice, as the form asks.
-    pub fn to_wire(&self) -> CustomerData {
-        let mut data = updates_to_wire(&self.fields);
-        data.name = Some(self.name.clone());
-        data.migrate = self.migrate.then_some(true);
-        data.create_admin = Some(self.local_admin.is_some());
-        if let Some(admin) = &self.local_admin {
-            data.cloned_admin_role = Some(admin.cloned_role.clone());
-            data.default_admin_password = Some(admin.password.expose().to_owned());
-            data.repeat_default_admin_password = Some(admin.password.expose().to_owned());
+    /// The JSON body of the create at `hierarchy`. The password goes in twice, as the form
+    /// asks. A migration carries only the name, `migrate`, `HierarchyPath` and the local
+    /// admin ([doc]: what else it may carry is undocumented); its fields follow as an
+    /// update.
+    pub fn to_wire(&self, hierarchy: &str) -> Map<String, Value> {
+        let mut body = Map::new();
+        if self.migrate {
+            body.insert(MIGRATE.to_owned(), Value::Bool(true));
+            body.insert(HIERARCHY_PATH.to_owned(), Value::from(hierarchy));
+        } else {
+            set_values(&mut body, &self.fields, &Map::new());
         }
-        data
+        body.insert("name".to_owned(), Value::from(self.name.as_str()));
+        body.insert(
+            CREATE_ADMIN.to_owned(),
+            Value::Bool(self.local_admin.is_some()),
+        );
+        if let Some(admin) = &self.local_admin {
+            let password = Value::from(admin.password.expose());
+            body.insert(
+                CLONED_ADMIN_ROLE.to_owned(),
+                Value::from(admin.cloned_role.as_str()),
+            );
+            body.insert(ADMIN_PASSWORD.to_owned(), password.clone());
+            body.insert(REPEAT_ADMIN_PASSWORD.to_owned(), password);
+        }
+        body
     }
 }
 
@@ -96,54 +328,6 @@ pub fn deal_ids_from_wire(text: &str) -> Vec<String> {
 /// `["D-100", "D-200"]` → `"D-100,D-200"`.
 pub fn deal_ids_to_wire(ids: &[String]) -> String {
     ids.iter().map(|id| id.trim()).collect::<Vec<_>>().join(",")
-}
-
-/// A listed customer in model terms. The pkid comes from `data.pkid`, else from
-/// `meta.references.self`; the hierarchy is `meta.path`. Absent fields take VOSS's defaults.
-pub fn live_from_wire(resource: &Resource<CustomerData>) -> Result<LiveCustomer, String> {
-    let data = &resource.data;
-    let pkid = data
-        .pkid
-        .clone()
-        .or_else(|| {
-            resource
-                .meta
-                .references
-                .self_
-                .first()
-                .map(|r| r.pkid.clone())
-        })
-        .ok_or("a customer without a pkid")?;
-    let name = data
-        .name
-        .clone()
-        .ok_or_else(|| format!("customer {pkid} without a name"))?;
-    let text = |value: &Option<String>| value.clone().unwrap_or_default();
-    Ok(LiveCustomer {
-        pkid,
-        hierarchy: resource.meta.path.clone(),
-        name,
-        description: text(&data.description),
-        extended_name: text(&data.extended_name),
-        external_customer_id: text(&data.external_customer_id),
-        domain: text(&data.domain_name),
-        public_sector: data.public_sector.unwrap_or(false),
-        inactive_billing: data.inactive_billing.unwrap_or(false),
-        account_id: text(&data.account_id),
-        deal_ids: deal_ids_from_wire(data.deal_ids.as_deref().unwrap_or("")),
-        prime_collaboration: data
-            .prime_collaboration
-            .clone()
-            .filter(|p| !p.trim().is_empty()),
-        shared_uc_apps: data.shared_uc_apps.unwrap_or(false),
-        number_management: !data.disable_num_mgmt.unwrap_or(false),
-        local_admin_role: match (data.create_admin, &data.cloned_admin_role) {
-            (Some(false), _) | (_, None) => None,
-            (_, Some(role)) if role.is_empty() => None,
-            (_, Some(role)) => Some(role.clone()),
-        },
-        version: resource.meta.version_tag.clone(),
-    })
 }
 
 #[cfg(test)]

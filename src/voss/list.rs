@@ -1,61 +1,61 @@
 //! Lists: every page of a list, a count, a hierarchy node lookup, and running reads of
-//! many hierarchies at once (bounded).
+//! many items at once (bounded).
+//!
+//! A list at a hierarchy includes the instances of every node below it [doc]; there is no
+//! parameter to ask for direct children only, so callers filter on each record's parent.
+//! Pages are asked at most `maximum_limit` long (the server announces it [seen: 200]), and
+//! `skip` advances by what each page really held.
 
 use std::future::Future;
 use std::sync::Arc;
 
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::client::{Client, NO_BODY};
+use super::decode::{self, Record};
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
 use super::routes;
-use super::wire::{HierarchyNodeData, ListBody, Pagination, Resource};
 use crate::model::{HierarchyNode, NodeType};
 
 /// No list is read past this many pages, whatever the server says its total is.
 const MAX_PAGES: u64 = 10_000;
 
-/// A list page read only for its total (and how many instances it carried: a server
-/// that answers `total: 0`, as with `count=false`, still shows what it returned).
-#[derive(Deserialize)]
-struct CountOnly {
-    pagination: Pagination,
-    #[serde(default)]
-    resources: Vec<serde::de::IgnoredAny>,
-}
-
 impl Client {
-    /// Every instance of `model` at `hierarchy` (and below, unless `direct`), page by page.
-    pub(crate) async fn list_all<T: DeserializeOwned>(
+    /// Every instance of `model` at `hierarchy` and below, page by page.
+    pub(crate) async fn list_all(
         &self,
         model: &'static str,
         hierarchy: &str,
-        direct: bool,
-    ) -> Result<Vec<Resource<T>>, ApiError> {
-        let limit = self.settings().page_size.clamp(1, routes::MAX_PAGE_SIZE);
+    ) -> Result<Vec<Record>, ApiError> {
+        let mut limit = self.settings().page_size.max(1);
         let mut all = Vec::new();
         let mut skip = 0;
         for _ in 0..MAX_PAGES {
-            let mut request = ApiRequest::at(Method::Get, model, hierarchy);
-            if direct {
-                request = request.param("direct", "true");
-            }
-            let request = request.param("skip", skip).param("limit", limit);
-            let page: ListBody<T> = self.send(&request, NO_BODY).await?;
+            let request = ApiRequest::at(Method::Get, model, hierarchy)
+                .param("skip", skip)
+                .param("limit", limit);
+            let page = self.send_decoded(&request, NO_BODY, decode::page).await?;
             let got = page.resources.len() as u64;
             // A server that ignores `skip` answers the first page again: stop rather
             // than read it MAX_PAGES times.
-            if skip > 0 && page.pagination.skip == 0 && got > 0 {
+            if skip > 0 && page.skip == Some(0) && got > 0 {
                 break;
             }
             all.extend(page.resources);
             skip += got;
-            if got == 0 || skip >= page.pagination.total {
+            let done = match page.total {
+                Some(total) => skip >= total,
+                // No total: a page shorter than asked is the last.
+                None => got < limit,
+            };
+            if got == 0 || done {
                 break;
+            }
+            // Never ask for more than the server serves.
+            if let Some(maximum) = page.maximum_limit {
+                limit = limit.min(maximum).max(1);
             }
         }
         Ok(all)
@@ -70,8 +70,11 @@ impl Client {
         let request = ApiRequest::at(Method::Get, model, hierarchy)
             .param("skip", 0)
             .param("limit", 1);
-        let page: CountOnly = self.send(&request, NO_BODY).await?;
-        Ok(page.pagination.total.max(page.resources.len() as u64))
+        let page = self.send_decoded(&request, NO_BODY, decode::page).await?;
+        Ok(page
+            .total
+            .unwrap_or_default()
+            .max(page.resources.len() as u64))
     }
 
     /// The node at `path`, or `None` when the system has no such node (HTTP 404).
@@ -79,28 +82,23 @@ impl Client {
         let request = ApiRequest::at(Method::Get, routes::HIERARCHY_NODE, path)
             .param("skip", 0)
             .param("limit", 1);
-        let page: ListBody<HierarchyNodeData> = match self.send(&request, NO_BODY).await {
+        let page = match self.send_decoded(&request, NO_BODY, decode::page).await {
             Ok(page) => page,
             Err(ApiError::NotFound { .. }) => return Ok(None),
             Err(error) => return Err(error),
         };
         // The server resolved `hierarchy=`, so the node exists. A list may hold the node
-        // itself or only the nodes below it: take its type and domain only from itself.
+        // itself (its `meta.path` has one pkid per name of `path`) or only nodes below it:
+        // take its type only from itself.
+        let depth = path.split('.').count();
+        let name = path.rsplit('.').next().unwrap_or(path);
         let own = page
             .resources
-            .into_iter()
-            .find(|node| format!("{}.{}", node.meta.path, node.data.name) == path);
-        Ok(Some(match own {
-            Some(node) => HierarchyNode {
-                path: path.to_owned(),
-                node_type: node_type(&node.data.node_type),
-                domain: node.data.domain.filter(|d| !d.is_empty()),
-            },
-            None => HierarchyNode {
-                path: path.to_owned(),
-                node_type: NodeType::Other,
-                domain: None,
-            },
+            .iter()
+            .find(|node| node.path_pkids.len() == depth && node.text("name") == Some(name));
+        Ok(Some(HierarchyNode {
+            path: path.to_owned(),
+            node_type: own.map_or(NodeType::Other, node_type),
         }))
     }
 
@@ -109,6 +107,7 @@ impl Client {
     pub(crate) async fn for_each<I, T, F, Fut>(
         &self,
         items: Vec<I>,
+        concurrency: usize,
         read: F,
     ) -> Result<Vec<T>, ApiError>
     where
@@ -117,7 +116,7 @@ impl Client {
         F: Fn(Client, I) -> Fut,
         Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
     {
-        let permits = Arc::new(Semaphore::new(self.settings().concurrency.max(1)));
+        let permits = Arc::new(Semaphore::new(concurrency.max(1)));
         let mut tasks = JoinSet::new();
         let count = items.len();
         for (index, item) in items.into_iter().enumerate() {
@@ -142,7 +141,17 @@ impl Client {
     }
 }
 
-fn node_type(text: &str) -> NodeType {
+/// `node_type` [doc: a reference to `data/HierarchyNodeType`]: its name as a text, or an
+/// object with a `name`.
+fn node_type(node: &Record) -> NodeType {
+    let text = match node.data.get("node_type") {
+        Some(serde_json::Value::String(text)) => text.as_str(),
+        Some(serde_json::Value::Object(reference)) => reference
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default(),
+        _ => "",
+    };
     match text.to_ascii_lowercase().as_str() {
         "provider" => NodeType::Provider,
         "reseller" => NodeType::Reseller,

@@ -2,6 +2,7 @@
 //! client and transactions. Everything outside speaks in [`crate::model`] types.
 
 mod client;
+mod decode;
 pub mod error;
 mod failure;
 pub mod fields;
@@ -23,5 +24,7 @@ pub use fields::{CreateRequest, LocalAdminRequest};
 pub use read::customer_node;
 pub use retry::{PollPolicy, RetryPolicy};
 pub use secret::Secret;
-pub use settings::{Auth, ConnectSettings, PASSWORD_VAR, SettingsError, password_from_env};
+pub use settings::{
+    Auth, ConnectSettings, PASSWORD_VAR, SettingsError, UpdateMethod, password_from_env,
+};
 pub use transaction::WriteOutcome;

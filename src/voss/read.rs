@@ -1,19 +1,23 @@
-//! Reading the live system: per hierarchy one node lookup and one paginated list of the
-//! customers directly under it; HCM-F customers, roles and Prime Collaboration when the
-//! planner asks for them (`plan::extra_reads` decides; this module only reads).
+//! Reading the live system. A list at a node includes the customers of every node below it
+//! [doc], so a customer belongs to the node its `hierarchy_path` names and lists are
+//! filtered to direct children here, whatever the server returns. A declared hierarchy
+//! below another declared one is served by the ancestor's list (it holds its customers
+//! anyway). HCM-F customers, roles and Prime Collaboration are read when the planner asks
+//! (`plan::extra_reads` decides; this module only reads), and instances one by one when a
+//! list carried only summary fields.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::client::{Client, NO_BODY};
+use super::decode::{self, Record, Unreadable};
 use super::error::ApiError;
-use super::fields::live_from_wire;
+use super::fields::live_from_record;
 use super::request::{ApiRequest, Method};
 use super::routes;
-use super::wire::{CustomerData, NamedData, Resource};
-use crate::model::{Dependents, ExtraReads, HierarchyNode, LiveCustomer, LiveState};
+use crate::model::{Dependents, ExtraReads, HierarchyNode, LiveCustomer, LiveState, NodeType};
 
-/// One declared hierarchy as read: its node (`None`: missing) and its customers.
-type HierarchyRead = (String, Option<HierarchyNode>, Vec<LiveCustomer>);
+/// What one list at a root hierarchy gave: whether its node exists, and its records.
+type RootRead = (String, Option<Vec<Record>>);
 
 impl Client {
     /// The nodes of `hierarchies` (missing ones in `missing_nodes`) and the customers
@@ -22,29 +26,87 @@ impl Client {
         &self,
         hierarchies: &BTreeSet<String>,
     ) -> Result<LiveState, ApiError> {
-        let reads = self
+        let roots: Vec<String> = hierarchies
+            .iter()
+            .filter(|h| !hierarchies.iter().any(|other| is_below(h, other)))
+            .cloned()
+            .collect();
+        let reads: Vec<RootRead> = self
             .for_each(
-                hierarchies.iter().cloned().collect(),
-                |client, path| async move { client.read_hierarchy(path).await },
+                roots,
+                self.settings().concurrency,
+                |client, root| async move {
+                    let records = client.customer_records(&root).await?;
+                    Ok((root, records))
+                },
             )
             .await?;
+
         let mut live = LiveState::default();
-        let mut seen = BTreeSet::new();
-        for (path, node, customers) in reads {
-            match node {
-                Some(node) => {
-                    live.nodes.insert(path, node);
-                }
-                None => {
-                    live.missing_nodes.insert(path);
+        let mut unplaced = BTreeSet::new();
+        for (root, records) in reads {
+            let Some(records) = records else {
+                live.missing_nodes.insert(root);
+                continue;
+            };
+            live.nodes.insert(root.clone(), node(&root));
+            for record in records {
+                match record.parent_given(&root) {
+                    Some(parent) if hierarchies.contains(&parent) => {
+                        live.customers.push(self.decoded(&record, &parent, &root)?);
+                    }
+                    Some(_) => {}
+                    None => {
+                        unplaced.insert(root.clone());
+                    }
                 }
             }
-            live.customers.extend(
-                customers
-                    .into_iter()
-                    .filter(|c| seen.insert(c.pkid.clone())),
-            );
         }
+
+        // Declared hierarchies below a root: a node exists when a customer lives at or
+        // below it; otherwise it is looked up. When the root's list did not say where its
+        // customers live (no `hierarchy_path`), each is listed itself.
+        let below: Vec<String> = hierarchies
+            .iter()
+            .filter(|h| !live.nodes.contains_key(*h) && !live.missing_nodes.contains(*h))
+            .cloned()
+            .collect();
+        for hierarchy in below {
+            let root_unplaced = unplaced.iter().any(|root| is_below(&hierarchy, root));
+            let seen = live
+                .customers
+                .iter()
+                .any(|c| c.hierarchy == hierarchy || is_below(&c.hierarchy, &hierarchy));
+            if root_unplaced {
+                match self.customer_records(&hierarchy).await? {
+                    None => {
+                        live.missing_nodes.insert(hierarchy);
+                    }
+                    Some(records) => {
+                        live.nodes.insert(hierarchy.clone(), node(&hierarchy));
+                        for record in records {
+                            if record.parent_given(&hierarchy).as_deref() == Some(&hierarchy) {
+                                live.customers
+                                    .push(self.decoded(&record, &hierarchy, &hierarchy)?);
+                            }
+                        }
+                    }
+                }
+            } else if seen {
+                live.nodes.insert(hierarchy.clone(), node(&hierarchy));
+            } else {
+                match self.hierarchy_node(&hierarchy).await? {
+                    Some(node) => {
+                        live.nodes.insert(hierarchy, node);
+                    }
+                    None => {
+                        live.missing_nodes.insert(hierarchy);
+                    }
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        live.customers.retain(|c| seen.insert(c.pkid.clone()));
         live.customers
             .sort_by(|a, b| (&a.hierarchy, &a.name).cmp(&(&b.hierarchy, &b.name)));
         Ok(live)
@@ -67,6 +129,7 @@ impl Client {
             },
             self.for_each(
                 extra.roles_at.iter().cloned().collect(),
+                self.settings().concurrency,
                 |client, path| async move {
                     let roles = client.roles(&path).await?;
                     Ok((path, roles))
@@ -86,58 +149,140 @@ impl Client {
         Ok(())
     }
 
-    /// The node at `path` and, when it exists, the customers directly under it.
-    async fn read_hierarchy(&self, path: String) -> Result<HierarchyRead, ApiError> {
-        let Some(node) = self.hierarchy_node(&path).await? else {
-            return Ok((path, None, Vec::new()));
-        };
-        let customers = self.customers_at(&path).await?;
-        Ok((path, Some(node), customers))
+    /// Reads the instances `pkids` (at most `--read-concurrency` at once) and puts them in
+    /// place of their listed records in `live` (customers and HCM-F customers).
+    pub async fn read_instances(
+        &self,
+        live: &mut LiveState,
+        pkids: &BTreeSet<String>,
+    ) -> Result<(), ApiError> {
+        let wanted: Vec<(String, String)> = live
+            .customers
+            .iter()
+            .chain(live.hcmf_customers.iter())
+            .filter(|c| pkids.contains(&c.pkid))
+            .map(|c| (c.pkid.clone(), c.hierarchy.clone()))
+            .collect();
+        let read = self
+            .for_each(
+                wanted,
+                self.settings().read_concurrency,
+                |client, (pkid, hierarchy)| async move {
+                    let found = client.customer(&pkid, &hierarchy).await?;
+                    Ok((pkid, found))
+                },
+            )
+            .await?;
+        let mut by_pkid: BTreeMap<String, Option<LiveCustomer>> = read.into_iter().collect();
+        for list in [&mut live.customers, &mut live.hcmf_customers] {
+            let mut kept = Vec::with_capacity(list.len());
+            for customer in list.drain(..) {
+                match by_pkid.remove(&customer.pkid) {
+                    // Deleted since it was listed: it is gone.
+                    Some(None) => {}
+                    Some(Some(read)) => kept.push(read),
+                    None => kept.push(customer),
+                }
+            }
+            *list = kept;
+        }
+        Ok(())
     }
 
-    /// The customers directly under `hierarchy` (every page).
+    /// The customer records of a list at `hierarchy` (every page; customers of nodes below
+    /// it too); `None` when the system has no such node.
+    async fn customer_records(&self, hierarchy: &str) -> Result<Option<Vec<Record>>, ApiError> {
+        match self.list_all(routes::CUSTOMER, hierarchy).await {
+            Ok(records) => Ok(Some(records)),
+            Err(ApiError::NotFound { request, message }) => {
+                // A 404 is a missing node only when the node lookup agrees; otherwise the
+                // customer model is not where this tool looks for it.
+                match self.hierarchy_node(hierarchy).await? {
+                    None => Ok(None),
+                    Some(_) => Err(ApiError::NotFound { request, message }),
+                }
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// A record in model terms; `at` names the list in an error.
+    fn decoded(&self, record: &Record, parent: &str, at: &str) -> Result<LiveCustomer, ApiError> {
+        live_from_record(record, parent).map_err(|Unreadable(detail)| ApiError::BadResponse {
+            request: Box::new(ApiRequest::at(Method::Get, routes::CUSTOMER, at)),
+            detail,
+        })
+    }
+
+    /// The customers directly under `hierarchy` (every page of its list, filtered).
     pub async fn customers_at(&self, hierarchy: &str) -> Result<Vec<LiveCustomer>, ApiError> {
-        self.customers(hierarchy, true).await
+        let records = self.list_all(routes::CUSTOMER, hierarchy).await?;
+        records
+            .iter()
+            .filter(|r| r.parent_given(hierarchy).as_deref() == Some(hierarchy))
+            .map(|r| self.decoded(r, hierarchy, hierarchy))
+            .collect()
     }
 
     /// The customers at `hierarchy` and every node below it (every page; one list).
+    /// Errors: a record below `hierarchy` that does not say where it lives.
     pub async fn customers_below(&self, hierarchy: &str) -> Result<Vec<LiveCustomer>, ApiError> {
-        self.customers(hierarchy, false).await
-    }
-
-    async fn customers(
-        &self,
-        hierarchy: &str,
-        direct: bool,
-    ) -> Result<Vec<LiveCustomer>, ApiError> {
-        let resources: Vec<Resource<CustomerData>> =
-            self.list_all(routes::CUSTOMER, hierarchy, direct).await?;
-        resources
+        let records = self.list_all(routes::CUSTOMER, hierarchy).await?;
+        records
             .iter()
             .map(|r| {
-                live_from_wire(r).map_err(|detail| ApiError::BadResponse {
-                    request: Box::new(ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy)),
-                    detail,
-                })
+                let parent = r
+                    .parent_given(hierarchy)
+                    .ok_or_else(|| ApiError::BadResponse {
+                        request: Box::new(ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy)),
+                        detail: format!("customer {} has no `hierarchy_path`", r.pkid),
+                    })?;
+                self.decoded(r, &parent, hierarchy)
             })
             .collect()
     }
 
-    /// The customer with this pkid, or `None` when it no longer exists (HTTP 404): one
-    /// request, where a look-up by name lists the whole hierarchy.
-    pub async fn customer(&self, pkid: &str) -> Result<Option<LiveCustomer>, ApiError> {
+    /// The customer with this pkid, expected under `hierarchy` (where it lives unless its
+    /// record says otherwise), or `None` when it no longer exists (HTTP 404): one request,
+    /// with every field.
+    pub async fn customer(
+        &self,
+        pkid: &str,
+        hierarchy: &str,
+    ) -> Result<Option<LiveCustomer>, ApiError> {
+        Ok(self
+            .customer_record(pkid)
+            .await?
+            .map(|(live, _)| live)
+            .map(|mut live| {
+                if live.hierarchy.is_empty() {
+                    live.hierarchy = hierarchy.to_owned();
+                }
+                live
+            }))
+    }
+
+    /// The customer with this pkid and its record's data as the server sent it (what a
+    /// whole-record update sends back); `None` when it no longer exists (HTTP 404).
+    /// The customer's hierarchy is "" when the record does not carry `hierarchy_path`.
+    pub async fn customer_record(
+        &self,
+        pkid: &str,
+    ) -> Result<Option<(LiveCustomer, serde_json::Map<String, serde_json::Value>)>, ApiError> {
         let request = ApiRequest::instance(Method::Get, routes::CUSTOMER, pkid);
-        let resource: Resource<CustomerData> = match self.send(&request, NO_BODY).await {
-            Ok(resource) => resource,
+        let record = match self.send_decoded(&request, NO_BODY, decode::instance).await {
+            Ok(record) => record,
             Err(ApiError::NotFound { .. }) => return Ok(None),
             Err(error) => return Err(error),
         };
-        live_from_wire(&resource)
-            .map(Some)
-            .map_err(|detail| ApiError::BadResponse {
-                request: Box::new(request),
+        let parent = record.parent.clone().unwrap_or_default();
+        let live = live_from_record(&record, &parent).map_err(|Unreadable(detail)| {
+            ApiError::BadResponse {
+                request: Box::new(request.clone()),
                 detail,
-            })
+            }
+        })?;
+        Ok(Some((live, record.data)))
     }
 
     /// The customer `name` directly under `hierarchy`, if it exists.
@@ -150,10 +295,11 @@ impl Client {
             .customers_at(hierarchy)
             .await?
             .into_iter()
-            .find(|c| c.name == name && c.hierarchy == hierarchy))
+            .find(|c| c.name == name))
     }
 
-    /// Customers synced from HCM-F at `sys.hcs`; none when the admin cannot see `sys.hcs`.
+    /// Customers synced from HCM-F, waiting directly at `sys.hcs`; none when the admin
+    /// cannot see `sys.hcs`.
     pub async fn hcmf_customers(&self) -> Result<Vec<LiveCustomer>, ApiError> {
         match self.customers_at(routes::HCMF_HIERARCHY).await {
             Err(ApiError::Forbidden { .. } | ApiError::NotFound { .. }) => Ok(Vec::new()),
@@ -161,30 +307,43 @@ impl Client {
         }
     }
 
-    /// The names of the roles visible from `hierarchy`.
+    /// The names of the roles visible from `hierarchy`: defined at it or above it (a list
+    /// that also holds roles defined below it, such as customers' own roles, is filtered).
     pub async fn roles(&self, hierarchy: &str) -> Result<BTreeSet<String>, ApiError> {
-        let roles: Vec<Resource<NamedData>> = self.list_all(routes::ROLE, hierarchy, false).await?;
-        Ok(roles.into_iter().map(|r| r.data.name).collect())
+        let roles = self.list_all(routes::ROLE, hierarchy).await?;
+        Ok(roles
+            .iter()
+            .filter(|r| {
+                r.parent
+                    .as_deref()
+                    .is_none_or(|at| !is_below(at, hierarchy))
+            })
+            .filter_map(|r| r.text("name").map(str::to_owned))
+            .collect())
     }
 
     /// The Prime Collaboration applications synced from HCM-F (kept at `sys.hcs`);
     /// `None` when the admin cannot see them (nothing can then be checked).
     pub async fn prime_collaboration(&self) -> Result<Option<BTreeSet<String>>, ApiError> {
-        let listed: Result<Vec<Resource<NamedData>>, ApiError> = self
+        let listed = self
             .list_all(
                 routes::PRIME_COLLABORATION,
                 routes::PRIME_COLLABORATION_HIERARCHY,
-                false,
             )
             .await;
         match listed {
-            Ok(apps) => Ok(Some(apps.into_iter().map(|r| r.data.name).collect())),
+            Ok(apps) => Ok(Some(
+                apps.iter()
+                    .filter_map(|r| r.text("name").map(str::to_owned))
+                    .collect(),
+            )),
             Err(ApiError::Forbidden { .. }) => Ok(None),
             Err(error) => Err(error),
         }
     }
 
-    /// What still hangs off `customer` (five one-line requests at its node).
+    /// What still hangs off `customer` (five one-line requests at its node; each counts
+    /// everything at or below the node).
     pub async fn dependents(&self, customer: &LiveCustomer) -> Result<Dependents, ApiError> {
         let node = customer_node(customer);
         let (ldap, sso_providers, devices, network_device_lists, sites) = tokio::try_join!(
@@ -209,13 +368,32 @@ impl Client {
         customers: &[LiveCustomer],
     ) -> Result<BTreeMap<String, Dependents>, ApiError> {
         let counted = self
-            .for_each(customers.to_vec(), |client, customer| async move {
-                let dependents = client.dependents(&customer).await?;
-                Ok((customer.pkid, dependents))
-            })
+            .for_each(
+                customers.to_vec(),
+                self.settings().concurrency,
+                |client, customer| async move {
+                    let dependents = client.dependents(&customer).await?;
+                    Ok((customer.pkid, dependents))
+                },
+            )
             .await?;
         Ok(counted.into_iter().collect())
     }
+}
+
+/// A node known to exist (its kind is not needed by the planner).
+fn node(path: &str) -> HierarchyNode {
+    HierarchyNode {
+        path: path.to_owned(),
+        node_type: NodeType::Other,
+    }
+}
+
+/// Whether `path` is strictly below `ancestor` (`a.b.c` is below `a.b`, `a.bc` is not).
+fn is_below(path: &str, ancestor: &str) -> bool {
+    path.len() > ancestor.len()
+        && path.starts_with(ancestor)
+        && path.as_bytes().get(ancestor.len()) == Some(&b'.')
 }
 
 /// The customer's own hierarchy node: `<hierarchy>.<name>`.

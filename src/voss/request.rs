@@ -9,6 +9,8 @@ pub enum Method {
     Get,
     Post,
     Put,
+    /// A partial update, where a server merges (seen in use, not documented).
+    Patch,
     Delete,
 }
 
@@ -18,6 +20,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Put => "PUT",
+            Method::Patch => "PATCH",
             Method::Delete => "DELETE",
         }
     }
@@ -27,6 +30,7 @@ impl Method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
             Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         }
     }

@@ -7,11 +7,14 @@ use std::time::Duration;
 use reqwest::Url;
 
 use super::retry::{PollPolicy, RetryPolicy};
-use super::routes;
 use super::secret::Secret;
 
 /// The environment variable that holds the admin's password (the only place it is read).
 pub const PASSWORD_VAR: &str = "VOSS_PASSWORD";
+
+/// The page size a list asks for first: the `maximum_limit` seen on a real server [seen];
+/// a server that announces a smaller one gets that from its second page on.
+pub const FIRST_PAGE_SIZE: u64 = 200;
 
 /// How requests prove who the admin is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,10 +49,28 @@ pub struct ConnectSettings {
     pub retry: RetryPolicy,
     /// Following a write's transaction.
     pub poll: PollPolicy,
-    /// Instances asked for per list page (at most [`routes::MAX_PAGE_SIZE`]).
+    /// Instances asked for per list page; lowered to the server's `maximum_limit` as soon
+    /// as a page announces it.
     pub page_size: u64,
     /// Hierarchies read at the same time.
     pub concurrency: usize,
+    /// Instances read at the same time (`--read-concurrency`), where a list carries only
+    /// summary fields.
+    pub read_concurrency: usize,
+    /// How an update is sent.
+    pub update_method: UpdateMethod,
+}
+
+/// How an update is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UpdateMethod {
+    /// `PUT` of the whole record as read, with the managed fields changed: the documented
+    /// update, which replaces the record with its payload [doc].
+    #[default]
+    Put,
+    /// `PATCH` of the changed fields only: for servers where a merge is verified (seen in
+    /// use, not documented).
+    Patch,
 }
 
 /// Settings that cannot work, said in one sentence naming the flag, variable or file.
@@ -124,8 +145,10 @@ impl ConnectSettings {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
-            page_size: routes::MAX_PAGE_SIZE,
+            page_size: FIRST_PAGE_SIZE,
             concurrency: 8,
+            read_concurrency: 16,
+            update_method: UpdateMethod::Put,
         })
     }
 

@@ -1,12 +1,12 @@
-//! Following a write's asynchronous transaction to `Success` or `Fail`, bounded in time.
+//! Following a write's asynchronous transaction to its end, bounded in time.
 
 use std::time::Instant;
 
 use super::client::{Client, NO_BODY};
+use super::decode::{self, TxnState};
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
 use super::routes;
-use super::wire::{PollBody, TransactionBody, TxnStatus};
 
 /// What a successful write did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +18,10 @@ pub struct WriteOutcome {
 }
 
 impl Client {
-    /// Polls transaction `id`, started by `request`, until it ends.
+    /// Polls transaction `id`, started by `request`, until it ends: `Success` or
+    /// `Completed` is done, `Fail` failed; `Queued`, `In Progress` and any status this
+    /// tool does not know are followed until the poll budget is spent, after which the
+    /// outcome is uncertain (never failed: the write may still happen).
     pub(crate) async fn follow(
         &self,
         request: &ApiRequest,
@@ -27,67 +30,67 @@ impl Client {
         let policy = self.settings().poll;
         let poll = ApiRequest::instance(Method::Get, routes::TRANSACTION, id).action("poll");
         let started = Instant::now();
-        let mut status = TxnStatus::Queued;
+        let mut last = TxnState::Running;
         for n in 0.. {
             let wait = policy.interval(n);
             if started.elapsed() + wait > policy.max_wait {
                 break;
             }
             tokio::time::sleep(wait).await;
-            let body: PollBody =
-                self.send(&poll, NO_BODY)
-                    .await
-                    .map_err(|e| ApiError::Uncertain {
-                        request: Box::new(request.clone()),
-                        detail: format!("transaction {id} could not be followed: {e}"),
-                    })?;
-            let Some(entry) = body.get(id) else {
+            let entry = self
+                .send_decoded(&poll, NO_BODY, |bytes| decode::poll(bytes, id))
+                .await
+                .map_err(|e| ApiError::Uncertain {
+                    request: Box::new(request.clone()),
+                    detail: format!("transaction {id} could not be followed: {e}"),
+                })?;
+            let Some((state, description)) = entry else {
                 // The write was accepted: its outcome is unknown, not failed.
                 return Err(ApiError::Uncertain {
                     request: Box::new(request.clone()),
                     detail: format!("the poll answer holds no status for transaction {id}"),
                 });
             };
-            status = entry.status;
-            match status {
-                TxnStatus::Success => {
+            match state {
+                TxnState::Succeeded => {
                     return Ok(WriteOutcome {
                         transaction_id: id.to_owned(),
-                        message: entry.description.clone(),
+                        message: description,
                     });
                 }
-                TxnStatus::Fail => {
-                    let message = self
-                        .failure_message(id)
-                        .await
-                        .unwrap_or_else(|| entry.description.clone());
+                TxnState::Failed => {
+                    let message = self.failure_message(id).await.unwrap_or(description);
                     return Err(ApiError::TransactionFailed {
                         request: Box::new(request.clone()),
                         transaction_id: id.to_owned(),
                         message,
                     });
                 }
-                TxnStatus::Queued | TxnStatus::InProgress => {}
+                other => last = other,
             }
         }
         Err(ApiError::Uncertain {
             request: Box::new(request.clone()),
             detail: format!(
                 "transaction {id} was still {} after {} s",
-                match status {
-                    TxnStatus::Queued => "queued",
-                    _ => "in progress",
+                match last {
+                    TxnState::Unknown(status) =>
+                        format!("`{status}` (a status this tool does not know)"),
+                    _ => "queued or in progress".to_owned(),
                 },
                 policy.max_wait.as_secs()
             ),
         })
     }
 
-    /// Why a transaction failed, from the transaction itself.
+    /// Why a transaction failed, from the transaction itself (`data.message` [ours]).
     async fn failure_message(&self, id: &str) -> Option<String> {
         let request = ApiRequest::instance(Method::Get, routes::TRANSACTION, id);
-        let body: TransactionBody = self.send(&request, NO_BODY).await.ok()?;
-        body.data.message.filter(|m| !m.trim().is_empty())
+        let body: serde_json::Value = self.send(&request, NO_BODY).await.ok()?;
+        body.pointer("/data/message")
+            .and_then(serde_json::Value::as_str)
+            .filter(|m| !m.trim().is_empty())
+            .map(str::to_owned)
     }
 }
 

@@ -1,12 +1,14 @@
 //! Writes: each is sent with `nowait=true` and its transaction followed to the end.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::client::{Client, NO_BODY};
 use super::error::ApiError;
-use super::fields::{CreateRequest, updates_to_wire};
+use super::fields::{CreateRequest, partial_record, whole_record};
 use super::request::{ApiRequest, Method};
 use super::routes;
+use super::settings::UpdateMethod;
 use super::transaction::WriteOutcome;
 use super::wire::AsyncWriteResponse;
 use crate::model::FieldValues;
@@ -20,7 +22,21 @@ impl Client {
         request: &CreateRequest,
     ) -> Result<WriteOutcome, ApiError> {
         let api = ApiRequest::at(Method::Post, routes::CUSTOMER, hierarchy);
-        let result = self.write(api, Some(&request.to_wire())).await;
+        let mut result = self.write(api, Some(&request.to_wire(hierarchy))).await;
+        // A migration carries only the name [doc]: the written fields follow as an update
+        // of the moved customer.
+        if let Ok(migrated) = &result
+            && request.migrate
+            && !request.fields.is_empty()
+        {
+            result = self
+                .update_migrated(hierarchy, &request.name, &request.fields)
+                .await
+                .map(|updated| WriteOutcome {
+                    transaction_id: migrated.transaction_id.clone(),
+                    message: format!("{}; then {}", migrated.message, updated.message),
+                });
+        }
         // Neither the error nor the transaction's description may repeat the password.
         match &request.local_admin {
             Some(admin) => {
@@ -39,14 +55,66 @@ impl Client {
         }
     }
 
-    /// Sets the given fields of customer `pkid`; the others are not sent.
+    /// Sets `values` on customer `pkid`, whose data as read is `current`: by default a
+    /// `PUT` of the whole record with those fields changed (an update replaces the record
+    /// with its payload [doc]), or a `PATCH` of only those fields
+    /// ([`UpdateMethod::Patch`]).
+    pub async fn put_customer(
+        &self,
+        pkid: &str,
+        current: &Map<String, Value>,
+        values: &FieldValues,
+    ) -> Result<WriteOutcome, ApiError> {
+        let (method, body) = match self.settings().update_method {
+            UpdateMethod::Put => (Method::Put, whole_record(current, values)),
+            UpdateMethod::Patch => (Method::Patch, partial_record(values, current)),
+        };
+        let api = ApiRequest::instance(method, routes::CUSTOMER, pkid);
+        self.write(api, Some(&body)).await
+    }
+
+    /// Reads customer `pkid` and sets `values` on it ([`Client::put_customer`]), without
+    /// checking what changed since it was planned (the executor checks that first).
     pub async fn update_customer(
         &self,
         pkid: &str,
-        updates: &FieldValues,
+        values: &FieldValues,
     ) -> Result<WriteOutcome, ApiError> {
-        let api = ApiRequest::instance(Method::Put, routes::CUSTOMER, pkid);
-        self.write(api, Some(&updates_to_wire(updates))).await
+        let request = ApiRequest::instance(Method::Get, routes::CUSTOMER, pkid);
+        match self.customer_record(pkid).await? {
+            Some((_, current)) => self.put_customer(pkid, &current, values).await,
+            None => Err(ApiError::NotFound {
+                request: Box::new(request),
+                message: "the customer no longer exists".to_owned(),
+            }),
+        }
+    }
+
+    /// Sets `values` on the customer just migrated to `hierarchy` as `name`. Its create
+    /// succeeded, so a failure here is reported as uncertain: look before acting again.
+    async fn update_migrated(
+        &self,
+        hierarchy: &str,
+        name: &str,
+        values: &FieldValues,
+    ) -> Result<WriteOutcome, ApiError> {
+        let request = ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy);
+        let uncertain = |detail: String| ApiError::Uncertain {
+            request: Box::new(request.clone()),
+            detail,
+        };
+        let migrated = self
+            .find_customer(hierarchy, name)
+            .await
+            .map_err(|e| uncertain(format!("the migrated customer could not be read: {e}")))?
+            .ok_or_else(|| uncertain("the migrated customer is not listed yet".to_owned()))?;
+        self.update_customer(&migrated.pkid, values)
+            .await
+            .map_err(|e| {
+                uncertain(format!(
+                    "migrated, but its fields could not be set ({e}): run plan to see what is left"
+                ))
+            })
     }
 
     /// Deletes customer `pkid` (the caller checks its dependents first).
