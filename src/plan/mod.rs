@@ -19,7 +19,9 @@ pub use desired_diff::{DesiredDiff, desired_diff};
 pub use diff::{LOCAL_ADMIN_WARNING, deletes_to_check, diff};
 pub use digest::{digest, fingerprint};
 pub use drift::{CustomerRef, Drift, DriftedCustomer, DriftedField, drift};
-pub use reads::{extra_reads, hierarchies as hierarchies_to_read};
+pub use reads::{
+    extra_reads, hierarchies as hierarchies_to_read, instances_to_read, partially_read,
+};
 pub use safety::Refusal;
 pub use stale::moved_fields;
 pub use types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};

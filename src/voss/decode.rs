@@ -192,6 +192,30 @@ pub(crate) fn poll(bytes: &[u8], id: &str) -> Result<Option<(TxnState, String)>,
     Ok(Some((TxnState::of(status), description)))
 }
 
+/// The answer to a write sent with `nowait=true` [doc]: `{"success": true, "href":
+/// "/api/tool/Transaction/UUID", "transaction_id": "UUID"}`. The id is taken from
+/// `transaction_id`, else from the end of `href`; `None` when neither names one or
+/// `success` is false.
+pub(crate) fn accepted(bytes: &[u8]) -> Result<Option<String>, Unreadable> {
+    let value: Map<String, Value> = serde_json::from_slice(bytes)
+        .map_err(|e| Unreadable(format!("not a write answer ({e})")))?;
+    if value.get("success") == Some(&Value::Bool(false)) {
+        return Ok(None);
+    }
+    let from_href = || {
+        value
+            .get("href")
+            .and_then(Value::as_str)
+            .and_then(|href| href.trim_end_matches('/').rsplit('/').next())
+            .filter(|id| !id.is_empty() && *id != "Transaction")
+            .map(str::to_owned)
+    };
+    Ok(value
+        .get("transaction_id")
+        .and_then(non_empty)
+        .or_else(from_href))
+}
+
 /// A non-empty text, or a number written as one (some pkids are numbers on old servers).
 fn non_empty(value: &Value) -> Option<String> {
     match value {

@@ -1,6 +1,7 @@
-//! VOSS 25.4 session login (`--auth session`): one `POST /noninteractivelogin/` with the
-//! admin's email and password sets the `sessionid` and `csrftoken` cookies; later requests
-//! send both cookies back (no `Authorization` header) and writes add `X-CSRFToken`.
+//! Session login (`--auth session`): one `POST /noninteractivelogin/` with the admin's
+//! email and password sets the `sessionid` cookie and gives a CSRF token, in the
+//! `X-CSRFToken` response header [doc] and/or the `csrftoken` cookie; later requests send
+//! the cookies back (no `Authorization` header) and writes add `X-CSRFToken`.
 //! Only those two cookies matter, so they are read from `Set-Cookie` here by hand.
 
 use std::sync::Arc;
@@ -28,7 +29,10 @@ const CSRF_COOKIE: &str = "csrftoken";
 #[derive(Debug)]
 pub(crate) struct Session {
     id: Secret,
+    /// The token writes send in `X-CSRFToken`.
     csrf: Secret,
+    /// The `csrftoken` cookie, sent back when the server set one.
+    csrf_cookie: Option<Secret>,
 }
 
 impl Session {
@@ -40,11 +44,14 @@ impl Session {
         method: Method,
         base: &Url,
     ) -> RequestBuilder {
-        let cookie = format!(
-            "{SESSION_COOKIE}={}; {CSRF_COOKIE}={}",
-            self.id.expose(),
-            self.csrf.expose()
-        );
+        let cookie = match &self.csrf_cookie {
+            Some(csrf) => format!(
+                "{SESSION_COOKIE}={}; {CSRF_COOKIE}={}",
+                self.id.expose(),
+                csrf.expose()
+            ),
+            None => format!("{SESSION_COOKIE}={}", self.id.expose()),
+        };
         let builder = builder.header(COOKIE, sensitive(&cookie));
         if method == Method::Get {
             builder
@@ -156,8 +163,9 @@ async fn login(
     match status.as_u16() {
         200..=299 => session.ok_or_else(|| {
             bad_response(format!(
-                "HTTP {status} without the {SESSION_COOKIE} and {CSRF_COOKIE} cookies; a server \
-                 before VOSS Automate 25.4 has no session login: use --auth basic"
+                "HTTP {status} without the {SESSION_COOKIE} cookie and a CSRF token (the \
+                 {CSRF_HEADER} header or the {CSRF_COOKIE} cookie); a server without session \
+                 login needs --auth basic"
             ))
         }),
         401 | 403 => Err(Failure::Final(ApiError::Unauthorized {
@@ -175,23 +183,33 @@ async fn login(
     }
 }
 
-/// The session from the `Set-Cookie` headers, when both cookies are there.
+/// The session of a login answer: the `sessionid` cookie, and the CSRF token from the
+/// `X-CSRFToken` response header (where the guide tells clients to take it [doc]), else
+/// from the `csrftoken` cookie. `None` without a session id or a token.
 fn session_cookies(headers: &HeaderMap) -> Option<Session> {
     let mut id = None;
-    let mut csrf = None;
+    let mut csrf_cookie = None;
     for header in headers.get_all(SET_COOKIE) {
         let Some((name, value)) = header.to_str().ok().and_then(cookie_pair) else {
             continue;
         };
         match name {
             SESSION_COOKIE => id = Some(Secret::new(value)),
-            CSRF_COOKIE => csrf = Some(Secret::new(value)),
+            CSRF_COOKIE => csrf_cookie = Some(Secret::new(value)),
             _ => {}
         }
     }
+    let from_header = headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_graphic()))
+        .map(Secret::new);
+    let csrf = from_header.or_else(|| csrf_cookie.clone())?;
     Some(Session {
         id: id?,
-        csrf: csrf?,
+        csrf,
+        csrf_cookie,
     })
 }
 
@@ -231,6 +249,23 @@ mod tests {
     }
 
     #[test]
+    fn the_csrf_token_comes_from_the_response_header_first() {
+        let mut both = headers(&["sessionid=abc; Path=/", "csrftoken=from-cookie; Path=/"]);
+        both.insert(CSRF_HEADER, HeaderValue::from_static("from-header"));
+        let session = session_cookies(&both).unwrap();
+        assert_eq!(session.csrf.expose(), "from-header");
+        assert_eq!(
+            session.csrf_cookie.as_ref().map(Secret::expose),
+            Some("from-cookie")
+        );
+        let mut header_only = headers(&["sessionid=abc; Path=/"]);
+        header_only.insert(CSRF_HEADER, HeaderValue::from_static("from-header"));
+        let session = session_cookies(&header_only).unwrap();
+        assert_eq!(session.csrf.expose(), "from-header");
+        assert!(session.csrf_cookie.is_none());
+    }
+
+    #[test]
     fn a_missing_or_deleted_cookie_is_no_session() {
         assert!(session_cookies(&headers(&["sessionid=abc; Path=/"])).is_none());
         assert!(session_cookies(&headers(&["sessionid=; Path=/", "csrftoken=t"])).is_none());
@@ -241,6 +276,7 @@ mod tests {
         let session = Session {
             id: Secret::new("sid"),
             csrf: Secret::new("tok"),
+            csrf_cookie: Some(Secret::new("tok")),
         };
         let client = reqwest::Client::new();
         let base = Url::parse("https://voss.example.com/").unwrap();

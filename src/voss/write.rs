@@ -4,13 +4,13 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::client::{Client, NO_BODY};
+use super::decode;
 use super::error::ApiError;
 use super::fields::{CreateRequest, partial_record, whole_record};
 use super::request::{ApiRequest, Method};
 use super::routes;
 use super::settings::UpdateMethod;
 use super::transaction::WriteOutcome;
-use super::wire::AsyncWriteResponse;
 use crate::model::FieldValues;
 
 impl Client {
@@ -138,22 +138,22 @@ impl Client {
         let request = request.param("nowait", "true");
         // A 2xx answer this tool cannot read means the server may have acted on the write:
         // that is an uncertain outcome (look before doing anything), never a plain failure.
-        let accepted: AsyncWriteResponse =
-            self.send(&request, body)
-                .await
-                .map_err(|error| match error {
-                    ApiError::BadResponse { request, detail } => ApiError::Uncertain {
-                        request,
-                        detail: format!("its answer could not be read ({detail})"),
-                    },
-                    other => other,
-                })?;
-        if !accepted.success || accepted.transaction_id.is_empty() {
+        let accepted = self
+            .send_decoded(&request, body, decode::accepted)
+            .await
+            .map_err(|error| match error {
+                ApiError::BadResponse { request, detail } => ApiError::Uncertain {
+                    request,
+                    detail: format!("its answer could not be read ({detail})"),
+                },
+                other => other,
+            })?;
+        let Some(transaction_id) = accepted else {
             return Err(ApiError::Uncertain {
                 request: Box::new(request),
                 detail: "the write was answered without a transaction to follow".to_owned(),
             });
-        }
-        self.follow(&request, &accepted.transaction_id).await
+        };
+        self.follow(&request, &transaction_id).await
     }
 }
