@@ -61,7 +61,8 @@ impl FieldUpdates {
             description: self.description.clone(),
             extended_name: self.extended_name.clone(),
             external_customer_id: self.external_customer_id.clone(),
-            domain_name: self.domain.clone(),
+            // TODO(issue 10 client): the wire field was renamed to directoryDomain.
+            directory_domain: self.domain.clone(),
             public_sector: self.public_sector,
             inactive_billing: self.inactive_billing,
             account_id: self.account_id.clone(),
@@ -142,7 +143,8 @@ pub fn live_from_wire(resource: &Resource<CustomerData>) -> Result<LiveCustomer,
                 .references
                 .self_
                 .first()
-                .map(|r| r.pkid.clone())
+                // TODO(issue 10 client): reference pkids are optional on the wire now.
+                .and_then(|r| r.pkid.clone())
         })
         .ok_or("a customer without a pkid")?;
     let name = data
@@ -152,12 +154,14 @@ pub fn live_from_wire(resource: &Resource<CustomerData>) -> Result<LiveCustomer,
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     Ok(LiveCustomer {
         pkid,
-        hierarchy: resource.meta.path.clone(),
+        // TODO(issue 10 client): meta.path is a list of pkids now; the parent's dotted
+        // path is data.hierarchy_path.
+        hierarchy: data.hierarchy_path.clone().unwrap_or_default(),
         name,
         description: text(&data.description),
         extended_name: text(&data.extended_name),
         external_customer_id: text(&data.external_customer_id),
-        domain: text(&data.domain_name),
+        domain: text(&data.directory_domain),
         public_sector: data.public_sector.unwrap_or(false),
         inactive_billing: data.inactive_billing.unwrap_or(false),
         account_id: text(&data.account_id),
@@ -173,7 +177,12 @@ pub fn live_from_wire(resource: &Resource<CustomerData>) -> Result<LiveCustomer,
             (_, Some(role)) if role.is_empty() => None,
             (_, Some(role)) => Some(role.clone()),
         },
-        version: resource.meta.version_tag.clone(),
+        // TODO(issue 10 client): version_tag is optional and of any shape on the wire now.
+        version: match &resource.meta.version_tag {
+            Some(Value::String(tag)) => tag.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        },
     })
 }
 

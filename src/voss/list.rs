@@ -86,15 +86,21 @@ impl Client {
         };
         // The server resolved `hierarchy=`, so the node exists. A list may hold the node
         // itself or only the nodes below it: take its type and domain only from itself.
+        // TODO(issue 10 client): meta.path is a list of pkids (ancestors, then the node):
+        // the node itself is the one named like the path's last part at the path's depth.
+        let depth = path.split('.').count();
+        let last = path.rsplit('.').next().unwrap_or(path);
         let own = page
             .resources
             .into_iter()
-            .find(|node| format!("{}.{}", node.meta.path, node.data.name) == path);
+            .find(|node| node.meta.path.len() == depth && node.data.name == last);
         Ok(Some(match own {
             Some(node) => HierarchyNode {
                 path: path.to_owned(),
-                node_type: node_type(&node.data.node_type),
-                domain: node.data.domain.filter(|d| !d.is_empty()),
+                // TODO(issue 10 client): `node_type` replaces `type`; nodes carry no domain
+                // (it lives on the provider/reseller relations' directoryDomain).
+                node_type: node_type(node.data.node_type.as_deref().unwrap_or("")),
+                domain: None,
             },
             None => HierarchyNode {
                 path: path.to_owned(),

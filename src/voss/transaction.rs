@@ -80,9 +80,12 @@ impl Client {
                     detail: format!("the poll answer holds no status for transaction {id}"),
                 });
             };
-            status = entry.status;
+            // TODO(issue 10 client): TxnStatus is no longer Copy (it has `Other(String)`).
+            status = entry.status.clone();
             match status {
-                TxnStatus::Success => {
+                // TODO(issue 10 client): `Completed` is a success [doc]; an unknown status
+                // is followed like a running one.
+                TxnStatus::Success | TxnStatus::Completed => {
                     return Ok(WriteOutcome {
                         transaction_id: id.to_owned(),
                         message: entry.description.clone(),
@@ -99,7 +102,7 @@ impl Client {
                         message,
                     });
                 }
-                TxnStatus::Queued | TxnStatus::InProgress => {}
+                TxnStatus::Queued | TxnStatus::InProgress | TxnStatus::Other(_) => {}
             }
         }
         Err(ApiError::Uncertain {
