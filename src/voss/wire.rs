@@ -87,8 +87,11 @@ impl<T> Resource<T> {
     }
 }
 
-/// An instance's meta [seen]. Only `path`, `references` and `model_type` are typed; the
-/// other keys seen on real servers are kept as raw JSON (any shape decodes).
+/// An instance's meta [seen]. Only `path`, `references` and `model_type` are typed. The
+/// other keys seen on real servers (but `version_tag`) are here so the simulator emits
+/// them; a decoder skips
+/// them whatever their shape (they decode as `None`: nothing may rely on them, and
+/// skipping keeps long lists cheap to read).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     /// The pkids of the ancestors from `sys` down, then the instance itself [seen]
@@ -100,37 +103,78 @@ pub struct Meta {
     #[serde(default, deserialize_with = "lenient::text")]
     pub model_type: String,
     /// Absent on 11.5.1, documented as a list later [seen]/[doc]: never rely on it.
+    /// Decoded as it comes (any shape).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_tag: Option<Value>,
     /// [seen], e.g. a display title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<Value>,
     /// [seen], e.g. `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cached: Option<Value>,
     /// [seen], e.g. `"1.6"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schema_version: Option<Value>,
     /// [seen] as `"false"` on listed records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub summary: Option<Value>,
     /// [seen]: `[{"name", "title"}, ...]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub summary_attrs: Option<Value>,
     /// [seen]: `{"hierarchy": true, "unique": ["username"]}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub business_key: Option<Value>,
     /// [seen]: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tagged_versions: Option<Value>,
     /// [seen]: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<Value>,
     /// [seen] on 11.5.1 as a list of `{name: {href, method, title, class, support_async}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub actions: Option<Value>,
     /// [seen], e.g. `"11.5.1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::skip",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub api_version: Option<Value>,
 }
 
@@ -595,6 +639,12 @@ mod lenient {
             Value::String(text) => text.trim().parse().ok(),
             _ => None,
         }
+    }
+
+    /// Skips a value of any shape: `None`.
+    pub fn skip<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+        serde::de::IgnoredAny::deserialize(d)?;
+        Ok(None)
     }
 
     /// A count: a whole number, a numeric text, or `null` (0).
