@@ -47,15 +47,22 @@ async fn data_pkid_is_not_the_relation_pkid_and_addresses_nothing() {
     h.sim.shutdown().await;
 }
 
-#[tokio::test]
-async fn meta_path_is_a_list_of_pkids_ending_with_the_instance() {
-    let h = start_example().await;
-    let (_, nodes) = h
+/// The nodes at and below the provider, as the provider admin lists them.
+async fn provider_nodes(h: &Harness) -> Value {
+    let (status, nodes) = h
         .get(
             PROVIDER,
             "data/HierarchyNode/?hierarchy=sys.hcs.CS-P&format=json",
         )
         .await;
+    assert_eq!(status, StatusCode::OK, "{nodes}");
+    nodes
+}
+
+#[tokio::test]
+async fn meta_path_is_a_list_of_pkids_ending_with_the_instance() {
+    let h = start_example().await;
+    let nodes = provider_nodes(&h).await;
     let pkid_of_node = |name: &str| {
         nodes["resources"]
             .as_array()
@@ -345,12 +352,7 @@ async fn unknown_read_only_and_create_only_write_fields_are_named() {
 #[tokio::test]
 async fn nodes_have_node_type_and_no_domain_relations_have_directory_domain() {
     let h = start_example().await;
-    let (_, nodes) = h
-        .get(
-            PROVIDER,
-            "data/HierarchyNode/?hierarchy=sys.hcs.CS-P&format=json",
-        )
-        .await;
+    let nodes = provider_nodes(&h).await;
     let nodes = nodes["resources"].as_array().unwrap();
     assert_eq!(nodes[0]["data"]["name"], "CS-P", "the node itself first");
     for node in nodes {

@@ -12,13 +12,18 @@ use serde_json::json;
 use sim_support::*;
 use voss_customers::sim::{self, SimConfig};
 
-/// Starts the real binary; returns it and its URL (read from its first line).
+/// Starts the real binary with a state file; returns it and its URL.
 fn spawn(state: &Path) -> (Child, String) {
+    spawn_with(&["--state".as_ref(), state.as_os_str()])
+}
+
+/// Starts the real binary on the example seed with `args`; returns it and its URL (read
+/// from its first line).
+fn spawn_with(args: &[&std::ffi::OsStr]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_voss-customers"))
         .args(["sim", "--listen", "127.0.0.1:0", "--seed"])
         .arg(example_seed())
-        .arg("--state")
-        .arg(state)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -278,31 +283,20 @@ async fn a_state_file_of_an_older_simulator_still_loads() {
 
 #[tokio::test]
 async fn the_api_behaviour_switches_reach_the_binary() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voss-customers"))
-        .args(["sim", "--listen", "127.0.0.1:0", "--seed"])
-        .arg(example_seed())
-        .args([
-            "--max-page",
-            "3",
-            "--over-limit",
-            "refuse",
-            "--list-fields",
-            "full",
-        ])
-        .args(["--txn-success", "completed", "--csrf-in", "header"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let args = [
+        "--max-page",
+        "3",
+        "--over-limit",
+        "refuse",
+        "--list-fields",
+        "full",
+        "--txn-success",
+        "completed",
+        "--csrf-in",
+        "header",
+    ]
+    .map(std::ffi::OsStr::new);
+    let (mut child, url) = spawn_with(&args);
     let h = reqwest::Client::new();
     let list = format!("relation/HcsCustomerREL/?hierarchy={R1}&format=json");
     let (status, refused) = call(&h, &url, Method::GET, &format!("{list}&limit=4"), None).await;

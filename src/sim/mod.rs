@@ -1,8 +1,16 @@
 //! The local VOSS Automate simulator: an axum server on a loopback address that serves
-//! the API shape of `voss-api.md` with the shared [`crate::voss::wire`] types.
+//! the API shape of `voss-api.md` with the shared [`crate::voss::wire`] types, at least as
+//! strictly as real servers: relation pkids differ from `data.pkid`, `meta.path` is a
+//! list of pkids, lists include descendants and ignore unknown parameters, a list may
+//! carry only summary fields, pages are capped at `maximum_limit`, a PUT replaces the
+//! whole record. Where real servers may differ, [`Options`] picks the behaviour.
 //!
 //! [`start`] loads the seed (or the `--state` file), binds, and returns a [`RunningSim`];
 //! `voss-customers sim` and the `--sim SEED` option of plan/apply/drift/import both use it.
+//!
+//! Modules depend on each other in one direction: `store` (state, with `journal`'s
+//! transaction records) ← `rules` (the writes) ← `txn` (the queue that runs them) and
+//! `routes`; `body` (request bodies) serves `routes` and `session`.
 
 mod auth;
 mod body;

@@ -99,11 +99,14 @@ pub fn check_write(data: &CustomerData, kind: WriteKind) -> Result<(), ApiError>
         ),
         ("migrate", data.migrate.is_some()),
     ];
-    let read_only: Vec<String> = present
-        .iter()
-        .filter(|(name, sent)| *sent && READ_ONLY.contains(name))
-        .map(|(name, _)| (*name).to_owned())
-        .collect();
+    let sent_of = |names: &[&str]| -> Vec<String> {
+        present
+            .iter()
+            .filter(|(name, sent)| *sent && names.contains(name))
+            .map(|(name, _)| (*name).to_owned())
+            .collect()
+    };
+    let read_only = sent_of(&READ_ONLY);
     if !read_only.is_empty() {
         return Err(ApiError::bad_fields(
             read_only.clone(),
@@ -114,11 +117,7 @@ pub fn check_write(data: &CustomerData, kind: WriteKind) -> Result<(), ApiError>
         ));
     }
     if kind == WriteKind::Update {
-        let create_only: Vec<String> = present
-            .iter()
-            .filter(|(name, sent)| *sent && CREATE_ONLY.contains(name))
-            .map(|(name, _)| (*name).to_owned())
-            .collect();
+        let create_only = sent_of(&CREATE_ONLY);
         if !create_only.is_empty() {
             return Err(ApiError::bad_fields(
                 create_only.clone(),
