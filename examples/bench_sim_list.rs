@@ -1,4 +1,5 @@
-//! Lists 10,000 customers in pages of 250 from the simulator on loopback, 15 times, and
+//! Lists 10,000 customers in pages of 200 (the simulator's default `maximum_limit`) from
+//! the simulator on loopback, 15 times, in both list modes (summary and full fields), and
 //! prints the median time of one full listing (target: under 300 ms, release build).
 //!
 //!     cargo run --release --example bench_sim_list
@@ -6,11 +7,11 @@
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
-use voss_customers::sim::{self, SimConfig};
+use voss_customers::sim::{self, ListFields, Options, SimConfig};
 use voss_customers::voss::wire::{CustomerData, ListBody};
 
 const CUSTOMERS: usize = 10_000;
-const PAGE: usize = 250;
+const PAGE: usize = 200;
 const ROUNDS: usize = 15;
 
 #[tokio::main]
@@ -27,9 +28,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
     std::fs::write(&seed, text)?;
+    for list_fields in [ListFields::Summary, ListFields::Full] {
+        bench(&seed, list_fields).await?;
+    }
+    Ok(())
+}
+
+async fn bench(
+    seed: &std::path::Path,
+    list_fields: ListFields,
+) -> Result<(), Box<dyn std::error::Error>> {
     let running = sim::start(
         SimConfig {
-            seed,
+            seed: seed.to_path_buf(),
+            options: Options {
+                list_fields,
+                ..Options::default()
+            },
             ..SimConfig::default()
         },
         "127.0.0.1:0".parse()?,
@@ -65,7 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     times.sort();
     println!(
-        "listing {CUSTOMERS} customers in pages of {PAGE}: median {:.1} ms, min {:.1} ms, max {:.1} ms ({ROUNDS} rounds)",
+        "listing {CUSTOMERS} customers in pages of {PAGE} ({list_fields:?} fields): median {:.1} ms, min {:.1} ms, max {:.1} ms ({ROUNDS} rounds)",
         ms(times[ROUNDS / 2]),
         ms(times[0]),
         ms(times[ROUNDS - 1])

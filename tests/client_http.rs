@@ -225,7 +225,11 @@ fn customer(parent: &str, pkid: &str, name: &str) -> Value {
         "meta": meta(parent, pkid, "relation/HcsCustomerREL"),
         "data": {
             "pkid": "0dd0000000000000000000dd", "name": name, "hierarchy_path": parent,
-            "dealIds": "D-1,D-2", "disableNumMgmt": true, "custom_string_1": "kept"
+            "description": "", "extendedName": "", "externalCustomerId": "",
+            "directoryDomain": "", "publicSector": false, "inactiveBilling": false,
+            "accountId": "", "dealIds": "D-1,D-2", "primeCollaboration": "",
+            "shared_uc_apps": false, "disableNumMgmt": true, "create_admin": false,
+            "custom_string_1": "kept"
         }
     })
 }
@@ -743,8 +747,11 @@ async fn a_failed_transaction_is_an_error_with_its_message() {
     let body: Value = serde_json::from_str(&put.body).unwrap();
     assert_eq!(
         body,
-        json!({"name": "Acme", "directoryDomain": "acme..example", "dealIds": "D-1,D-2",
-               "disableNumMgmt": true, "custom_string_1": "kept"})
+        json!({"name": "Acme", "description": "", "extendedName": "", "externalCustomerId": "",
+               "directoryDomain": "acme..example", "publicSector": false,
+               "inactiveBilling": false, "accountId": "", "dealIds": "D-1,D-2",
+               "primeCollaboration": "", "shared_uc_apps": false, "disableNumMgmt": true,
+               "create_admin": false, "custom_string_1": "kept"})
     );
 }
 

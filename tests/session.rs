@@ -120,7 +120,8 @@ async fn the_simulator_checks_the_session_and_the_csrf_token_of_writes() {
         "{}/api/relation/HcsCustomerREL/?format=json&hierarchy=sys.hcs.CS-P",
         sim.url
     );
-    let create = json!({"name": "Tyrell", "description": "made with a session"});
+    let create =
+        json!({"name": "Tyrell", "description": "made with a session", "create_admin": false});
     let send = |request: reqwest::RequestBuilder| async move {
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();

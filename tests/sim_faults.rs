@@ -106,7 +106,7 @@ async fn txn_fail_rate_fails_transactions_without_changing_anything() {
             RESELLER1,
             Method::POST,
             &format!("{LIST_R1}&nowait=true"),
-            Some(json!({"name": "Doomed"})),
+            Some(json!({"name": "Doomed", "create_admin": false})),
         )
         .await;
     let (status, data) = h

@@ -39,7 +39,7 @@ async fn a_reseller_admin_sees_and_touches_only_its_subtree() {
     let own = h.customers(RESELLER1, R1).await;
     assert_eq!(own.len(), 3);
     assert!(own.iter().all(|(path, _)| path == R1));
-    for hierarchy in [R2, "sys.hcs.CS-P", "sys.hcs"] {
+    for hierarchy in [R2, "sys.hcs.CS-P", "sys"] {
         let (status, body) = h
             .get(
                 RESELLER1,
@@ -49,9 +49,13 @@ async fn a_reseller_admin_sees_and_touches_only_its_subtree() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{hierarchy}: {body}");
         assert!(body.get("resources").is_none());
     }
+    // At sys.hcs: the HCM-F customers waiting there and its own, nothing of R2's.
+    let at_hcs = h.customers(RESELLER1, "sys.hcs").await;
+    let mut paths: Vec<&str> = at_hcs.iter().map(|(p, _)| p.as_str()).collect();
+    paths.dedup();
+    assert_eq!(paths, ["sys.hcs", R1], "{at_hcs:?}");
     let stark = h.customer(R2, "Stark").await.unwrap();
-    let pkid = stark["data"]["pkid"].as_str().unwrap();
-    let one = format!("relation/HcsCustomerREL/{pkid}/?format=json");
+    let one = format!("relation/HcsCustomerREL/{}/?format=json", pkid(&stark));
     let (status, _) = h.get(RESELLER1, &one).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = h
@@ -105,7 +109,7 @@ async fn a_reseller_admin_sees_and_touches_only_its_subtree() {
             RESELLER2,
             Method::POST,
             &format!("relation/HcsCustomerREL/?hierarchy={R2}&format=json&nowait=true"),
-            Some(json!({"name": "R2 Only"})),
+            Some(json!({"name": "R2 Only", "create_admin": false})),
         )
         .await;
     let id = txn["transaction_id"].as_str().unwrap();
@@ -126,11 +130,8 @@ async fn a_provider_admin_sees_and_touches_every_reseller() {
     let (status, _) = h
         .call(
             PROVIDER,
-            Method::PUT,
-            &format!(
-                "relation/HcsCustomerREL/{}/?format=json",
-                globex["data"]["pkid"].as_str().unwrap()
-            ),
+            Method::PATCH,
+            &format!("relation/HcsCustomerREL/{}/?format=json", pkid(&globex)),
             Some(json!({"accountId": "A-201"})),
         )
         .await;
@@ -140,16 +141,21 @@ async fn a_provider_admin_sees_and_touches_every_reseller() {
         h.customer(R1, "Globex").await.unwrap()["data"]["accountId"],
         "A-201"
     );
+    // At sys.hcs: the HCM-F customers and its own, never another provider's.
+    let at_hcs = h.customers(PROVIDER, "sys.hcs").await;
+    assert_eq!(at_hcs.len(), 7, "{at_hcs:?}");
+    assert!(
+        at_hcs
+            .iter()
+            .all(|(p, _)| p == "sys.hcs" || p.starts_with("sys.hcs.CS-P.")),
+        "{at_hcs:?}"
+    );
     let (status, _) = h
         .get(
             PROVIDER,
-            "relation/HcsCustomerREL/?hierarchy=sys.hcs&format=json",
+            "relation/HcsCustomerREL/?hierarchy=sys&format=json",
         )
         .await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "all of sys.hcs (not only HCM-F) is beyond a provider"
-    );
+    assert_eq!(status, StatusCode::FORBIDDEN, "sys is beyond a provider");
     h.sim.shutdown().await;
 }

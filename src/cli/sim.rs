@@ -1,10 +1,12 @@
-//! `sim --listen ADDR --seed FILE [--state FILE] [--tls-cert FILE --tls-key FILE] [fault options]`
+//! `sim --listen ADDR --seed FILE [--state FILE] [--tls-cert FILE --tls-key FILE]
+//! [fault options] [API behaviour options]`
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::Exit;
-use crate::sim::{self, SimConfig};
+use crate::sim::{self, CsrfIn, ListFields, Options, OverLimit, SimConfig, TxnSuccess};
+use crate::voss::routes::SEEN_MAXIMUM_LIMIT;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -41,6 +43,25 @@ pub struct Args {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// What a listed customer carries: only name and hierarchy_path (summary), or every
+    /// field like a GET (full).
+    #[arg(long, value_enum, default_value = "summary")]
+    pub list_fields: ListFields,
+    /// The largest page a list serves (announced as pagination.maximum_limit).
+    #[arg(long, value_name = "N", default_value_t = SEEN_MAXIMUM_LIMIT)]
+    pub max_page: u64,
+    /// A list request with a limit above --max-page: served --max-page instances (cap),
+    /// or refused with HTTP 400 naming `limit` (refuse).
+    #[arg(long, value_enum, default_value = "cap")]
+    pub over_limit: OverLimit,
+    /// The status successful transactions end with: Success, Completed, or each in turn
+    /// (mixed).
+    #[arg(long, value_enum, default_value = "mixed")]
+    pub txn_success: TxnSuccess,
+    /// Where the session login returns the CSRF token: the X-CSRFToken response header,
+    /// the csrftoken cookie, or both.
+    #[arg(long, value_enum, default_value = "both")]
+    pub csrf_in: CsrfIn,
 }
 
 /// Serves until Ctrl-C or SIGTERM; prints `listening on http://ADDR` (or `https://`) once
@@ -55,6 +76,13 @@ pub fn run(args: Args) -> Exit {
         txn_fail_rate: args.txn_fail_rate,
         fault_seed: args.fault_seed,
         tls: args.tls_cert.zip(args.tls_key),
+        options: Options {
+            list_fields: args.list_fields,
+            max_page: args.max_page,
+            over_limit: args.over_limit,
+            txn_success: args.txn_success,
+            csrf_in: args.csrf_in,
+        },
     };
     let runtime = match crate::ops::connect::runtime() {
         Ok(runtime) => runtime,

@@ -34,6 +34,8 @@ pub async fn read(client: &Client, hierarchy: &str, recursive: bool) -> Result<I
         client.customers_at(hierarchy).await
     }
     .map_err(|e| e.to_string())?;
+    // Every managed field is written: read the instances a list gave in part.
+    let listed = client.complete(listed).await.map_err(|e| e.to_string())?;
     let (customers, skipped): (Vec<_>, Vec<_>) = listed
         .into_iter()
         .partition(|c| !NOT_DECLARABLE.contains(&c.hierarchy.as_str()));

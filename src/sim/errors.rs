@@ -12,8 +12,9 @@ use crate::voss::wire::{ErrorBody, FieldError};
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
-    /// The request field at fault, when there is one.
-    pub field: Option<String>,
+    /// The request fields at fault (none, one, or every unknown or read-only field of a
+    /// write body).
+    pub fields: Vec<String>,
     /// Seconds a client should wait (429 only).
     pub retry_after: Option<u64>,
 }
@@ -23,7 +24,7 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
-            field: field.map(str::to_owned),
+            fields: field.map(str::to_owned).into_iter().collect(),
             retry_after: None,
         }
     }
@@ -31,6 +32,14 @@ impl ApiError {
     /// 400, naming the field at fault.
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, Some(field), message)
+    }
+
+    /// 400, naming every field at fault (one `errors` entry each).
+    pub fn bad_fields(fields: Vec<String>, message: impl Into<String>) -> Self {
+        ApiError {
+            fields,
+            ..Self::new(StatusCode::BAD_REQUEST, None, message)
+        }
     }
 
     pub fn not_found(field: &str, message: impl Into<String>) -> Self {
@@ -66,7 +75,7 @@ impl IntoResponse for ApiError {
             code: self.status.as_u16(),
             message: self.message.clone(),
             errors: self
-                .field
+                .fields
                 .iter()
                 .map(|field| FieldError {
                     field: field.clone(),

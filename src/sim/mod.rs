@@ -1,12 +1,22 @@
 //! The local VOSS Automate simulator: an axum server on a loopback address that serves
-//! the API shape of `voss-api.md` with the shared [`crate::voss::wire`] types.
+//! the API shape of `voss-api.md` with the shared [`crate::voss::wire`] types, at least as
+//! strictly as real servers: relation pkids differ from `data.pkid`, `meta.path` is a
+//! list of pkids, lists include descendants and ignore unknown parameters, a list may
+//! carry only summary fields, pages are capped at `maximum_limit`, a PUT replaces the
+//! whole record. Where real servers may differ, [`Options`] picks the behaviour.
 //!
 //! [`start`] loads the seed (or the `--state` file), binds, and returns a [`RunningSim`];
 //! `voss-customers sim` and the `--sim SEED` option of plan/apply/drift/import both use it.
+//!
+//! Modules depend on each other in one direction: `store` (state, with `journal`'s
+//! transaction records) ← `rules` (the writes) ← `txn` (the queue that runs them) and
+//! `routes`; `body` (request bodies) serves `routes` and `session`.
 
 mod auth;
+mod body;
 mod errors;
 mod faults;
+mod journal;
 mod persist;
 mod resources;
 mod routes;
@@ -20,6 +30,7 @@ mod txn;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{mpsc, oneshot};
@@ -33,7 +44,7 @@ use stats::Stats;
 use store::Store;
 
 /// How to run the simulator.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SimConfig {
     /// The seed file (contract.md section 5). Its admins are the credentials, always.
     pub seed: PathBuf,
@@ -51,6 +62,102 @@ pub struct SimConfig {
     pub fault_seed: Option<u64>,
     /// Serve HTTPS with this PEM certificate (chain) and PEM private key.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// How the API behaves where real servers differ or the evidence is silent.
+    pub options: Options,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            seed: PathBuf::new(),
+            state: None,
+            latency_ms: 0,
+            fail_rate: 0.0,
+            rate_limit: None,
+            txn_fail_rate: 0.0,
+            fault_seed: None,
+            tls: None,
+            options: Options::default(),
+        }
+    }
+}
+
+/// The API behaviours a test picks, so a client is tested against each one a real server
+/// may show (`voss-api.md`: where two behaviours are plausible, the simulator does both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// What a listed customer carries (`--list-fields`).
+    pub list_fields: ListFields,
+    /// `pagination.maximum_limit` (`--max-page`), at least 1.
+    pub max_page: u64,
+    /// What a `limit` above `max_page` gets (`--over-limit`).
+    pub over_limit: OverLimit,
+    /// How successful transactions end (`--txn-success`).
+    pub txn_success: TxnSuccess,
+    /// Where the session login puts the CSRF token (`--csrf-in`).
+    pub csrf_in: CsrfIn,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            list_fields: ListFields::Summary,
+            max_page: crate::voss::routes::SEEN_MAXIMUM_LIMIT,
+            over_limit: OverLimit::Cap,
+            txn_success: TxnSuccess::Mixed,
+            csrf_in: CsrfIn::Both,
+        }
+    }
+}
+
+/// What a listed customer's `data` carries [seen: lists carry fewer fields than a GET].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFields {
+    /// Only `name` and `hierarchy_path` (a client must GET the instance for the rest).
+    Summary,
+    /// Every stored field, like a GET of the instance.
+    Full,
+}
+
+/// What a list request whose `limit` is above `maximum_limit` gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OverLimit {
+    /// A page of `maximum_limit` instances.
+    Cap,
+    /// HTTP 400 naming `limit`.
+    Refuse,
+}
+
+/// The status a successful transaction ends with [doc: `Success`; a guide example shows
+/// `Completed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TxnSuccess {
+    Success,
+    Completed,
+    /// `Success` and `Completed` in turn (the first success is `Success`): deterministic.
+    Mixed,
+}
+
+impl TxnSuccess {
+    /// The final status of the `n`th successful transaction (from 0).
+    pub fn status(self, n: u64) -> crate::voss::wire::TxnStatus {
+        use crate::voss::wire::TxnStatus;
+        match self {
+            TxnSuccess::Success => TxnStatus::Success,
+            TxnSuccess::Completed => TxnStatus::Completed,
+            TxnSuccess::Mixed if n % 2 == 0 => TxnStatus::Success,
+            TxnSuccess::Mixed => TxnStatus::Completed,
+        }
+    }
+}
+
+/// Where the session login returns the CSRF token [doc: the `X-CSRFToken` response
+/// header; the `csrftoken` cookie is a fallback].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsrfIn {
+    Header,
+    Cookie,
+    Both,
 }
 
 /// Why the simulator could not start.
@@ -93,7 +200,10 @@ pub struct Sim {
     faults: Faults,
     stats: Stats,
     persister: Option<Persister>,
-    queue: mpsc::UnboundedSender<String>,
+    queue: mpsc::UnboundedSender<txn::Queued>,
+    options: Options,
+    /// Successful transactions so far (for [`TxnSuccess::Mixed`]).
+    successes: AtomicU64,
 }
 
 impl Sim {
@@ -199,6 +309,8 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
         stats: Stats::default(),
         persister: config.state.clone().map(Persister::new),
         queue,
+        options: config.options,
+        successes: AtomicU64::new(0),
     });
     if sim.persister.is_some() {
         // The state file exists from the start, so a restart never falls back to the seed.
@@ -255,6 +367,11 @@ fn check_config(config: &SimConfig, listen: SocketAddr) -> Result<(), SimError> 
                 "{name} is a share between 0 and 1, not {rate}"
             )));
         }
+    }
+    if config.options.max_page == 0 {
+        return Err(SimError::Config(
+            "--max-page is the largest page a list serves, at least 1".into(),
+        ));
     }
     if config.rate_limit == Some(0) {
         return Err(SimError::Config(

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::Mutex;
 
+use super::journal::fail_unfinished;
 use super::store::{STATE_FORMAT, Store};
-use super::txn::fail_unfinished;
 
 /// Writes snapshots one at a time, so a later snapshot never loses to an earlier one.
 #[derive(Debug)]

@@ -1,30 +1,58 @@
-//! Store records → the wire shapes of [`crate::voss::wire`]: `{"meta", "data"}` resources
-//! and `{"pagination", "meta", "resources"}` pages.
+//! Store records → the wire shapes of [`crate::voss::wire`], as real servers answer
+//! (`voss-api.md`, [seen] on 11.5.1): `{"pkid", "meta", "data"}` resources whose top-level
+//! pkid is the instance's (for a relation, not `data.pkid`), `meta.path` as a list of
+//! pkids, references without `href` here and there, the meta keys a client must ignore,
+//! and `{"operations", "pagination", "meta", "resources"}` pages.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::voss::routes::{CUSTOMER, HIERARCHY_NODE};
 use crate::voss::wire::{
-    CustomerData, HierarchyNodeData, ListBody, Meta, NamedData, NumberData, Pagination, Reference,
-    References, Resource,
+    CustomerData, HierarchyNodeData, ListBody, Meta, NamedData, NumberData, Pagination,
+    ProviderData, Reference, References, Resource,
 };
 
 use super::rules::href;
 use super::store::{CustomerRec, Node, NumberRec, Store, parent_of};
 
-/// Where a list starts and how much of it to return.
+/// The `api_version` the simulator announces [ours].
+const API_VERSION: &str = "25.4";
+/// The `schema_version` of every model [ours].
+const SCHEMA_VERSION: &str = "1.6";
+
+/// Where a list starts, how much of it to return, and the server's page limit.
 #[derive(Debug, Clone, Copy)]
 pub struct Window {
     pub skip: u64,
     pub limit: u64,
-    /// `count=false` makes `total` 0.
+    /// `count=false` makes `total` 0 [ours].
     pub count: bool,
+    /// `pagination.maximum_limit`.
+    pub maximum_limit: u64,
 }
 
-/// One page of `items`, rendering only the instances on it (`render` may skip one).
+/// How a list is sorted (announced in `pagination.order_by`).
+#[derive(Debug, Clone, Copy)]
+pub enum OrderBy {
+    Name,
+    Number,
+}
+
+impl OrderBy {
+    fn field(self) -> &'static str {
+        match self {
+            OrderBy::Name => "name",
+            OrderBy::Number => "number",
+        }
+    }
+}
+
+/// One page of `items` listed at the node `node_pkid`, rendering only the instances on it
+/// (`render` may skip one). Items before the page are counted, not rendered.
 pub fn page<I, T>(
     model_type: &str,
-    hierarchy: &str,
+    node_pkid: &str,
+    order_by: OrderBy,
     items: impl Iterator<Item = I>,
     window: Window,
     render: impl Fn(I) -> Option<Resource<T>>,
@@ -37,58 +65,120 @@ pub fn page<I, T>(
         }
         total += 1;
     }
+    let order = order_by.field();
     ListBody {
+        operations: json!(["help", "get", "list", "add", "update", "remove", "export"]),
         pagination: Pagination {
             skip: window.skip,
             limit: window.limit,
             total: if window.count { total } else { 0 },
+            maximum_limit: Some(window.maximum_limit),
+            total_limit: None,
+            current: Some(format!(
+                "/api/{model_type}/?skip={}&limit={}&order_by={order}&direction=asc&traversal=default",
+                window.skip, window.limit
+            )),
+            order_by: Some(order.to_owned()),
+            direction: Some("asc".to_owned()),
         },
-        meta: json!({"model_type": model_type, "path": hierarchy}),
+        meta: json!({
+            "title": "",
+            "cached": true,
+            "tags": [],
+            "schema_version": SCHEMA_VERSION,
+            "references": {
+                "self": [{"pkid": null, "href": format!("/api/{model_type}/None/")}],
+                "parent": [{"pkid": node_pkid, "href": format!("/api/{HIERARCHY_NODE}/{node_pkid}")}],
+                "children": [],
+                "foreign_key": [],
+            },
+            "api_version": API_VERSION,
+            "model_type": model_type,
+            "actions": [
+                {"list": action(&format!("/api/{model_type}/?hierarchy={node_pkid}"), "List", "GET", "list", false)},
+                {"add": action(&format!("/api/{model_type}/add/?hierarchy={node_pkid}"), "Add", "GET", "add", false)},
+            ],
+            "business_key": {},
+            "tagged_versions": [],
+        }),
         resources,
     }
 }
 
-/// An instance's meta: self and parent references, its path and version.
-pub fn meta(store: &Store, model_type: &str, pkid: &str, path: &str, version: &str) -> Meta {
-    let parent = store
-        .node_pkid(path)
+fn action(href: &str, title: &str, method: &str, class: &str, support_async: bool) -> Value {
+    json!({"href": href, "title": title, "method": method, "class": class,
+        "support_async": support_async})
+}
+
+/// An instance's meta [seen]: `path` (the pkids of `sys` down to `parent`, then `pkid`),
+/// references (self with href, parent without), and the keys a client must ignore.
+pub fn meta(store: &Store, model_type: &str, pkid: &str, parent: &str, title: &str) -> Meta {
+    let parent_ref = store
+        .node_pkid(parent)
         .map(|node| Reference {
-            pkid: node.to_owned(),
-            href: href(HIERARCHY_NODE, node),
+            pkid: Some(node.to_owned()),
+            href: None,
         })
         .into_iter()
         .collect();
+    let own = href(model_type, pkid);
     Meta {
-        tags: Vec::new(),
-        version_tag: version.to_owned(),
-        model_type: model_type.to_owned(),
+        path: store.path_pkids(parent, pkid),
         references: References {
             self_: vec![Reference {
-                pkid: pkid.to_owned(),
-                href: href(model_type, pkid),
+                pkid: Some(pkid.to_owned()),
+                href: Some(own.clone()),
             }],
-            parent,
+            parent: parent_ref,
+            owner: vec![Reference {
+                pkid: Some(String::new()),
+                href: None,
+            }],
+            device: vec![Reference {
+                pkid: Some(String::new()),
+                href: Some(String::new()),
+            }],
             ..References::default()
         },
-        summary_attrs: Vec::new(),
-        actions: Vec::new(),
-        path: path.to_owned(),
-        singleton: false,
+        model_type: model_type.to_owned(),
+        version_tag: None,
+        title: Some(json!(title)),
+        cached: Some(json!(true)),
+        schema_version: Some(json!(SCHEMA_VERSION)),
+        summary: Some(json!("false")),
+        summary_attrs: Some(json!([
+            {"name": "name", "title": "Name"},
+            {"allow_filtering": false, "name": "hierarchy_path", "title": "Hierarchy"},
+        ])),
+        business_key: Some(json!({"hierarchy": true, "unique": ["name"]})),
+        tagged_versions: Some(json!([])),
+        tags: Some(json!([])),
+        actions: Some(json!([
+            {"update": action(&own, "Modify", "PUT", "update", true)},
+            {"remove": action(&own, "Delete", "DELETE", "delete", true)},
+            {"get": action(&own, "Get", "GET", "get", false)},
+            {"help": action(&format!("{own}help"), "Help", "GET", "help", false)},
+        ])),
+        api_version: Some(json!(API_VERSION)),
     }
 }
 
-/// A customer: every stored field, never a password.
-pub fn customer(store: &Store, c: &CustomerRec) -> Resource<CustomerData> {
+/// A customer. `full`: every stored field (never a password), as a GET answers;
+/// otherwise the summary a list carries: `name` and `hierarchy_path`.
+pub fn customer(store: &Store, c: &CustomerRec, full: bool) -> Resource<CustomerData> {
     let f = &c.fields;
-    Resource {
-        meta: meta(store, CUSTOMER, &c.pkid, &c.parent, &c.version),
-        data: CustomerData {
-            pkid: Some(c.pkid.clone()),
-            name: Some(f.name.clone()),
+    let summary = CustomerData {
+        name: Some(f.name.clone()),
+        hierarchy_path: Some(c.parent.clone()),
+        ..CustomerData::default()
+    };
+    let data = if full {
+        CustomerData {
+            pkid: Some(c.data_pkid.clone()),
             description: Some(f.description.clone()),
             extended_name: Some(f.extended_name.clone()),
             external_customer_id: Some(f.external_customer_id.clone()),
-            domain_name: Some(f.domain_name.clone()),
+            directory_domain: Some(f.domain_name.clone()),
             public_sector: Some(f.public_sector),
             inactive_billing: Some(f.inactive_billing),
             create_admin: Some(f.create_admin),
@@ -102,52 +192,93 @@ pub fn customer(store: &Store, c: &CustomerRec) -> Resource<CustomerData> {
             shared_uc_apps: Some(f.shared_uc_apps),
             disable_num_mgmt: Some(f.disable_num_mgmt),
             migrate: None,
-            hierarchy_path: Some(c.parent.clone()),
-        },
+            form_hierarchy_path: None,
+            ..summary
+        }
+    } else {
+        summary
+    };
+    Resource {
+        pkid: Some(c.pkid.clone()),
+        meta: meta(store, CUSTOMER, &c.pkid, &c.parent, &f.name),
+        data,
     }
 }
 
-/// A hierarchy node; it lives at its parent's path.
-pub fn node(store: &Store, path: &str, n: &Node) -> Resource<HierarchyNodeData> {
-    let (parent, name) = match parent_of(path) {
+/// The name and parent of a node path (`sys` has no parent).
+fn split(path: &str) -> (&str, &str) {
+    match parent_of(path) {
         Some(parent) => (parent, &path[parent.len() + 1..]),
         None => ("", path),
-    };
+    }
+}
+
+/// A hierarchy node [doc]: `name`, `description`, `node_type`; no domain.
+pub fn node(store: &Store, path: &str, n: &Node) -> Resource<HierarchyNodeData> {
+    let (parent, name) = split(path);
     Resource {
-        meta: meta(store, HIERARCHY_NODE, &n.pkid, parent, &n.version),
+        pkid: Some(n.pkid.clone()),
+        meta: meta(store, HIERARCHY_NODE, &n.pkid, parent, name),
         data: HierarchyNodeData {
             pkid: Some(n.pkid.clone()),
             name: name.to_owned(),
-            node_type: n.node_type.as_str().to_owned(),
-            domain: n.domain.clone(),
+            description: Some(String::new()),
+            node_type: Some(n.node_type.wire_name().to_owned()),
         },
     }
 }
 
+/// A provider's or reseller's relation (`HcsProviderREL`/`HcsResellerREL`), when the
+/// node has one.
+pub fn relation(
+    store: &Store,
+    model_type: &str,
+    path: &str,
+    n: &Node,
+) -> Option<Resource<ProviderData>> {
+    let ids = n.relation.as_ref()?;
+    let (parent, name) = split(path);
+    Some(Resource {
+        pkid: Some(ids.pkid.clone()),
+        meta: meta(store, model_type, &ids.pkid, parent, name),
+        data: ProviderData {
+            pkid: Some(ids.data_pkid.clone()),
+            name: name.to_owned(),
+            directory_domain: Some(n.domain.clone().unwrap_or_default()),
+            hierarchy_path: Some(parent.to_owned()),
+        },
+    })
+}
+
+/// A named instance living at `path`.
 pub fn named(
     store: &Store,
     model_type: &str,
     path: &str,
     pkid: &str,
     name: &str,
-    version: &str,
 ) -> Resource<NamedData> {
     Resource {
-        meta: meta(store, model_type, pkid, path, version),
+        pkid: Some(pkid.to_owned()),
+        meta: meta(store, model_type, pkid, path, name),
         data: NamedData {
             pkid: Some(pkid.to_owned()),
             name: name.to_owned(),
+            hierarchy_path: Some(path.to_owned()),
         },
     }
 }
 
+/// A number in a customer's inventory, living at the customer's node `path`.
 pub fn number(store: &Store, model_type: &str, path: &str, n: &NumberRec) -> Resource<NumberData> {
     Resource {
-        meta: meta(store, model_type, &n.pkid, path, &n.version),
+        pkid: Some(n.pkid.clone()),
+        meta: meta(store, model_type, &n.pkid, path, &n.number),
         data: NumberData {
             pkid: Some(n.pkid.clone()),
             number: n.number.clone(),
             status: Some(n.status.clone()),
+            hierarchy_path: Some(path.to_owned()),
         },
     }
 }

@@ -1,6 +1,11 @@
 //! The "Manage Customers" rules: every write the simulator accepts goes through
 //! [`Store::apply`], which checks everything before it changes anything (a failed write,
 //! like a failed VOSS transaction, leaves no trace).
+//!
+//! An update is a PUT (whole replacement [doc]: every field the payload leaves out falls
+//! back to its default) or a PATCH (a merge: only the fields sent change). Both go through
+//! [`check_write`] first: read-only fields, and create-only fields on an update, are
+//! refused with every offending field named.
 
 use crate::voss::routes::{CUSTOMER, DN_AUDIT, E164_NUMBER, HCMF_HIERARCHY, INTERNAL_NUMBER};
 use crate::voss::wire::CustomerData;
@@ -21,6 +26,7 @@ pub enum Op {
     Update {
         pkid: String,
         data: CustomerData,
+        mode: UpdateMode,
     },
     Delete {
         pkid: String,
@@ -51,6 +57,80 @@ impl Op {
     }
 }
 
+/// How an update treats the fields its payload leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateMode {
+    /// PUT: they fall back to their defaults [doc].
+    Replace,
+    /// PATCH: they keep their values [seen in use].
+    Merge,
+}
+
+/// Which write a body is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteKind {
+    Create,
+    Update,
+}
+
+/// Fields a client reads but never writes [seen]/[ours].
+const READ_ONLY: [&str; 3] = ["pkid", "hierarchy_path", "defaultAdminRole"];
+/// Fields only a create carries [ours]; an update with one is refused.
+const CREATE_ONLY: [&str; 3] = [
+    "defaultAdminPassword",
+    "repeatDefaultAdminPassword",
+    "migrate",
+];
+
+/// Refuses, naming every one of them, the read-only fields of a write body and, on an
+/// update, the create-only ones (the passwords, `migrate`).
+pub fn check_write(data: &CustomerData, kind: WriteKind) -> Result<(), ApiError> {
+    let present = [
+        ("pkid", data.pkid.is_some()),
+        ("hierarchy_path", data.hierarchy_path.is_some()),
+        ("defaultAdminRole", data.default_admin_role.is_some()),
+        (
+            "defaultAdminPassword",
+            data.default_admin_password.is_some(),
+        ),
+        (
+            "repeatDefaultAdminPassword",
+            data.repeat_default_admin_password.is_some(),
+        ),
+        ("migrate", data.migrate.is_some()),
+    ];
+    let sent_of = |names: &[&str]| -> Vec<String> {
+        present
+            .iter()
+            .filter(|(name, sent)| *sent && names.contains(name))
+            .map(|(name, _)| (*name).to_owned())
+            .collect()
+    };
+    let read_only = sent_of(&READ_ONLY);
+    if !read_only.is_empty() {
+        return Err(ApiError::bad_fields(
+            read_only.clone(),
+            format!(
+                "read-only field(s) {}: a write never carries them (they are derived by the server)",
+                read_only.join(", ")
+            ),
+        ));
+    }
+    if kind == WriteKind::Update {
+        let create_only = sent_of(&CREATE_ONLY);
+        if !create_only.is_empty() {
+            return Err(ApiError::bad_fields(
+                create_only.clone(),
+                format!(
+                    "create-only field(s) {}: an update never carries them",
+                    create_only.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// What a successful write did.
 #[derive(Debug, Clone)]
 pub struct Applied {
@@ -75,7 +155,7 @@ impl Store {
     pub fn apply(&mut self, op: &Op) -> Result<Applied, ApiError> {
         match op {
             Op::Create { parent, data } => self.create(parent, data),
-            Op::Update { pkid, data } => self.update(pkid, data),
+            Op::Update { pkid, data, mode } => self.update(pkid, data, *mode),
             Op::Delete { pkid } => self.delete(pkid),
             Op::AddNumber {
                 customer,
@@ -103,7 +183,7 @@ impl Store {
                 ));
             }
         }
-        if let Some(path) = &data.hierarchy_path {
+        if let Some(path) = &data.form_hierarchy_path {
             if path != parent {
                 return Err(ApiError::bad_request(
                     "HierarchyPath",
@@ -135,19 +215,26 @@ impl Store {
             },
             _ => None,
         };
-        let local_admin = if data.create_admin == Some(true) {
+        // Create Local Admin defaults to "true" [doc]; a migrate takes the HCM-F values
+        // and makes a local admin only when asked [ours].
+        let local_admin = if data.create_admin.unwrap_or(migrated.is_none()) {
             Some(self.check_local_admin(parent, name, data)?)
         } else {
             None
         };
 
         // Every check passed: write.
-        let (pkid, mut fields, dependents) = match migrated {
+        let (pkid, data_pkid, mut fields, dependents) = match migrated {
             Some(pkid) => match self.remove_customer(&pkid) {
-                Some(old) => (old.pkid, old.fields, old.dependents),
+                Some(old) => (old.pkid, old.data_pkid, old.fields, old.dependents),
                 None => return Err(ApiError::internal("the HCM-F customer vanished")),
             },
-            None => (self.new_pkid(), Fields::default(), Dependents::default()),
+            None => (
+                self.new_pkid(),
+                self.new_pkid(),
+                Fields::default(),
+                Dependents::default(),
+            ),
         };
         overlay(&mut fields, data);
         fields.name = name.to_owned();
@@ -164,6 +251,7 @@ impl Store {
         let version = self.new_version();
         self.insert_customer(CustomerRec {
             pkid: pkid.clone(),
+            data_pkid,
             parent: parent.to_owned(),
             version,
             fields,
@@ -188,10 +276,7 @@ impl Store {
                 "Cloned Admin Role is mandatory when Create Local Admin is set",
             ));
         }
-        if self
-            .roles_visible_from(parent, false)
-            .all(|r| r.name != cloned)
-        {
+        if self.roles_visible_from(parent).all(|r| r.name != cloned) {
             return Err(ApiError::bad_request(
                 "clonedAdminRole",
                 format!("no role named `{cloned}` is visible from {parent}"),
@@ -210,11 +295,13 @@ impl Store {
                 "Repeat Default Admin Password does not match Default Admin Password",
             ));
         }
-        let domain = self.effective_domain(parent, data.domain_name.as_deref().unwrap_or(""));
+        let domain = self.effective_domain(parent, data.directory_domain.as_deref().unwrap_or(""));
         if domain.is_empty() {
             return Err(ApiError::bad_request(
-                "domainName",
-                format!("no domain applies to the local admin of `{name}`: set Domain Name"),
+                "directoryDomain",
+                format!(
+                    "no domain applies to the local admin of `{name}`: set directoryDomain (Domain Name)"
+                ),
             ));
         }
         let prefix = name.replace(' ', "_");
@@ -225,20 +312,18 @@ impl Store {
         ))
     }
 
-    fn update(&mut self, pkid: &str, data: &CustomerData) -> Result<Applied, ApiError> {
+    fn update(
+        &mut self,
+        pkid: &str,
+        data: &CustomerData,
+        mode: UpdateMode,
+    ) -> Result<Applied, ApiError> {
+        check_write(data, WriteKind::Update)?;
         let current = self
             .customers
             .get(pkid)
             .ok_or_else(|| unknown_customer(pkid))?;
-        if let Some(sent) = &data.pkid {
-            if sent != pkid {
-                return Err(ApiError::bad_request(
-                    "pkid",
-                    format!("pkid `{sent}` differs from the pkid `{pkid}` of the URL"),
-                ));
-            }
-        }
-        if let Some(path) = &data.hierarchy_path {
+        if let Some(path) = &data.form_hierarchy_path {
             if *path != current.parent {
                 return Err(ApiError::bad_request(
                     "HierarchyPath",
@@ -249,9 +334,39 @@ impl Store {
                 ));
             }
         }
+        // The local admin is made by the create: an update may send these back unchanged
+        // (a whole-record PUT does) but not change them [ours].
+        if data
+            .create_admin
+            .is_some_and(|sent| sent != current.fields.create_admin)
+        {
+            return Err(ApiError::bad_request(
+                "create_admin",
+                "create_admin is create-only: the local admin is made when the customer is created",
+            ));
+        }
+        if data
+            .cloned_admin_role
+            .as_ref()
+            .is_some_and(|sent| *sent != current.fields.cloned_admin_role)
+        {
+            return Err(ApiError::bad_request(
+                "clonedAdminRole",
+                "clonedAdminRole is create-only: the local admin's role is cloned when the customer is created",
+            ));
+        }
         let parent = current.parent.clone();
         let old_name = current.fields.name.clone();
-        let new_name = data.name.clone().unwrap_or_else(|| old_name.clone());
+        let new_name = match (mode, &data.name) {
+            (_, Some(name)) => name.clone(),
+            (UpdateMode::Merge, None) => old_name.clone(),
+            (UpdateMode::Replace, None) => {
+                return Err(ApiError::bad_request(
+                    "name",
+                    "Customer Name is mandatory: a PUT replaces the whole record, send every field (or PATCH the changed ones)",
+                ));
+            }
+        };
         if new_name != old_name {
             check_name(&new_name)?;
             let new_node = format!("{parent}.{new_name}");
@@ -269,6 +384,17 @@ impl Store {
             return Err(unknown_customer(pkid));
         };
         let old_node = customer.node_path();
+        if mode == UpdateMode::Replace {
+            // Whole replacement: what the payload leaves out takes its default; what the
+            // create decided (the local admin) stays.
+            let kept = &customer.fields;
+            customer.fields = Fields {
+                create_admin: kept.create_admin,
+                cloned_admin_role: kept.cloned_admin_role.clone(),
+                default_admin_role: kept.default_admin_role.clone(),
+                ..Fields::default()
+            };
+        }
         overlay(&mut customer.fields, data);
         customer.fields.name = new_name;
         let new_node = customer.node_path();
@@ -492,6 +618,7 @@ pub fn check_name(name: &str) -> Result<(), ApiError> {
 }
 
 /// Sets the fields a write carries; create-only and write-only fields are not stored here.
+/// The defaults a PUT falls back to are [`Fields::default`]'s: "" and false [doc/ours].
 fn overlay(fields: &mut Fields, data: &CustomerData) {
     fn set<T: Clone>(target: &mut T, value: &Option<T>) {
         if let Some(v) = value {
@@ -501,7 +628,7 @@ fn overlay(fields: &mut Fields, data: &CustomerData) {
     set(&mut fields.description, &data.description);
     set(&mut fields.extended_name, &data.extended_name);
     set(&mut fields.external_customer_id, &data.external_customer_id);
-    set(&mut fields.domain_name, &data.domain_name);
+    set(&mut fields.domain_name, &data.directory_domain);
     set(&mut fields.public_sector, &data.public_sector);
     set(&mut fields.inactive_billing, &data.inactive_billing);
     set(&mut fields.account_id, &data.account_id);

@@ -367,8 +367,10 @@ fn add_customer(
         let domain = Some(seed.domain.clone()).filter(|d| !d.is_empty());
         store.add_node(&node_path, NodeType::Customer, domain, Some(pkid.clone()));
     }
+    let data_pkid = store.new_pkid();
     let mut customer = CustomerRec {
         pkid,
+        data_pkid,
         parent: parent.to_owned(),
         version: store.new_version(),
         fields: Fields {

@@ -1,6 +1,8 @@
-//! VOSS 25.4 session login: `POST /noninteractivelogin/` checks a seed admin exactly as
-//! Basic does and sets the `sessionid` and `csrftoken` cookies. Sessions live in memory
-//! only; a write made with a session must send `X-CSRFToken` with its token.
+//! Session login [seen on 11.5.1, doc for 25.4]: `POST /noninteractivelogin/` checks a
+//! seed admin exactly as Basic does, sets the `sessionid` cookie and returns the CSRF token
+//! in the `X-CSRFToken` response header and/or the `csrftoken` cookie (`--csrf-in`).
+//! Sessions live in memory only; a write made with a session must send `X-CSRFToken` with
+//! its token.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -9,18 +11,17 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::voss::wire::LoginRequest;
+use crate::voss::wire::{CSRF_COOKIE, CSRF_HEADER, LoginRequest, SESSION_COOKIE};
 
-use super::Sim;
 use super::auth::{Admin, Credential};
+use super::body::parse_body;
 use super::errors::ApiError;
-use super::routes::parse_body;
+use super::{CsrfIn, Sim};
 
 pub const LOGIN_PATH: &str = "/noninteractivelogin/";
-const CSRF_HEADER: &str = "x-csrftoken";
 /// At most this many sessions are kept; the oldest go first.
 const MAX_SESSIONS: usize = 10_000;
 
@@ -70,7 +71,7 @@ impl Sessions {
     /// The admin of the request's `sessionid` cookie, when it carries one: 401 for an
     /// unknown (expired) session, 403 for a write without the session's `X-CSRFToken`.
     pub fn admin(&self, headers: &HeaderMap, is_write: bool) -> Option<Result<Admin, ApiError>> {
-        let id = cookie(headers, "sessionid")?;
+        let id = cookie(headers, SESSION_COOKIE)?;
         let sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(session) = sessions.0.get(id) else {
             return Some(Err(ApiError::unauthorized()));
@@ -81,7 +82,8 @@ impl Sessions {
                 StatusCode::FORBIDDEN,
                 Some("X-CSRFToken"),
                 "CSRF check failed: a write made with a session must send the X-CSRFToken \
-                 header with the value of the csrftoken cookie",
+                 header with the token the login returned (its X-CSRFToken header or \
+                 csrftoken cookie)",
             )));
         }
         Some(Ok(session.admin.clone()))
@@ -100,7 +102,8 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, value)| value)
 }
 
-/// `POST /noninteractivelogin/`: 200 with both cookies, or 401.
+/// `POST /noninteractivelogin/`: 200 with the session cookie and the CSRF token where
+/// `--csrf-in` puts it, or 401.
 pub async fn login(State(sim): State<Arc<Sim>>, body: Result<Bytes, BytesRejection>) -> Response {
     let request: LoginRequest = match parse_body(body) {
         Ok(request) => request,
@@ -116,12 +119,26 @@ pub async fn login(State(sim): State<Arc<Sim>>, body: Result<Bytes, BytesRejecti
     };
     let (id, csrf) = sim.sessions.open(credential);
     let mut response = Json(serde_json::json!({"success": true})).into_response();
-    for cookie in [
-        format!("sessionid={id}; HttpOnly; Path=/; SameSite=Lax"),
-        format!("csrftoken={csrf}; Path=/; SameSite=Lax"),
-    ] {
+    let place = sim.options.csrf_in;
+    let mut cookies = vec![format!(
+        "{SESSION_COOKIE}={id}; HttpOnly; Path=/; SameSite=Lax"
+    )];
+    if matches!(place, CsrfIn::Cookie | CsrfIn::Both) {
+        cookies.push(format!("{CSRF_COOKIE}={csrf}; Path=/; SameSite=Lax"));
+    }
+    let headers = response.headers_mut();
+    for cookie in cookies {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    if matches!(place, CsrfIn::Header | CsrfIn::Both) {
+        // `from_bytes` lower-cases the name (`insert` of a static mixed-case name panics).
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(CSRF_HEADER.as_bytes()),
+            HeaderValue::from_str(&csrf),
+        ) {
+            headers.insert(name, value);
         }
     }
     response

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::errors::ApiError;
-use super::txn::Txn;
+use super::journal::Txn;
+use crate::voss::wire::node_type;
 
 /// The version of the `--state` file layout.
 pub const STATE_FORMAT: u32 = 1;
@@ -23,13 +24,20 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    pub fn as_str(self) -> &'static str {
+    /// The `node_type` of `data/HierarchyNode` [ours].
+    pub fn wire_name(self) -> &'static str {
         match self {
-            NodeType::System => "system",
-            NodeType::Provider => "provider",
-            NodeType::Reseller => "reseller",
-            NodeType::Customer => "customer",
+            NodeType::System => node_type::SYSTEM,
+            NodeType::Provider => node_type::PROVIDER,
+            NodeType::Reseller => node_type::RESELLER,
+            NodeType::Customer => node_type::CUSTOMER,
         }
+    }
+
+    /// Providers and resellers are also relation instances (`HcsProviderREL`,
+    /// `HcsResellerREL`).
+    pub fn has_relation(self) -> bool {
+        matches!(self, NodeType::Provider | NodeType::Reseller)
     }
 }
 
@@ -38,12 +46,25 @@ impl NodeType {
 pub struct Node {
     pub pkid: String,
     pub node_type: NodeType,
+    /// A provider's or reseller's `directoryDomain` (on its relation), or a customer's.
     #[serde(default)]
     pub domain: Option<String>,
+    /// A provider's or reseller's relation instance (`HcsProviderREL`/`HcsResellerREL`);
+    /// filled in when loading a state file written before it existed.
+    #[serde(default)]
+    pub relation: Option<RelationIds>,
     pub version: String,
     /// The customer whose node this is.
     #[serde(default)]
     pub customer: Option<String>,
+}
+
+/// The two ids of a relation instance [seen]: the relation's own pkid (top-level, the one
+/// its URL takes) and the underlying data model's (`data.pkid`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationIds {
+    pub pkid: String,
+    pub data_pkid: String,
 }
 
 /// A role or a local admin: a name at a hierarchy.
@@ -167,8 +188,14 @@ pub struct Fields {
 /// A customer (`relation/HcsCustomerREL` instance).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CustomerRec {
+    /// The relation's pkid: the one its URL takes.
     pub pkid: String,
-    /// `meta.path`: the provider or reseller node it lives under (`sys.hcs` for HCM-F).
+    /// The underlying data model's pkid (`data.pkid`), a different id [seen]; filled in
+    /// when loading a state file written before it existed.
+    #[serde(default)]
+    pub data_pkid: String,
+    /// `data.hierarchy_path`: the provider or reseller node it lives under (`sys.hcs` for
+    /// HCM-F).
     pub parent: String,
     pub version: String,
     pub fields: Fields,
@@ -251,8 +278,26 @@ impl Store {
         store
     }
 
-    /// Rebuilds the indexes after loading a state file.
+    /// Rebuilds the indexes after loading a state file, and gives ids to what a state
+    /// file of an older simulator lacks (customers' data pkids, provider and reseller
+    /// relations).
     pub fn reindex(&mut self) {
+        let mut rng = std::mem::take(&mut self.rng);
+        let mut pkid = || format!("{:016x}{:08x}", rng.u64(..), rng.u32(..));
+        for customer in self.customers.values_mut() {
+            if customer.data_pkid.is_empty() {
+                customer.data_pkid = pkid();
+            }
+        }
+        for node in self.nodes.values_mut() {
+            if node.relation.is_none() && node.node_type.has_relation() {
+                node.relation = Some(RelationIds {
+                    pkid: pkid(),
+                    data_pkid: pkid(),
+                });
+            }
+        }
+        self.rng = rng;
         self.places = self
             .customers
             .values()
@@ -285,6 +330,10 @@ impl Store {
     ) -> String {
         let pkid = self.new_pkid();
         let version = self.new_version();
+        let relation = node_type.has_relation().then(|| RelationIds {
+            pkid: self.new_pkid(),
+            data_pkid: self.new_pkid(),
+        });
         self.node_paths.insert(pkid.clone(), path.to_owned());
         self.nodes.insert(
             path.to_owned(),
@@ -292,6 +341,7 @@ impl Store {
                 pkid: pkid.clone(),
                 node_type,
                 domain,
+                relation,
                 version,
                 customer,
             },
@@ -341,34 +391,41 @@ impl Store {
         self.customers.get(pkid)
     }
 
-    /// Customers at `path` (or, unless `direct`, at it and below), sorted by path then name.
+    /// Customers at `path` and below, sorted by path then name.
     pub fn customers_under<'a>(
         &'a self,
         path: &'a str,
-        direct: bool,
     ) -> impl Iterator<Item = &'a CustomerRec> + 'a {
-        self.pkids_under(path, direct)
+        self.pkids_under(path)
             .filter_map(|pkid| self.customers.get(pkid))
     }
 
     /// The pkids of [`Store::customers_under`], without looking the customers up (a page
     /// counts them all but renders only its own).
-    pub fn pkids_under<'a>(
-        &'a self,
-        path: &'a str,
-        direct: bool,
-    ) -> impl Iterator<Item = &'a String> + 'a {
+    pub fn pkids_under<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a String> + 'a {
         self.places
             .range((path.to_owned(), String::new())..)
             .take_while(move |((parent, _), _)| parent.starts_with(path))
-            .filter(move |((parent, _), _)| {
-                if direct {
-                    parent == path
-                } else {
-                    within(parent, path)
-                }
-            })
+            .filter(move |((parent, _), _)| within(parent, path))
             .map(|(_, pkid)| pkid)
+    }
+
+    /// The pkids of the customers exactly at `path`, sorted by name.
+    pub fn pkids_at<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        self.places
+            .range((path.to_owned(), String::new())..)
+            .take_while(move |((parent, _), _)| parent == path)
+            .map(|(_, pkid)| pkid)
+    }
+
+    /// `meta.path` of an instance living at `parent`: the pkids of the nodes from `sys`
+    /// down to `parent`, then `own` [seen].
+    pub fn path_pkids(&self, parent: &str, own: &str) -> Vec<String> {
+        let mut pkids: Vec<String> = prefixes(parent)
+            .filter_map(|p| self.node_pkid(p).map(str::to_owned))
+            .collect();
+        pkids.push(own.to_owned());
+        pkids
     }
 
     pub fn insert_customer(&mut self, customer: CustomerRec) {
@@ -421,19 +478,12 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// Roles visible from `path`: defined at it or an ancestor (or only at it, `direct`).
+    /// Roles visible from `path`: defined at it or an ancestor.
     pub fn roles_visible_from<'a>(
         &'a self,
         path: &'a str,
-        direct: bool,
     ) -> impl Iterator<Item = &'a Placed> + 'a {
-        self.roles.iter().filter(move |r| {
-            if direct {
-                r.path == path
-            } else {
-                within(path, &r.path)
-            }
-        })
+        self.roles.iter().filter(move |r| within(path, &r.path))
     }
 }
 
@@ -459,6 +509,13 @@ pub fn ancestors_or_self(path: &str) -> impl Iterator<Item = &str> {
         next = current.rfind('.').map(|i| &current[..i]);
         Some(current)
     })
+}
+
+/// `a`, `a.b`, `a.b.c`: the path's prefixes from the root down.
+pub fn prefixes(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('.')
+        .map(move |(i, _)| &path[..i])
+        .chain(std::iter::once(path))
 }
 
 /// The parent of a dotted path (`None` for `sys`).

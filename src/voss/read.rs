@@ -156,13 +156,46 @@ impl Client {
         live: &mut LiveState,
         pkids: &BTreeSet<String>,
     ) -> Result<(), ApiError> {
-        let wanted: Vec<(String, String)> = live
-            .customers
+        if pkids.is_empty() {
+            return Ok(());
+        }
+        live.customers = self
+            .replace_read(std::mem::take(&mut live.customers), pkids)
+            .await?;
+        live.hcmf_customers = self
+            .replace_read(std::mem::take(&mut live.hcmf_customers), pkids)
+            .await?;
+        Ok(())
+    }
+
+    /// `customers` with every record a list gave in part replaced by its instance (read at
+    /// most `--read-concurrency` at once); one deleted meanwhile is left out.
+    pub async fn complete(
+        &self,
+        customers: Vec<LiveCustomer>,
+    ) -> Result<Vec<LiveCustomer>, ApiError> {
+        let partial: BTreeSet<String> = customers
             .iter()
-            .chain(live.hcmf_customers.iter())
+            .filter(|c| !c.unread.is_empty())
+            .map(|c| c.pkid.clone())
+            .collect();
+        self.replace_read(customers, &partial).await
+    }
+
+    /// `customers` with those in `pkids` read again by pkid.
+    async fn replace_read(
+        &self,
+        customers: Vec<LiveCustomer>,
+        pkids: &BTreeSet<String>,
+    ) -> Result<Vec<LiveCustomer>, ApiError> {
+        let wanted: Vec<(String, String)> = customers
+            .iter()
             .filter(|c| pkids.contains(&c.pkid))
             .map(|c| (c.pkid.clone(), c.hierarchy.clone()))
             .collect();
+        if wanted.is_empty() {
+            return Ok(customers);
+        }
         let read = self
             .for_each(
                 wanted,
@@ -174,19 +207,15 @@ impl Client {
             )
             .await?;
         let mut by_pkid: BTreeMap<String, Option<LiveCustomer>> = read.into_iter().collect();
-        for list in [&mut live.customers, &mut live.hcmf_customers] {
-            let mut kept = Vec::with_capacity(list.len());
-            for customer in list.drain(..) {
-                match by_pkid.remove(&customer.pkid) {
-                    // Deleted since it was listed: it is gone.
-                    Some(None) => {}
-                    Some(Some(read)) => kept.push(read),
-                    None => kept.push(customer),
-                }
-            }
-            *list = kept;
-        }
-        Ok(())
+        Ok(customers
+            .into_iter()
+            .filter_map(|customer| match by_pkid.remove(&customer.pkid) {
+                // Deleted since it was listed: it is gone.
+                Some(None) => None,
+                Some(Some(read)) => Some(read),
+                None => Some(customer),
+            })
+            .collect())
     }
 
     /// The customer records of a list at `hierarchy` (every page; customers of nodes below

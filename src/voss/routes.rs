@@ -5,6 +5,10 @@
 pub const CUSTOMER: &str = "relation/HcsCustomerREL";
 /// Hierarchy nodes (provider, reseller, customer...). [doc]
 pub const HIERARCHY_NODE: &str = "data/HierarchyNode";
+/// Providers: where a provider's domain (`directoryDomain`) lives. [doc]
+pub const PROVIDER_REL: &str = "relation/HcsProviderREL";
+/// Resellers: where a reseller's domain (`directoryDomain`) lives. [doc]
+pub const RESELLER_REL: &str = "relation/HcsResellerREL";
 /// Roles a local admin role is cloned from. [doc]
 pub const ROLE: &str = "data/Role";
 /// Asynchronous transactions. [doc]
@@ -33,8 +37,12 @@ pub const HCMF_HIERARCHY: &str = "sys.hcs";
 
 /// Default page size of a list (the API guide's example). [ours]
 pub const DEFAULT_PAGE_SIZE: u64 = 250;
-/// The largest page a list request gets. [ours]
+/// The largest page a list request gets. [ours] A server announces its own limit in
+/// `pagination.maximum_limit`, which wins.
 pub const MAX_PAGE_SIZE: u64 = 2000;
+/// The `maximum_limit` a real 11.5.1 server announced (later releases show 2000 in
+/// choices answers). [seen]
+pub const SEEN_MAXIMUM_LIMIT: u64 = 200;
 
 /// Where the Prime Collaboration applications synced from HCM-F are listed (an admin who
 /// cannot see it gets 403; the names are then not checked). [ours]

@@ -120,23 +120,33 @@ impl Sim {
         self.get("/_sim/stats", None)
     }
 
-    /// Every customer the provider admin sees: (hierarchy, name), in the sim's order.
+    /// Every customer the provider admin sees: (hierarchy, name), in the sim's order (every
+    /// page; a customer's hierarchy is its `data.hierarchy_path`).
     pub fn customers(&self) -> Vec<(String, String)> {
-        let body = self.get(
-            "/api/relation/HcsCustomerREL/?hierarchy=sys.hcs.CS-P&format=json&limit=2000",
-            Some(PROVIDER),
-        );
-        body["resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
+        let mut all = Vec::new();
+        for page in 0..100 {
+            let body = self.get(
+                &format!(
+                    "/api/relation/HcsCustomerREL/?hierarchy=sys.hcs.CS-P&format=json&skip={}",
+                    all.len()
+                ),
+                Some(PROVIDER),
+            );
+            let resources = body["resources"].as_array().unwrap();
+            all.extend(resources.iter().map(|r| {
                 (
-                    r["meta"]["path"].as_str().unwrap().to_owned(),
+                    r["data"]["hierarchy_path"].as_str().unwrap().to_owned(),
                     r["data"]["name"].as_str().unwrap().to_owned(),
                 )
-            })
-            .collect()
+            }));
+            if resources.is_empty()
+                || all.len() as u64 >= body["pagination"]["total"].as_u64().unwrap()
+            {
+                break;
+            }
+            assert!(page < 99, "more pages than expected");
+        }
+        all
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use voss_customers::sim::{self, RunningSim, SimConfig};
+use voss_customers::sim::{self, Options, RunningSim, SimConfig};
 
 pub const PROVIDER: (&str, &str) = ("Admin@cs-p.example", "provider-secret");
 pub const RESELLER1: (&str, &str) = ("ops@r1.example", "reseller-secret");
@@ -40,6 +40,21 @@ pub async fn start_example() -> Harness {
         ..SimConfig::default()
     })
     .await
+}
+
+/// The example seed with these API options.
+pub async fn start_example_with(options: Options) -> Harness {
+    start(SimConfig {
+        seed: example_seed(),
+        options,
+        ..SimConfig::default()
+    })
+    .await
+}
+
+/// The top-level pkid of a resource (the one its URL takes).
+pub fn pkid(resource: &Value) -> String {
+    resource["pkid"].as_str().unwrap().to_owned()
 }
 
 impl Harness {
@@ -79,38 +94,62 @@ impl Harness {
         self.call(who, Method::GET, path, None).await
     }
 
-    /// All customers listed at `hierarchy` as `who`: (path, name) pairs.
+    /// All customers listed at `hierarchy` (and below) as `who`, every page:
+    /// (hierarchy_path, name) pairs.
     pub async fn customers(&self, who: (&str, &str), hierarchy: &str) -> Vec<(String, String)> {
-        let (status, body) = self
-            .get(
-                who,
-                &format!("relation/HcsCustomerREL/?hierarchy={hierarchy}&format=json&limit=2000"),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
+        let mut all = Vec::new();
+        for page in 0..100 {
+            let (status, body) = self
+                .get(
+                    who,
+                    &format!(
+                        "relation/HcsCustomerREL/?hierarchy={}&format=json&skip={}",
+                        enc(hierarchy),
+                        all.len()
+                    ),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let got = body["resources"].as_array().unwrap();
+            all.extend(got.iter().map(|r| {
                 (
-                    r["meta"]["path"].as_str().unwrap().to_owned(),
+                    r["data"]["hierarchy_path"].as_str().unwrap().to_owned(),
                     r["data"]["name"].as_str().unwrap().to_owned(),
                 )
-            })
-            .collect()
+            }));
+            if got.is_empty() || all.len() as u64 >= body["pagination"]["total"].as_u64().unwrap() {
+                return all;
+            }
+            assert!(page < 99, "too many pages");
+        }
+        all
     }
 
-    /// The customer named `name` at `hierarchy` (its resource), seen by the provider admin.
+    /// The customer named `name` directly at `hierarchy`, as a GET of the instance by
+    /// the provider admin answers it (every field).
     pub async fn customer(&self, hierarchy: &str, name: &str) -> Option<Value> {
         let (_, body) = self
-            .get(PROVIDER, &format!("relation/HcsCustomerREL/?hierarchy={hierarchy}&format=json&direct=true&limit=2000"))
+            .get(
+                PROVIDER,
+                &format!(
+                    "relation/HcsCustomerREL/?hierarchy={}&format=json&limit=200",
+                    enc(hierarchy)
+                ),
+            )
             .await;
-        body["resources"]
+        let listed = body["resources"]
             .as_array()?
             .iter()
-            .find(|r| r["data"]["name"] == name)
-            .cloned()
+            .find(|r| r["data"]["name"] == name && r["data"]["hierarchy_path"] == hierarchy)
+            .cloned()?;
+        let (status, got) = self
+            .get(
+                PROVIDER,
+                &format!("relation/HcsCustomerREL/{}/?format=json", pkid(&listed)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{got}");
+        Some(got)
     }
 
     /// Follows a transaction to its end (bounded): (status, its data).
@@ -121,7 +160,7 @@ impl Harness {
                 .await;
             assert_eq!(code, StatusCode::OK, "{body}");
             let status = body["data"]["status"].as_str().unwrap().to_owned();
-            if status == "Success" || status == "Fail" {
+            if matches!(status.as_str(), "Success" | "Completed" | "Fail") {
                 return (status, body["data"].clone());
             }
             tokio::time::sleep(Duration::from_millis(10)).await;

@@ -1,4 +1,6 @@
-//! `relation/HcsCustomerREL`: list, get, create (POST), update (PUT), delete (DELETE).
+//! `relation/HcsCustomerREL`: list, get, create (POST), update (PUT: whole replacement;
+//! PATCH: merge), delete (DELETE). Instances are addressed by the relation's pkid; the
+//! `data.pkid` of a customer is another id, and a request with it answers 404 [seen].
 
 use std::sync::Arc;
 
@@ -12,11 +14,12 @@ use axum::routing::get;
 use crate::voss::routes::{CUSTOMER, HCMF_HIERARCHY};
 use crate::voss::wire::{CustomerData, ListBody, Resource};
 
-use super::super::Sim;
 use super::super::auth::Admin;
 use super::super::errors::ApiError;
-use super::super::resources;
-use super::super::rules::Op;
+use super::super::resources::{self, OrderBy};
+use super::super::rules::{Op, UpdateMode, WriteKind, check_write};
+use super::super::store::within;
+use super::super::{ListFields, Sim};
 use super::{Params, Routes, check_pkid, parse_body, write};
 
 pub fn routes() -> Routes {
@@ -24,37 +27,52 @@ pub fn routes() -> Routes {
         (CUSTOMER.to_owned(), get(list).post(create)),
         (
             format!("{CUSTOMER}/{{pkid}}"),
-            get(read).put(update).delete(delete),
+            get(read).put(replace).patch(merge).delete(delete),
         ),
     ]
 }
 
-/// Customers at the hierarchy and below (`direct=true`: exactly at it), by path then name.
-/// HCM-F customers wait at `sys.hcs`: any admin may list them with `direct=true` [ours].
+/// Customers at the hierarchy and below, by parent path then name [seen: lists follow
+/// the hierarchy downwards]. With `--list-fields summary` a listed customer carries only
+/// `name` and `hierarchy_path`.
+///
+/// HCM-F customers wait at `sys.hcs`, above every provider. [ours]: an admin whose scope
+/// is below `sys.hcs` may list at `sys.hcs` and gets the customers placed directly at
+/// `sys.hcs` plus those in its own subtree, never another provider's or reseller's. Any
+/// other hierarchy outside its scope is refused (403).
 async fn list(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
     params: Params,
 ) -> Result<Json<ListBody<CustomerData>>, ApiError> {
     let path = params.resolve(&sim)?;
-    let hcmf = path == HCMF_HIERARCHY && params.direct;
-    if !hcmf {
+    let hcmf_only = !admin.sees(&path) && path == HCMF_HIERARCHY;
+    if !hcmf_only {
         admin.require(&path)?;
     }
+    let full = sim.options.list_fields == ListFields::Full;
     Ok(Json(sim.with_store(|store| {
         let store = &*store;
-        resources::page(
-            CUSTOMER,
-            &path,
-            store.pkids_under(&path, params.direct),
-            params.window,
-            |pkid| {
+        let node = store.node_pkid(&path).unwrap_or_default();
+        let render = |pkid: &String| {
+            store
+                .customers
+                .get(pkid)
+                .map(|c| resources::customer(store, c, full))
+        };
+        if hcmf_only {
+            // Sorted as a whole: `sys.hcs` sorts before every path below it.
+            let own = &admin.hierarchy;
+            let items = store.pkids_at(HCMF_HIERARCHY).chain(
                 store
-                    .customers
-                    .get(pkid)
-                    .map(|c| resources::customer(store, c))
-            },
-        )
+                    .pkids_under(own)
+                    .filter(|_| within(own, HCMF_HIERARCHY)),
+            );
+            resources::page(CUSTOMER, node, OrderBy::Name, items, params.window, render)
+        } else {
+            let items = store.pkids_under(&path);
+            resources::page(CUSTOMER, node, OrderBy::Name, items, params.window, render)
+        }
     })))
 }
 
@@ -67,6 +85,16 @@ fn visible(admin: &Admin, parent: &str) -> Result<(), ApiError> {
     }
 }
 
+fn unknown(pkid: &str) -> ApiError {
+    ApiError::not_found(
+        "pkid",
+        format!(
+            "no {CUSTOMER} instance has pkid {pkid} (an instance is addressed by its top-level pkid, not data.pkid)"
+        ),
+    )
+}
+
+/// One customer with every field (never a password).
 async fn read(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
@@ -75,12 +103,9 @@ async fn read(
 ) -> Result<Json<Resource<CustomerData>>, ApiError> {
     check_pkid(&pkid)?;
     sim.with_store(|store| {
-        let c = store
-            .customers
-            .get(&pkid)
-            .ok_or_else(|| ApiError::not_found("pkid", format!("no customer has pkid {pkid}")))?;
+        let c = store.customers.get(&pkid).ok_or_else(|| unknown(&pkid))?;
         visible(&admin, &c.parent)?;
-        Ok(Json(resources::customer(store, c)))
+        Ok(Json(resources::customer(store, c, true)))
     })
 }
 
@@ -93,7 +118,7 @@ async fn create(
     let prepared = (|| {
         let parent = params.hierarchy_in(&sim, &admin)?;
         let data: CustomerData = parse_body(body)?;
-        refuse_read_only(&data)?;
+        check_write(&data, WriteKind::Create)?;
         Ok::<_, ApiError>((parent, data))
     })();
     match prepared {
@@ -111,29 +136,46 @@ async fn create(
     }
 }
 
-async fn update(
+/// PUT: the payload replaces the record [doc]; fields left out fall back to defaults.
+async fn replace(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
     params: Params,
     Path(pkid): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    update(&sim, admin, params, pkid, body, UpdateMode::Replace).await
+}
+
+/// PATCH: only the fields sent change [seen in use, undocumented].
+async fn merge(
+    State(sim): State<Arc<Sim>>,
+    admin: Admin,
+    params: Params,
+    Path(pkid): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    update(&sim, admin, params, pkid, body, UpdateMode::Merge).await
+}
+
+async fn update(
+    sim: &Sim,
+    admin: Admin,
+    params: Params,
+    pkid: String,
+    body: Result<Bytes, BytesRejection>,
+    mode: UpdateMode,
+) -> Response {
     let prepared = (|| {
-        let parent = owned_customer(&sim, &admin, &pkid)?;
+        let parent = owned_customer(sim, &admin, &pkid)?;
         let data: CustomerData = parse_body(body)?;
-        refuse_read_only(&data)?;
+        check_write(&data, WriteKind::Update)?;
         Ok::<_, ApiError>((parent, data))
     })();
     match prepared {
         Ok((parent, data)) => {
-            write(
-                &sim,
-                &admin,
-                &parent,
-                Op::Update { pkid, data },
-                params.nowait,
-            )
-            .await
+            let op = Op::Update { pkid, data, mode };
+            write(sim, &admin, &parent, op, params.nowait).await
         }
         Err(e) => e.into_response(),
     }
@@ -156,18 +198,7 @@ async fn delete(
 fn owned_customer(sim: &Sim, admin: &Admin, pkid: &str) -> Result<String, ApiError> {
     check_pkid(pkid)?;
     let parent = sim.with_store(|store| store.customers.get(pkid).map(|c| c.parent.clone()));
-    let parent = parent
-        .ok_or_else(|| ApiError::not_found("pkid", format!("no customer has pkid {pkid}")))?;
+    let parent = parent.ok_or_else(|| unknown(pkid))?;
     admin.require(&parent)?;
     Ok(parent)
-}
-
-fn refuse_read_only(data: &CustomerData) -> Result<(), ApiError> {
-    if data.default_admin_role.is_some() {
-        return Err(ApiError::bad_request(
-            "defaultAdminRole",
-            "defaultAdminRole is read-only: it is derived from the customer name and the cloned role",
-        ));
-    }
-    Ok(())
 }

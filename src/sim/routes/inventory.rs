@@ -17,7 +17,7 @@ use crate::voss::wire::{ListBody, NamedData, NumberData};
 use super::super::Sim;
 use super::super::auth::Admin;
 use super::super::errors::ApiError;
-use super::super::resources;
+use super::super::resources::{self, OrderBy};
 use super::super::rules::{Op, number_model};
 use super::super::store::{CustomerRec, DependentKind, NumberKind, Store};
 use super::{Params, Routes, parse_body, queue, write};
@@ -55,12 +55,11 @@ pub fn routes() -> Routes {
     routes
 }
 
-/// The customers whose nodes are at the hierarchy (or below it, unless `direct`).
-fn owners<'a>(store: &'a Store, path: &'a str, direct: bool) -> Vec<&'a CustomerRec> {
+/// The customers whose nodes are at the hierarchy or below it.
+fn owners<'a>(store: &'a Store, path: &'a str) -> Vec<&'a CustomerRec> {
     match store.customer_of_node(path) {
         Some(customer) => vec![customer],
-        None if direct => Vec::new(),
-        None => store.customers_under(path, false).collect(),
+        None => store.customers_under(path).collect(),
     }
 }
 
@@ -74,7 +73,7 @@ async fn list_dependents(
     let path = params.hierarchy_in(&sim, &admin)?;
     Ok(Json(sim.with_store(|store| {
         let store = &*store;
-        let mut items: Vec<(String, &_)> = owners(store, &path, params.direct)
+        let mut items: Vec<(String, &_)> = owners(store, &path)
             .into_iter()
             .flat_map(|c| {
                 let node = c.node_path();
@@ -82,11 +81,15 @@ async fn list_dependents(
             })
             .collect();
         items.sort_by(|(pa, a), (pb, b)| pa.cmp(pb).then(a.name.cmp(&b.name)));
-        resources::page(model, &path, items.into_iter(), params.window, |(p, d)| {
-            Some(resources::named(
-                store, model, &p, &d.pkid, &d.name, &d.version,
-            ))
-        })
+        let node = store.node_pkid(&path).unwrap_or_default();
+        resources::page(
+            model,
+            node,
+            OrderBy::Name,
+            items.into_iter(),
+            params.window,
+            |(p, d)| Some(resources::named(store, model, &p, &d.pkid, &d.name)),
+        )
     })))
 }
 
@@ -100,7 +103,7 @@ async fn list_numbers(
     let model = number_model(kind);
     Ok(Json(sim.with_store(|store| {
         let store = &*store;
-        let mut items: Vec<(String, &_)> = owners(store, &path, params.direct)
+        let mut items: Vec<(String, &_)> = owners(store, &path)
             .into_iter()
             .flat_map(|c| {
                 let node = c.node_path();
@@ -108,9 +111,15 @@ async fn list_numbers(
             })
             .collect();
         items.sort_by(|(pa, a), (pb, b)| pa.cmp(pb).then(a.number.cmp(&b.number)));
-        resources::page(model, &path, items.into_iter(), params.window, |(p, n)| {
-            Some(resources::number(store, model, &p, n))
-        })
+        let node = store.node_pkid(&path).unwrap_or_default();
+        resources::page(
+            model,
+            node,
+            OrderBy::Number,
+            items.into_iter(),
+            params.window,
+            |(p, n)| Some(resources::number(store, model, &p, n)),
+        )
     })))
 }
 

@@ -11,30 +11,26 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Query};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::voss::routes::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::voss::routes::DEFAULT_PAGE_SIZE;
 use crate::voss::wire::{AsyncWriteResponse, SyncWriteResponse};
 
+use super::OverLimit;
 use super::auth::Admin;
+use super::body::MAX_BODY;
+pub use super::body::parse_body;
 use super::errors::ApiError;
+use super::journal::Txn;
 use super::resources::Window;
 use super::rules::Op;
-use super::txn::Txn;
 use super::{Sim, faults, session, stats};
-
-/// The largest request body accepted.
-const MAX_BODY: usize = 256 * 1024;
 
 pub fn router(sim: Arc<Sim>) -> Router {
     let mut app = Router::new();
@@ -63,20 +59,19 @@ pub fn router(sim: Arc<Sim>) -> Router {
 /// A model type's routes: (path under `/api/` without the trailing slash, methods).
 type Routes = Vec<(String, MethodRouter<Arc<Sim>>)>;
 
-/// The query parameters every request may carry.
+/// The query parameters the simulator reads; any other parameter is ignored, as real
+/// servers do (`direct=true` among them: it was never documented).
 #[derive(Debug, Clone)]
 pub struct Params {
     pub hierarchy: Option<String>,
     pub window: Window,
-    /// [ours]: only instances exactly at the hierarchy, not below it.
-    pub direct: bool,
     pub nowait: bool,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Params {
+impl FromRequestParts<Arc<Sim>> for Params {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, sim: &Arc<Sim>) -> Result<Self, ApiError> {
         let Query(query) = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
             .map_err(|e| ApiError::bad_request("query", format!("unreadable query: {e}")))?;
         match query.get("format").map(String::as_str) {
@@ -103,9 +98,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
                 format!("{name} must be true or false, not `{other}`"),
             )),
         };
-        let limit = match number("limit", DEFAULT_PAGE_SIZE)? {
-            0 => DEFAULT_PAGE_SIZE,
-            n => n.min(MAX_PAGE_SIZE),
+        let maximum = sim.options.max_page;
+        let limit = match number("limit", 0)? {
+            0 => DEFAULT_PAGE_SIZE.min(maximum),
+            n if n <= maximum => n,
+            n => match sim.options.over_limit {
+                OverLimit::Cap => maximum,
+                OverLimit::Refuse => {
+                    return Err(ApiError::bad_request(
+                        "limit",
+                        format!(
+                            "limit {n} is above maximum_limit {maximum}: ask for at most {maximum} per page"
+                        ),
+                    ));
+                }
+            },
         };
         Ok(Params {
             hierarchy: query.get("hierarchy").filter(|h| !h.is_empty()).cloned(),
@@ -113,8 +120,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
                 skip: number("skip", 0)?,
                 limit,
                 count: flag("count", true)?,
+                maximum_limit: maximum,
             },
-            direct: flag("direct", false)?,
             nowait: flag("nowait", false)?,
         })
     }
@@ -137,46 +144,6 @@ impl Params {
     }
 }
 
-/// A write body: JSON, an object, the right types, and no field `T` does not know.
-pub fn parse_body<T: DeserializeOwned + Serialize>(
-    body: Result<Bytes, BytesRejection>,
-) -> Result<T, ApiError> {
-    let bytes = body.map_err(|e| {
-        let status = e.status();
-        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            format!("the request body is larger than {MAX_BODY} bytes")
-        } else {
-            format!("unreadable request body: {e}")
-        };
-        ApiError::new(status, Some("body"), message)
-    })?;
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad_request("body", format!("malformed JSON: {e}")))?;
-    let Value::Object(sent) = &value else {
-        return Err(ApiError::bad_request(
-            "body",
-            "the body must be a JSON object",
-        ));
-    };
-    let typed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let field = e.path().to_string();
-        ApiError::bad_request(&field, format!("{field}: {}", e.into_inner()))
-    })?;
-    // A field `T` does not know is dropped by serde: find it by writing `T` back.
-    let known = serde_json::to_value(&typed).unwrap_or(Value::Null);
-    if let Some(unknown) = sent
-        .iter()
-        .find(|(key, v)| !v.is_null() && known.get(key.as_str()).is_none())
-        .map(|(key, _)| key)
-    {
-        return Err(ApiError::bad_request(
-            unknown,
-            format!("unknown field `{unknown}`"),
-        ));
-    }
-    Ok(typed)
-}
-
 /// Runs a write now (`SyncWriteResponse`) or queues it as a transaction (`nowait=true`).
 pub async fn write(sim: &Sim, admin: &Admin, hierarchy: &str, op: Op, nowait: bool) -> Response {
     if nowait {
@@ -186,7 +153,7 @@ pub async fn write(sim: &Sim, admin: &Admin, hierarchy: &str, op: Op, nowait: bo
         let applied = store.apply(&op)?;
         let meta = match store.customers.get(&applied.pkid) {
             Some(c) if applied.href.is_some() => {
-                serde_json::to_value(super::resources::customer(store, c).meta)
+                serde_json::to_value(super::resources::customer(store, c, true).meta)
                     .unwrap_or(Value::Null)
             }
             _ => serde_json::json!({"model_type": applied.model_type}),
@@ -217,11 +184,11 @@ pub fn queue(
     op: Op,
 ) -> (StatusCode, Json<AsyncWriteResponse>) {
     let id = uuid::Uuid::new_v4().to_string();
-    let txn = Txn::new(id.clone(), &admin.email, hierarchy, op);
+    let txn = Txn::new(id.clone(), &admin.email, hierarchy, op.describe());
     let href = txn.href();
     sim.with_store(|store| store.transactions.insert(id.clone(), txn));
     // The runner lives as long as the server: a send cannot fail while requests are served.
-    let _ = sim.queue.send(id.clone());
+    let _ = sim.queue.send((id.clone(), op));
     (
         StatusCode::ACCEPTED,
         Json(AsyncWriteResponse {

@@ -16,7 +16,7 @@ use crate::voss::wire::{
 use super::super::Sim;
 use super::super::auth::Admin;
 use super::super::errors::ApiError;
-use super::super::txn::Txn;
+use super::super::journal::Txn;
 use super::{Params, Routes};
 
 pub fn routes() -> Routes {

@@ -1,6 +1,13 @@
-//! The hierarchy and what hangs on it: `data/HierarchyNode` (list, get), `data/Role`
-//! (list: roles visible from the hierarchy), `data/User` (local admins, [ours]) and
-//! `data/HcsPrimeCollaborationDAT` (the applications synced from HCM-F, [ours]).
+//! The hierarchy and what hangs on it: `data/HierarchyNode` (list, get), the provider and
+//! reseller relations (`relation/HcsProviderREL`, `relation/HcsResellerREL`: list; their
+//! `directoryDomain` is the provider's or reseller's domain), `data/Role` (list),
+//! `data/User` (local admins, [ours]) and `data/HcsPrimeCollaborationDAT` (the
+//! applications synced from HCM-F, [ours]).
+//!
+//! Every list at a hierarchy H includes what lives below H. [ours]: the node-like lists
+//! (nodes, provider and reseller relations) start with H's own instance, so an admin can
+//! read its own node; role lists also hold the roles visible from H (defined at its
+//! ancestors), which a local admin may be cloned from.
 
 use std::sync::Arc;
 
@@ -8,27 +15,58 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::routing::get;
 
-use crate::voss::routes::{HCMF_HIERARCHY, HIERARCHY_NODE, PRIME_COLLABORATION, ROLE, USER};
-use crate::voss::wire::{HierarchyNodeData, ListBody, NamedData, Resource};
+use crate::voss::routes::{
+    HCMF_HIERARCHY, HIERARCHY_NODE, PRIME_COLLABORATION, PROVIDER_REL, RESELLER_REL, ROLE, USER,
+};
+use crate::voss::wire::{HierarchyNodeData, ListBody, NamedData, ProviderData, Resource};
 
 use super::super::Sim;
 use super::super::auth::Admin;
 use super::super::errors::ApiError;
-use super::super::resources;
-use super::super::store::{Placed, parent_of, within};
+use super::super::resources::{self, OrderBy};
+use super::super::store::{Node, NodeType, Placed, Store, parent_of, within};
 use super::{Params, Routes, check_pkid};
 
 pub fn routes() -> Routes {
+    let relation = |model: &'static str, kind: NodeType| {
+        move |sim: State<Arc<Sim>>, admin: Admin, params: Params| {
+            list_relations(sim, admin, params, model, kind)
+        }
+    };
     vec![
         (HIERARCHY_NODE.to_owned(), get(list_nodes)),
         (format!("{HIERARCHY_NODE}/{{pkid}}"), get(read_node)),
+        (
+            PROVIDER_REL.to_owned(),
+            get(relation(PROVIDER_REL, NodeType::Provider)),
+        ),
+        (
+            RESELLER_REL.to_owned(),
+            get(relation(RESELLER_REL, NodeType::Reseller)),
+        ),
         (ROLE.to_owned(), get(list_roles)),
         (USER.to_owned(), get(list_users)),
         (PRIME_COLLABORATION.to_owned(), get(list_prime)),
     ]
 }
 
-/// The nodes below the hierarchy (each lives at its parent's path).
+/// The nodes at and below `path`: `path` itself first, then by parent path and name.
+fn nodes_from<'a>(store: &'a Store, path: &str) -> Vec<(&'a String, &'a Node)> {
+    let mut nodes: Vec<_> = store
+        .nodes
+        .range(path.to_owned()..)
+        .take_while(|(p, _)| p.starts_with(path))
+        .filter(|(p, _)| within(p, path))
+        .collect();
+    nodes.sort_by(|(a, _), (b, _)| {
+        (a.as_str() != path)
+            .cmp(&(b.as_str() != path))
+            .then(parent_of(a).cmp(&parent_of(b)))
+            .then(a.cmp(b))
+    });
+    nodes
+}
+
 async fn list_nodes(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
@@ -37,20 +75,12 @@ async fn list_nodes(
     let path = params.hierarchy_in(&sim, &admin)?;
     Ok(Json(sim.with_store(|store| {
         let store = &*store;
-        let mut nodes: Vec<_> = store
-            .nodes
-            .iter()
-            // At H: H itself first, then the nodes below it (`direct`: its children only).
-            .filter(|(p, _)| match parent_of(p) {
-                Some(parent) if params.direct => parent == path,
-                Some(parent) => within(parent, &path) || p.as_str() == path,
-                None => false,
-            })
-            .collect();
-        nodes.sort_by(|(a, _), (b, _)| parent_of(a).cmp(&parent_of(b)).then(a.cmp(b)));
+        let node = store.node_pkid(&path).unwrap_or_default();
+        let nodes = nodes_from(store, &path);
         resources::page(
             HIERARCHY_NODE,
-            &path,
+            node,
+            OrderBy::Name,
             nodes.into_iter(),
             params.window,
             |(p, n)| Some(resources::node(store, p, n)),
@@ -81,7 +111,35 @@ async fn read_node(
     })
 }
 
-/// Roles defined at the hierarchy and its ancestors (`direct=true`: at it only).
+/// The providers (or resellers) at and below the hierarchy, with their domains.
+async fn list_relations(
+    State(sim): State<Arc<Sim>>,
+    admin: Admin,
+    params: Params,
+    model: &'static str,
+    kind: NodeType,
+) -> Result<Json<ListBody<ProviderData>>, ApiError> {
+    let path = params.hierarchy_in(&sim, &admin)?;
+    Ok(Json(sim.with_store(|store| {
+        let store = &*store;
+        let node = store.node_pkid(&path).unwrap_or_default();
+        let nodes: Vec<_> = nodes_from(store, &path)
+            .into_iter()
+            .filter(|(_, n)| n.node_type == kind)
+            .collect();
+        resources::page(
+            model,
+            node,
+            OrderBy::Name,
+            nodes.into_iter(),
+            params.window,
+            |(p, n)| resources::relation(store, model, p, n),
+        )
+    })))
+}
+
+/// Roles visible from the hierarchy (defined at it or its ancestors), then those defined
+/// below it.
 async fn list_roles(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
@@ -89,12 +147,17 @@ async fn list_roles(
 ) -> Result<Json<ListBody<NamedData>>, ApiError> {
     let path = params.hierarchy_in(&sim, &admin)?;
     Ok(Json(sim.with_store(|store| {
-        let roles: Vec<&Placed> = sorted(store.roles_visible_from(&path, params.direct));
+        let roles = sorted(
+            store
+                .roles
+                .iter()
+                .filter(|r| within(&path, &r.path) || within(&r.path, &path)),
+        );
         placed_page(store, ROLE, &path, roles, &params)
     })))
 }
 
-/// Local admins at the hierarchy and below (`direct=true`: at it only).
+/// Local admins at the hierarchy and below.
 async fn list_users(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
@@ -102,13 +165,7 @@ async fn list_users(
 ) -> Result<Json<ListBody<NamedData>>, ApiError> {
     let path = params.hierarchy_in(&sim, &admin)?;
     Ok(Json(sim.with_store(|store| {
-        let users = sorted(store.users.iter().filter(|u| {
-            if params.direct {
-                u.path == path
-            } else {
-                within(&u.path, &path)
-            }
-        }));
+        let users = sorted(store.users.iter().filter(|u| within(&u.path, &path)));
         placed_page(store, USER, &path, users, &params)
     })))
 }
@@ -123,22 +180,22 @@ async fn list_prime(
     let path = params.hierarchy_in(&sim, &admin)?;
     Ok(Json(sim.with_store(|store| {
         let store = &*store;
+        let node = store.node_pkid(&path).unwrap_or_default();
         let mut apps: Vec<_> = store.prime_collaboration.iter().collect();
         apps.sort_by(|a, b| a.name.cmp(&b.name));
         resources::page(
             PRIME_COLLABORATION,
-            &path,
+            node,
+            OrderBy::Name,
             apps.into_iter(),
             params.window,
             |p| {
-                let (pkid, name, version) = (&p.pkid, &p.name, &p.version);
                 Some(resources::named(
                     store,
                     PRIME_COLLABORATION,
                     HCMF_HIERARCHY,
-                    pkid,
-                    name,
-                    version,
+                    &p.pkid,
+                    &p.name,
                 ))
             },
         )
@@ -152,15 +209,23 @@ fn sorted<'a>(items: impl Iterator<Item = &'a Placed>) -> Vec<&'a Placed> {
 }
 
 fn placed_page(
-    store: &super::super::store::Store,
+    store: &Store,
     model_type: &str,
     path: &str,
     items: Vec<&Placed>,
     params: &Params,
 ) -> ListBody<NamedData> {
-    resources::page(model_type, path, items.into_iter(), params.window, |p| {
-        Some(resources::named(
-            store, model_type, &p.path, &p.pkid, &p.name, &p.version,
-        ))
-    })
+    let node = store.node_pkid(path).unwrap_or_default();
+    resources::page(
+        model_type,
+        node,
+        OrderBy::Name,
+        items.into_iter(),
+        params.window,
+        |p| {
+            Some(resources::named(
+                store, model_type, &p.path, &p.pkid, &p.name,
+            ))
+        },
+    )
 }
