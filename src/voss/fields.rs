@@ -201,8 +201,7 @@ pub(crate) fn live_from_record(
         _ => None,
     });
     live.local_admin_role = match (create_admin, record.text(CLONED_ADMIN_ROLE)) {
-        (Some(false), _) | (_, None) => None,
-        (_, Some(role)) if role.is_empty() => None,
+        (Some(false), _) | (_, None | Some("")) => None,
         (_, Some(role)) => Some(role.to_owned()),
     };
     Ok(live)

@@ -36,6 +36,17 @@ pub fn customers() -> PathBuf {
     root().join("examples/customers")
 }
 
+/// What the simulator's lists carry in this test binary: every field in
+/// `e2e_full_lists` (which runs every end-to-end scenario again), else only the summary
+/// (`name`, `hierarchy_path`), the simulator's default and the harder case for the client.
+pub fn list_fields() -> &'static str {
+    if env!("CARGO_CRATE_NAME") == "e2e_full_lists" {
+        "full"
+    } else {
+        "summary"
+    }
+}
+
 /// A simulator process; killed when dropped.
 pub struct Sim {
     child: Child,
@@ -44,13 +55,14 @@ pub struct Sim {
 
 impl Sim {
     /// Starts `voss-customers sim --seed examples/sim-seed.yaml --listen 127.0.0.1:0 EXTRA`
-    /// and waits for its `listening on URL` line.
+    /// and waits for its `listening on URL` line. Its lists carry [`list_fields`].
     pub fn start(extra: &[&str]) -> Sim {
         let mut child = Command::new(env!("CARGO_BIN_EXE_voss-customers"))
             .arg("sim")
             .arg("--seed")
             .arg(seed())
             .args(["--listen", "127.0.0.1:0"])
+            .args(["--list-fields", list_fields()])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
