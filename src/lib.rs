@@ -10,10 +10,12 @@
 //! - [`sim`]: the local VOSS Automate simulator (shares only [`voss::wire`]).
 //! - [`ops`]: one function per command, over the pieces above.
 //! - [`cli`]: clap parsing and exit codes.
+//! - [`fsio`]: the atomic file writer the command line and the simulator share.
 
 pub mod apply;
 pub mod cli;
 pub mod desired;
+pub mod fsio;
 pub mod model;
 pub mod ops;
 pub mod plan;
