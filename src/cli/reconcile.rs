@@ -42,25 +42,16 @@ pub struct Args {
     pub cycles: Option<u64>,
 }
 
-/// `250ms`, `30s`, `5m`, `1h` (a whole number and a unit).
+/// A duration as users write it, read by humantime: `250ms`, `30s`, `5m`, `1h`, also
+/// `1h 30m`, `90sec`, `2days`; more than zero.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .ok_or_else(|| format!("`{text}` has no unit: write e.g. 30s, 5m or 1h"))?;
-    let (number, unit) = text.split_at(split);
-    let n: u64 = number.parse().map_err(|_| {
-        format!("`{text}` does not start with a whole number: write e.g. 30s, 5m or 1h")
-    })?;
-    let duration = match unit {
-        "ms" => Duration::from_millis(n),
-        "s" => Duration::from_secs(n),
-        "m" => Duration::from_secs(n.saturating_mul(60)),
-        "h" => Duration::from_secs(n.saturating_mul(3600)),
-        _ => return Err(format!("`{unit}` is not a unit: use ms, s, m or h")),
-    };
+    let duration = humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}` is not a duration ({e}): write e.g. 30s, 5m or 1h"))?;
     if duration.is_zero() {
-        return Err("the interval must be more than zero".to_owned());
+        return Err(format!(
+            "`{text}` is no time at all: the interval must be more than zero, e.g. 30s, 5m or 1h"
+        ));
     }
     Ok(duration)
 }
@@ -172,8 +163,22 @@ mod tests {
         assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert!(parse_duration("5").unwrap_err().contains("no unit"));
-        assert!(parse_duration("5d").unwrap_err().contains("not a unit"));
-        assert!(parse_duration("0s").is_err());
+        assert_eq!(parse_duration(" 1h 30m "), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("2days"), Ok(Duration::from_secs(172_800)));
+    }
+
+    #[test]
+    fn a_duration_without_a_known_unit_or_of_zero_is_refused_with_an_example() {
+        let no_unit = parse_duration("5").unwrap_err();
+        assert!(no_unit.contains("`5` is not a duration"), "{no_unit}");
+        assert!(no_unit.contains("time unit needed"), "{no_unit}");
+        assert!(no_unit.contains("e.g. 30s"), "{no_unit}");
+        let unknown = parse_duration("5 fortnights").unwrap_err();
+        assert!(unknown.contains("unknown time unit"), "{unknown}");
+        for zero in ["0s", "0"] {
+            let error = parse_duration(zero).unwrap_err();
+            assert!(error.contains("more than zero"), "{zero}: {error}");
+        }
+        assert!(parse_duration("").is_err());
     }
 }
