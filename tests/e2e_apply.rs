@@ -120,12 +120,49 @@ fn a_saved_plan_made_stale_by_a_concurrent_edit_is_refused() {
 
     let stale = apply(&sim, &[], &["--plan", saved.to_str().unwrap(), "--yes"]);
     assert_eq!(stale.code, 3, "{}", stale.all());
-    assert!(stale.stderr.contains("Globex"), "{}", stale.all());
+    assert!(
+        stale
+            .stderr
+            .contains("refused: the saved plan no longer matches the live system"),
+        "{}",
+        stale.all()
+    );
+    assert!(
+        stale.stderr.contains("  stale: Globex at sys.hcs.CS-P."),
+        "{}",
+        stale.all()
+    );
     assert_eq!(
         sorted(sim.customers()),
         before,
         "a refused plan changed something"
     );
+}
+
+#[test]
+fn a_saved_plan_made_against_another_server_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let planned_on = Sim::with_state(&dir.path().join("a.json"), &[]);
+    let other = Sim::with_state(&dir.path().join("b.json"), &[]);
+    let saved = dir.path().join("plan.json");
+    run(&mut against(
+        &planned_on,
+        PROVIDER,
+        &[
+            "plan",
+            customers().to_str().unwrap(),
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    ));
+    let refused = apply(&other, &[], &["--plan", saved.to_str().unwrap(), "--yes"]);
+    assert_eq!(refused.code, 3, "{}", refused.all());
+    let expected = format!(
+        "refused: the plan was made against {}, not {}: make a plan against this server",
+        planned_on.url, other.url
+    );
+    assert!(refused.stderr.contains(&expected), "{}", refused.all());
+    assert_eq!(writes(&other), Vec::<String>::new());
 }
 
 #[test]

@@ -1,4 +1,6 @@
 //! Safety rules checked on a plan before it is applied: one place, tested on its own.
+//! Every reason to refuse a plan (exit 3, nothing changed) is a [`Refusal`], printed the
+//! same way by `apply` and `reconcile`.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -13,6 +15,37 @@ pub enum Refusal {
     TooManyDeletes { deletes: usize, max_deletes: usize },
     /// The plan deletes every live customer under a `prune: true` scope.
     EmptiesScope { hierarchy: String, customers: usize },
+    /// A saved plan was made against another server than the one it would be applied to.
+    OtherServer {
+        /// The server the plan was made against (its `target`).
+        planned: String,
+        /// The server it would be applied to.
+        target: String,
+    },
+    /// A saved plan no longer matches the live system: these changes' customers moved
+    /// since it was made (never empty).
+    Stale { changes: Vec<StaleChange> },
+}
+
+/// A change of a saved plan whose live customer moved since the plan was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleChange {
+    /// The change's hierarchy node.
+    pub hierarchy: String,
+    /// The change's customer name.
+    pub name: String,
+    /// What moved, as a phrase (`it no longer exists live`).
+    pub detail: String,
+}
+
+impl fmt::Display for StaleChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at {} changed since the plan was made: {}",
+            self.name, self.hierarchy, self.detail
+        )
+    }
 }
 
 impl fmt::Display for Refusal {
@@ -39,6 +72,22 @@ impl fmt::Display for Refusal {
                  `state: absent`",
                 customers(*n)
             ),
+            Refusal::OtherServer { planned, target } => write!(
+                f,
+                "the plan was made against {planned}, not {target}: make a plan against this \
+                 server"
+            ),
+            Refusal::Stale { changes } => {
+                write!(
+                    f,
+                    "the saved plan no longer matches the live system; nothing was changed: \
+                     run plan again"
+                )?;
+                for change in changes {
+                    write!(f, "\n  stale: {change}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -81,6 +130,29 @@ pub fn check(plan: &Plan, live: &LiveState, max_deletes: usize) -> Result<(), Re
         }
     }
     Ok(())
+}
+
+/// Refuses a saved plan made against another server than `target` (URLs compared without
+/// a trailing `/` and ignoring letter case).
+pub fn check_server(plan: &Plan, target: &str) -> Result<(), Refusal> {
+    let same = |url: &str| url.trim_end_matches('/').to_ascii_lowercase();
+    if same(&plan.target) == same(target) {
+        Ok(())
+    } else {
+        Err(Refusal::OtherServer {
+            planned: plan.target.clone(),
+            target: target.to_owned(),
+        })
+    }
+}
+
+/// Refuses a saved plan some of whose changes are stale (found by the apply's stale check).
+pub fn check_stale(stale: Vec<StaleChange>) -> Result<(), Refusal> {
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::Stale { changes: stale })
+    }
 }
 
 fn customers(n: usize) -> &'static str {
