@@ -89,22 +89,27 @@ pub async fn execute(
         if !step.change.follow_up.contains(&FollowUp::DnAudit) {
             continue;
         }
-        if matches!(result.outcome, Outcome::Applied { .. }) {
+        let reason = match result.outcome {
+            Outcome::Applied { .. } => None,
+            Outcome::Uncertain { .. } => Some("whether its change was made is unknown"),
+            Outcome::Failed { .. } | Outcome::Skipped { .. } => Some("its change was not applied"),
+        };
+        if let Some(reason) = reason {
+            let skipped = result_of(
+                &step.change,
+                "dn_audit",
+                Outcome::Skipped {
+                    reason: reason.to_owned(),
+                },
+            );
+            observer.finished(&skipped);
+            report.results.push(skipped);
+        } else {
             follow_ups.push(Step {
                 kind: StepKind::DnAudit,
                 change: step.change.clone(),
                 password: None,
             });
-        } else {
-            let skipped = result_of(
-                &step.change,
-                "dn_audit",
-                Outcome::Skipped {
-                    reason: "its change was not applied".to_owned(),
-                },
-            );
-            observer.finished(&skipped);
-            report.results.push(skipped);
         }
     }
     done.extend(run_phase(client, follow_ups, options, &observer, stop).await);

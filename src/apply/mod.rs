@@ -11,6 +11,6 @@ mod step;
 
 pub use executor::{ApplyOptions, StopFlag, execute};
 pub use progress::{Lines, Observer, ProgressBarObserver};
-pub use report::{ApplyReport, Outcome, StepResult};
+pub use report::{ApplyReport, Counts, Outcome, StepResult};
 pub use secrets::{MissingSecrets, Secrets};
 pub use stale::{StaleChange, find_stale, read_touched};

@@ -126,13 +126,13 @@ async fn run_cycle(target: &Target, args: &Args, stop: &StopFlag) -> serde_json:
     match apply_plan(&target.client, &plan, usize::from(args.concurrency), stop).await {
         Err(missing) => json!({"ok": false, "error": missing.to_string()}),
         Ok(report) => {
-            let applied = report.count(|o| matches!(o, crate::apply::Outcome::Applied { .. }));
-            let failed = report.count(|o| matches!(o, crate::apply::Outcome::Failed { .. }));
+            let counts = report.counts();
             json!({
                 "ok": report.all_applied() && !plan.has_blocked(),
                 "changes": plan.changes.len(),
-                "applied": applied,
-                "failed": failed,
+                "applied": counts.applied,
+                "uncertain": counts.uncertain,
+                "failed": counts.failed,
                 "blocked": plan.summary.blocked,
                 "interrupted": report.interrupted,
             })
