@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use super::Exit;
 use super::common::{emit, fail, load_desired, stdout_color, stop_signal, with_target};
 use super::connection::Connection;
-use crate::apply::{StopFlag, find_stale, read_touched};
+use tokio_util::sync::CancellationToken;
+
+use crate::apply::{find_stale, read_touched};
 use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
 use crate::ops::plan::make_plan;
@@ -60,16 +62,18 @@ pub fn run(args: Args) -> Exit {
         if !args.yes && !confirmed() {
             return Exit::Error;
         }
-        let stop = StopFlag::default();
-        let watcher = {
-            let stop = stop.clone();
-            tokio::spawn(async move {
-                stop_signal().await;
-                eprintln!("stopping: no new change will start; waiting for those in flight");
-                stop.stop();
-            })
-        };
-        let report = apply_plan(&target.client, &plan, usize::from(args.concurrency), &stop).await;
+        let cancel = CancellationToken::new();
+        let watcher = cancel_on_signal(
+            &cancel,
+            Some("stopping: no new change will start; waiting for those in flight"),
+        );
+        let report = apply_plan(
+            &target.client,
+            &plan,
+            usize::from(args.concurrency),
+            &cancel,
+        )
+        .await;
         watcher.abort();
         match report {
             Err(missing) => fail(missing),
@@ -113,6 +117,26 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
             Ok(plan)
         }
     }
+}
+
+/// Cancels `cancel` on Ctrl-C or SIGTERM, first printing `note` (if any) on stderr: the
+/// one way `apply` and `reconcile` are stopped. Abort the task when the work is done.
+pub(super) fn cancel_on_signal(
+    cancel: &CancellationToken,
+    note: Option<&'static str>,
+) -> tokio::task::JoinHandle<()> {
+    let cancel = cancel.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            () = stop_signal() => {
+                if let Some(note) = note {
+                    eprintln!("{note}");
+                }
+                cancel.cancel();
+            }
+            () = cancel.cancelled() => {}
+        }
+    })
 }
 
 /// Prints a refusal; exit 3.

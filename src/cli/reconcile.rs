@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
+use tokio_util::sync::CancellationToken;
 
 use super::Exit;
-use super::common::{emit, stop_signal, with_target};
+use super::apply::cancel_on_signal;
+use super::common::{emit, with_target};
 use super::connection::Connection;
-use crate::apply::StopFlag;
 use crate::desired;
 use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
@@ -58,20 +59,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 pub fn run(args: Args) -> Exit {
     with_target(&args.connection, async |target| {
-        let stop = StopFlag::default();
-        let watcher = {
-            let stop = stop.clone();
-            tokio::spawn(async move {
-                stop_signal().await;
-                stop.stop();
-            })
-        };
+        let cancel = CancellationToken::new();
+        let watcher = cancel_on_signal(&cancel, None);
         let mut failures: u32 = 0;
         let mut refused;
         let mut cycle: u64 = 0;
         loop {
             cycle += 1;
-            let line = run_cycle(target, &args, &stop).await;
+            let line = run_cycle(target, &args, &cancel).await;
             let ok = line.get("ok").and_then(serde_json::Value::as_bool) == Some(true);
             refused = line.get("refused").is_some();
             emit(&format!(
@@ -79,7 +74,7 @@ pub fn run(args: Args) -> Exit {
                 json!({"cycle": cycle, "at": unix_seconds(), "result": line})
             ));
             failures = if ok { 0 } else { failures.saturating_add(1) };
-            if stop.is_stopped() || args.cycles.is_some_and(|n| cycle >= n) {
+            if cancel.is_cancelled() || args.cycles.is_some_and(|n| cycle >= n) {
                 break;
             }
             let wait = args
@@ -87,7 +82,7 @@ pub fn run(args: Args) -> Exit {
                 .saturating_mul(2u32.saturating_pow(failures.min(3)));
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = wait_stopped(&stop) => break,
+                () = cancel.cancelled() => break,
             }
         }
         watcher.abort();
@@ -102,7 +97,7 @@ pub fn run(args: Args) -> Exit {
 }
 
 /// One plan-and-apply cycle, summarised as a JSON value.
-async fn run_cycle(target: &Target, args: &Args, stop: &StopFlag) -> serde_json::Value {
+async fn run_cycle(target: &Target, args: &Args, cancel: &CancellationToken) -> serde_json::Value {
     let desired = match desired::load(&args.paths) {
         Ok(desired) => desired,
         Err(diagnostics) => {
@@ -123,7 +118,7 @@ async fn run_cycle(target: &Target, args: &Args, stop: &StopFlag) -> serde_json:
     if plan.is_empty() {
         return json!({"ok": true, "changes": 0});
     }
-    match apply_plan(&target.client, &plan, usize::from(args.concurrency), stop).await {
+    match apply_plan(&target.client, &plan, usize::from(args.concurrency), cancel).await {
         Err(missing) => json!({"ok": false, "error": missing.to_string()}),
         Ok(report) => {
             let counts = report.counts();
@@ -137,12 +132,6 @@ async fn run_cycle(target: &Target, args: &Args, stop: &StopFlag) -> serde_json:
                 "interrupted": report.interrupted,
             })
         }
-    }
-}
-
-async fn wait_stopped(stop: &StopFlag) {
-    while !stop.is_stopped() {
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 
