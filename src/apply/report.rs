@@ -40,9 +40,13 @@ pub struct ApplyReport {
 /// How many steps ended each way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Done.
     pub applied: usize,
+    /// Sent, with an unknown outcome.
     pub uncertain: usize,
+    /// Not done.
     pub failed: usize,
+    /// Not attempted (blocked, waiting, or interrupted).
     pub skipped: usize,
 }
 
