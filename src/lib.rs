@@ -11,6 +11,7 @@
 //! - [`ops`]: one function per command, over the pieces above.
 //! - [`cli`]: clap parsing and exit codes.
 //! - [`fsio`]: the atomic file writer the command line and the simulator share.
+//! - [`yaml`]: YAML text → JSON value with positions, for `desired` and the simulator's seed.
 
 pub mod apply;
 pub mod cli;
@@ -22,3 +23,4 @@ pub mod plan;
 pub mod render;
 pub mod sim;
 pub mod voss;
+pub mod yaml;

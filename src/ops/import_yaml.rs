@@ -123,7 +123,7 @@ pub fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desired::yaml;
+    use crate::yaml;
     use serde_json::{Value, json};
 
     fn live(hierarchy: &str, name: &str) -> LiveCustomer {
