@@ -3,19 +3,30 @@
 //! same way by `apply` and `reconcile`.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use super::types::{Action, Plan};
 use crate::model::LiveState;
 
 /// Why a plan is refused (exit 3).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// The plan deletes more customers than `--max-deletes` allows.
+    #[error(
+        "refusing to delete {deletes} {}: --max-deletes allows {max_deletes}; check the files \
+         and scopes, and if the deletes are intended run again with --max-deletes {deletes}",
+        customer_noun(*.deletes)
+    )]
     TooManyDeletes { deletes: usize, max_deletes: usize },
     /// The plan deletes every live customer under a `prune: true` scope.
+    #[error(
+        "refusing to delete all {customers} live {} under {hierarchy}, a scope with \
+         `prune: true`: check that the files declaring them were read; if they must all go, \
+         set `prune: false` on that scope and declare them `state: absent`",
+        customer_noun(*.customers)
+    )]
     EmptiesScope { hierarchy: String, customers: usize },
     /// A saved plan was made against another server than the one it would be applied to.
+    #[error("the plan was made against {planned}, not {target}: make a plan against this server")]
     OtherServer {
         /// The server the plan was made against (its `target`).
         planned: String,
@@ -24,11 +35,17 @@ pub enum Refusal {
     },
     /// A saved plan no longer matches the live system: these changes' customers moved
     /// since it was made (never empty).
+    #[error(
+        "the saved plan no longer matches the live system; nothing was changed: run plan \
+         again{}",
+        stale_lines(.changes)
+    )]
     Stale { changes: Vec<StaleChange> },
 }
 
 /// A change of a saved plan whose live customer moved since the plan was made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name} at {hierarchy} changed since the plan was made: {detail}")]
 pub struct StaleChange {
     /// The change's hierarchy node.
     pub hierarchy: String,
@@ -38,61 +55,13 @@ pub struct StaleChange {
     pub detail: String,
 }
 
-impl fmt::Display for StaleChange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at {} changed since the plan was made: {}",
-            self.name, self.hierarchy, self.detail
-        )
-    }
+/// One indented `stale:` line per change.
+fn stale_lines(changes: &[StaleChange]) -> String {
+    changes
+        .iter()
+        .map(|change| format!("\n  stale: {change}"))
+        .collect()
 }
-
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refusal::TooManyDeletes {
-                deletes,
-                max_deletes,
-            } => write!(
-                f,
-                "refusing to delete {deletes} {}: --max-deletes allows {max_deletes}; check \
-                 the files and scopes, and if the deletes are intended run again with \
-                 --max-deletes {deletes}",
-                customers(*deletes)
-            ),
-            Refusal::EmptiesScope {
-                hierarchy,
-                customers: n,
-            } => write!(
-                f,
-                "refusing to delete all {n} live {} under {hierarchy}, a scope with \
-                 `prune: true`: check that the files declaring them were read; if they \
-                 must all go, set `prune: false` on that scope and declare them \
-                 `state: absent`",
-                customers(*n)
-            ),
-            Refusal::OtherServer { planned, target } => write!(
-                f,
-                "the plan was made against {planned}, not {target}: make a plan against this \
-                 server"
-            ),
-            Refusal::Stale { changes } => {
-                write!(
-                    f,
-                    "the saved plan no longer matches the live system; nothing was changed: \
-                     run plan again"
-                )?;
-                for change in changes {
-                    write!(f, "\n  stale: {change}")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl std::error::Error for Refusal {}
 
 /// Refuses a plan that deletes more than `max_deletes` customers, or that deletes every
 /// live customer under one of its pruned scopes (`plan.pruned_scopes`) that has some.
@@ -155,6 +124,6 @@ pub fn check_stale(stale: Vec<StaleChange>) -> Result<(), Refusal> {
     }
 }
 
-fn customers(n: usize) -> &'static str {
+fn customer_noun(n: usize) -> &'static str {
     if n == 1 { "customer" } else { "customers" }
 }
