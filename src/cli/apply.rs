@@ -3,11 +3,11 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use tokio_util::sync::CancellationToken;
+
 use super::Exit;
 use super::common::{emit, fail, load_desired, stdout_color, stop_signal, with_target};
 use super::connection::Connection;
-use tokio_util::sync::CancellationToken;
-
 use crate::apply::{find_stale, read_touched};
 use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
@@ -140,7 +140,7 @@ pub(super) fn cancel_on_signal(
 }
 
 /// Prints a refusal; exit 3.
-pub(super) fn refuse(refusal: Refusal) -> Exit {
+fn refuse(refusal: Refusal) -> Exit {
     eprintln!("refused: {refusal}");
     Exit::Refused
 }

@@ -1,7 +1,9 @@
 //! `reconcile PATHS --interval DURATION`: plan and apply in a loop (controller mode), one
 //! JSON log line per cycle on stdout. The files are read again every cycle; deletes obey
 //! the same limits as `apply`; after a failed cycle the wait doubles (up to 8× the
-//! interval); SIGTERM or Ctrl-C ends the loop once the cycle in flight has finished.
+//! interval). SIGTERM or Ctrl-C cancels the token the cycles share (as for `apply`): no
+//! further change starts, the cycle in flight finishes and logs its line, and the loop
+//! ends without waiting for the interval.
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
