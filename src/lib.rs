@@ -10,13 +10,17 @@
 //! - [`sim`]: the local VOSS Automate simulator (shares only [`voss::wire`]).
 //! - [`ops`]: one function per command, over the pieces above.
 //! - [`cli`]: clap parsing and exit codes.
+//! - [`fsio`]: the atomic file writer the command line and the simulator share.
+//! - [`yaml`]: YAML text → JSON value with positions, for `desired` and the simulator's seed.
 
 pub mod apply;
 pub mod cli;
 pub mod desired;
+pub mod fsio;
 pub mod model;
 pub mod ops;
 pub mod plan;
 pub mod render;
 pub mod sim;
 pub mod voss;
+pub mod yaml;

@@ -70,7 +70,9 @@ fn apply_then_plan_leaves_only_the_blocked_delete_and_drift_only_hooli() {
     let applied = apply(&sim, &[&customers()], &["--yes"]);
     assert_eq!(applied.code, 1, "Hooli stays blocked\n{}", applied.all());
     assert!(
-        applied.all().contains("10 applied, 0 failed, 1 skipped"),
+        applied
+            .all()
+            .contains("10 applied, 0 uncertain, 0 failed, 1 skipped"),
         "{}",
         applied.all()
     );
@@ -120,12 +122,49 @@ fn a_saved_plan_made_stale_by_a_concurrent_edit_is_refused() {
 
     let stale = apply(&sim, &[], &["--plan", saved.to_str().unwrap(), "--yes"]);
     assert_eq!(stale.code, 3, "{}", stale.all());
-    assert!(stale.stderr.contains("Globex"), "{}", stale.all());
+    assert!(
+        stale
+            .stderr
+            .contains("refused: the saved plan no longer matches the live system"),
+        "{}",
+        stale.all()
+    );
+    assert!(
+        stale.stderr.contains("  stale: Globex at sys.hcs.CS-P."),
+        "{}",
+        stale.all()
+    );
     assert_eq!(
         sorted(sim.customers()),
         before,
         "a refused plan changed something"
     );
+}
+
+#[test]
+fn a_saved_plan_made_against_another_server_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let planned_on = Sim::with_state(&dir.path().join("a.json"), &[]);
+    let other = Sim::with_state(&dir.path().join("b.json"), &[]);
+    let saved = dir.path().join("plan.json");
+    run(&mut against(
+        &planned_on,
+        PROVIDER,
+        &[
+            "plan",
+            customers().to_str().unwrap(),
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    ));
+    let refused = apply(&other, &[], &["--plan", saved.to_str().unwrap(), "--yes"]);
+    assert_eq!(refused.code, 3, "{}", refused.all());
+    let expected = format!(
+        "refused: the plan was made against {}, not {}: make a plan against this server",
+        planned_on.url, other.url
+    );
+    assert!(refused.stderr.contains(&expected), "{}", refused.all());
+    assert_eq!(writes(&other), Vec::<String>::new());
 }
 
 #[test]
@@ -364,5 +403,57 @@ fn a_delete_waits_while_another_change_at_its_hierarchy_fails() {
         sim.customers()
             .contains(&("sys.hcs.CS-P.CS-R2".to_owned(), "Soylent".to_owned())),
         "Soylent was deleted"
+    );
+}
+
+#[test]
+fn a_write_whose_answer_is_lost_is_reported_uncertain_and_counted_apart_from_failures() {
+    // The simulator answers a share of requests with 503 (`--fail-rate`): reads are retried,
+    // writes are not, and a write answered so may or may not have been carried out as far
+    // as the client can tell. With this fault seed and one change at a time, some are.
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::with_state(
+        &dir.path().join("state.json"),
+        &["--fail-rate", "0.3", "--fault-seed", "1"],
+    );
+    let run = apply(&sim, &[&customers()], &["--yes", "--concurrency", "1"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_no_secret(&run.stdout);
+    assert_no_secret(&run.stderr);
+    let uncertain: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("uncertain "))
+        .collect();
+    assert!(!uncertain.is_empty(), "no uncertain step: {}", run.all());
+    for line in &uncertain {
+        assert!(line.contains("is unknown"), "{line}");
+    }
+    // Counted apart: the summary's figure is the number of uncertain lines, and no unknown
+    // outcome is printed as a failure.
+    let summary = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Apply incomplete: "))
+        .unwrap_or_else(|| panic!("no summary: {}", run.all()));
+    assert!(
+        summary.contains(&format!(", {} uncertain, ", uncertain.len())),
+        "{summary}"
+    );
+    assert!(
+        !run.stdout
+            .lines()
+            .any(|l| l.starts_with("failed") && l.contains("is unknown")),
+        "{}",
+        run.all()
+    );
+    assert_eq!(
+        run.stderr
+            .lines()
+            .filter(|l| l.starts_with("UNCERTAIN "))
+            .count(),
+        uncertain.len(),
+        "{}",
+        run.all()
     );
 }

@@ -10,6 +10,14 @@ use std::time::{Duration, Instant};
 use e2e_support::*;
 use serde_json::Value;
 
+/// The keys of a JSON object (sorted).
+fn keys(value: &Value) -> Vec<&str> {
+    value
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
 fn terminate(child: &Child) {
     let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -56,7 +64,24 @@ fn reconcile_applies_then_finds_only_the_blocked_change_one_json_line_per_cycle(
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2, "{}", run.all());
+    assert!(run.stdout.starts_with(r#"{"at":"#), "{}", run.all());
+    for line in &lines {
+        assert_eq!(keys(line), ["at", "cycle", "result"]);
+        assert_eq!(
+            keys(&line["result"]),
+            [
+                "applied",
+                "blocked",
+                "changes",
+                "failed",
+                "interrupted",
+                "ok",
+                "uncertain"
+            ]
+        );
+    }
     assert_eq!(lines[0]["cycle"], 1);
+    assert_eq!(lines[0]["result"]["uncertain"], 0);
     assert_eq!(lines[0]["result"]["applied"], 10, "{}", run.all());
     assert_eq!(lines[0]["result"]["failed"], 0);
     // The second cycle finds only Hooli's delete, still blocked by its dependents.
@@ -87,6 +112,8 @@ fn reconcile_refuses_a_cycle_beyond_the_deletion_limit() {
         ],
     ));
     let line: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(keys(&line["result"]), ["ok", "refused"]);
+    assert_eq!(line["result"]["ok"], false);
     assert!(
         line["result"]["refused"]
             .as_str()

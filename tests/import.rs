@@ -177,3 +177,47 @@ fn a_missing_hierarchy_is_an_error_naming_it() {
     );
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn an_out_file_in_a_missing_directory_is_an_error_naming_it_and_nothing_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sim-seed.yaml");
+    let out = dir.path().join("missing").join("imported.yaml");
+    let output = run(&[
+        "import",
+        "--hierarchy",
+        "sys.hcs.CS-P.CS-R1",
+        "--sim",
+        seed.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("imported.yaml"), "{stderr}");
+    assert!(stderr.contains("directory exists"), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_seed_without_admins_says_what_to_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.yaml");
+    let no_admins: String = TRICKY_SEED
+        .lines()
+        .filter(|l| !l.starts_with("admins:") && !l.contains("provider-secret"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&seed, no_admins).unwrap();
+    let output = run(&[
+        "import",
+        "--hierarchy",
+        "sys.hcs.P.R1",
+        "--sim",
+        seed.to_str().unwrap(),
+    ]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("add one under `admins`"), "{stderr}");
+}

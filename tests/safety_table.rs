@@ -4,6 +4,7 @@ mod plan_fixtures;
 
 use plan_fixtures::*;
 use voss_customers::model::{Desired, LiveState};
+use voss_customers::plan::safety::StaleChange;
 use voss_customers::plan::{self, Refusal, safety};
 
 struct Case {
@@ -134,4 +135,58 @@ fn refusals_say_the_numbers_and_what_to_change() {
         "{emptied}"
     );
     assert!(emptied.contains("`prune: false`"), "{emptied}");
+}
+
+#[test]
+fn a_saved_plan_is_refused_on_another_server_only() {
+    let mut plan = plan::diff(
+        &desired(vec![], &[]),
+        &state(vec![]),
+        "https://voss.example.com/",
+    );
+    assert_eq!(
+        safety::check_server(&plan, "https://VOSS.example.com"),
+        Ok(())
+    );
+    plan.target = "https://voss-a.example.com".into();
+    let refusal = safety::check_server(&plan, "https://voss-b.example.com").unwrap_err();
+    assert_eq!(
+        refusal,
+        Refusal::OtherServer {
+            planned: "https://voss-a.example.com".into(),
+            target: "https://voss-b.example.com".into(),
+        }
+    );
+    assert_eq!(
+        refusal.to_string(),
+        "the plan was made against https://voss-a.example.com, not \
+         https://voss-b.example.com: make a plan against this server"
+    );
+}
+
+#[test]
+fn a_stale_saved_plan_is_refused_naming_each_moved_customer() {
+    assert_eq!(safety::check_stale(Vec::new()), Ok(()));
+    let stale = vec![
+        StaleChange {
+            hierarchy: R1.into(),
+            name: "Globex".into(),
+            detail: "`description` changed live".into(),
+        },
+        StaleChange {
+            hierarchy: R1.into(),
+            name: "Initech".into(),
+            detail: "it no longer exists live".into(),
+        },
+    ];
+    let refusal = safety::check_stale(stale.clone()).unwrap_err();
+    assert_eq!(refusal, Refusal::Stale { changes: stale });
+    assert_eq!(
+        refusal.to_string(),
+        "the saved plan no longer matches the live system; nothing was changed: run plan again\n  \
+         stale: Globex at sys.hcs.CS-P.CS-R1 changed since the plan was made: `description` \
+         changed live\n  \
+         stale: Initech at sys.hcs.CS-P.CS-R1 changed since the plan was made: it no longer \
+         exists live"
+    );
 }

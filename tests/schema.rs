@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use voss_customers::desired::yaml;
+use voss_customers::yaml;
 
 const COMMITTED: &str = "schemas/customers.schema.json";
 

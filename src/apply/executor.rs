@@ -1,14 +1,14 @@
 //! The executor: migrations and creates, then renames and updates, then follow-ups (the
 //! DN audit), then deletes. Within a phase, independent customers run in parallel, at
-//! most `concurrency` at once. A failure leaves the rest running; a stop request (Ctrl-C,
-//! SIGTERM) starts nothing new and waits for what is in flight.
+//! most `concurrency` at once. A failure leaves the rest running; a cancelled token
+//! (Ctrl-C, SIGTERM) starts nothing new and waits for what is in flight.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 
 use super::request::local_admin_from_plan;
 use crate::plan::{Action, Change, FollowUp, Plan};
@@ -26,28 +26,16 @@ pub struct ApplyOptions {
     pub concurrency: usize,
 }
 
-/// Set once to stop starting new steps.
-#[derive(Debug, Clone, Default)]
-pub struct StopFlag(Arc<AtomicBool>);
-
-impl StopFlag {
-    pub fn stop(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_stopped(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
 /// Carries out `plan`. Blocked changes are skipped and reported; nothing here panics.
+/// Once `cancel` is cancelled no further step starts (each is reported as not started);
+/// the steps in flight finish and are reported.
 pub async fn execute(
     client: &Client,
     plan: &Plan,
     secrets: &Secrets,
     options: ApplyOptions,
     observer: Arc<dyn Observer>,
-    stop: &StopFlag,
+    cancel: &CancellationToken,
 ) -> ApplyReport {
     let mut report = ApplyReport::default();
     for change in plan.changes.iter().filter(|c| c.is_blocked()) {
@@ -79,7 +67,7 @@ pub async fn execute(
         &[Action::Migrate, Action::Create][..],
         &[Action::Rename, Action::Update][..],
     ] {
-        let results = run_phase(client, runnable(actions), options, &observer, stop).await;
+        let results = run_phase(client, runnable(actions), options, &observer, cancel).await;
         done.extend(results);
     }
 
@@ -89,25 +77,30 @@ pub async fn execute(
         if !step.change.follow_up.contains(&FollowUp::DnAudit) {
             continue;
         }
-        if matches!(result.outcome, Outcome::Applied { .. }) {
+        let reason = match result.outcome {
+            Outcome::Applied { .. } => None,
+            Outcome::Uncertain { .. } => Some("whether its change was made is unknown"),
+            Outcome::Failed { .. } | Outcome::Skipped { .. } => Some("its change was not applied"),
+        };
+        if let Some(reason) = reason {
+            let skipped = result_of(
+                &step.change,
+                "dn_audit",
+                Outcome::Skipped {
+                    reason: reason.to_owned(),
+                },
+            );
+            observer.finished(&skipped);
+            report.results.push(skipped);
+        } else {
             follow_ups.push(Step {
                 kind: StepKind::DnAudit,
                 change: step.change.clone(),
                 password: None,
             });
-        } else {
-            let skipped = result_of(
-                &step.change,
-                "dn_audit",
-                Outcome::Skipped {
-                    reason: "its change was not applied".to_owned(),
-                },
-            );
-            observer.finished(&skipped);
-            report.results.push(skipped);
         }
     }
-    done.extend(run_phase(client, follow_ups, options, &observer, stop).await);
+    done.extend(run_phase(client, follow_ups, options, &observer, cancel).await);
 
     // A delete next to a failed create or rename may be half of a replacement (a name
     // changed without `renamed_from`): it waits for a run in which the rest succeeded.
@@ -130,12 +123,12 @@ pub async fn execute(
         observer.finished(&skipped);
         report.results.push(skipped);
     }
-    done.extend(run_phase(client, deletes, options, &observer, stop).await);
+    done.extend(run_phase(client, deletes, options, &observer, cancel).await);
 
     report
         .results
         .extend(done.into_iter().map(|(_, result)| result));
-    report.interrupted = stop.is_stopped();
+    report.interrupted = cancel.is_cancelled();
     report
 }
 
@@ -162,18 +155,20 @@ async fn run_phase(
     steps: Vec<Step>,
     options: ApplyOptions,
     observer: &Arc<dyn Observer>,
-    stop: &StopFlag,
+    cancel: &CancellationToken,
 ) -> Vec<(Step, StepResult)> {
     let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut tasks = JoinSet::new();
     let mut results: Vec<Option<StepResult>> = vec![None; steps.len()];
     for (index, step) in steps.iter().enumerate() {
-        // Waiting for a slot before the stop check means a stop is noticed as soon as a
-        // running step ends.
-        let Ok(permit) = slots.clone().acquire_owned().await else {
-            break;
+        // A free slot, unless the apply is cancelled first: a cancellation is noticed at
+        // once, also while every slot is busy.
+        let permit = tokio::select! {
+            biased;
+            () = cancel.cancelled() => None,
+            permit = slots.clone().acquire_owned() => permit.ok(),
         };
-        if stop.is_stopped() {
+        let Some(permit) = permit.filter(|_| !cancel.is_cancelled()) else {
             let skipped = result_of(
                 &step.change,
                 step.label(),
@@ -184,7 +179,7 @@ async fn run_phase(
             observer.finished(&skipped);
             results[index] = Some(skipped);
             continue;
-        }
+        };
         observer.started(step.label(), &step.change.hierarchy, &step.change.name);
         let (client, step, observer) = (client.clone(), step.clone(), observer.clone());
         tasks.spawn(async move {

@@ -10,8 +10,8 @@ pub mod secrets;
 pub mod stale;
 mod step;
 
-pub use executor::{ApplyOptions, StopFlag, execute};
+pub use executor::{ApplyOptions, execute};
 pub use progress::{Lines, Observer, ProgressBarObserver};
-pub use report::{ApplyReport, Outcome, StepResult};
+pub use report::{ApplyReport, Counts, Outcome, StepResult};
 pub use secrets::{MissingSecrets, Secrets};
 pub use stale::{StaleChange, find_stale, read_touched};

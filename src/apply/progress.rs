@@ -62,6 +62,12 @@ fn line(r: &StepResult) -> String {
                 r.step, r.name, r.hierarchy
             )
         }
+        Outcome::Uncertain { detail } => {
+            format!(
+                "UNCERTAIN {} {} at {}: {detail}",
+                r.step, r.name, r.hierarchy
+            )
+        }
         Outcome::Failed { error } => {
             format!("FAILED   {} {} at {}: {error}", r.step, r.name, r.hierarchy)
         }

@@ -9,6 +9,9 @@ use serde::Serialize;
 pub enum Outcome {
     /// Done; the transaction's message (or why nothing was needed).
     Applied { message: String },
+    /// Sent, but whether it was carried out is unknown (its answer was lost or could not be
+    /// read, and a look-up could not settle it): neither done nor failed.
+    Uncertain { detail: String },
     /// Not done, with the cause.
     Failed { error: String },
     /// Not attempted: blocked, interrupted, or its change failed.
@@ -34,9 +37,37 @@ pub struct ApplyReport {
     pub interrupted: bool,
 }
 
+/// How many steps ended each way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Done.
+    pub applied: usize,
+    /// Sent, with an unknown outcome.
+    pub uncertain: usize,
+    /// Not done.
+    pub failed: usize,
+    /// Not attempted (blocked, waiting, or interrupted).
+    pub skipped: usize,
+}
+
 impl ApplyReport {
+    /// How many steps' outcomes `f` accepts.
     pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
         self.results.iter().filter(|r| f(&r.outcome)).count()
+    }
+
+    /// How many steps ended each way.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for result in &self.results {
+            match result.outcome {
+                Outcome::Applied { .. } => counts.applied += 1,
+                Outcome::Uncertain { .. } => counts.uncertain += 1,
+                Outcome::Failed { .. } => counts.failed += 1,
+                Outcome::Skipped { .. } => counts.skipped += 1,
+            }
+        }
+        counts
     }
 
     /// True when every step was applied.
@@ -44,40 +75,143 @@ impl ApplyReport {
         !self.interrupted && self.count(|o| !matches!(o, Outcome::Applied { .. })) == 0
     }
 
-    /// The closing summary: what succeeded, what failed and why, what was skipped.
+    /// The closing summary: what succeeded, what is uncertain, what failed and why, what
+    /// was skipped.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let applied = self.count(|o| matches!(o, Outcome::Applied { .. }));
-        let failed = self.count(|o| matches!(o, Outcome::Failed { .. }));
-        let skipped = self.count(|o| matches!(o, Outcome::Skipped { .. }));
+        let Counts {
+            applied,
+            uncertain,
+            failed,
+            skipped,
+        } = self.counts();
         for r in &self.results {
-            let line = match &r.outcome {
+            let (word, why) = match &r.outcome {
                 Outcome::Applied { .. } => continue,
-                Outcome::Failed { error } => {
-                    format!("failed   {} {} at {}: {error}", r.step, r.name, r.hierarchy)
-                }
-                Outcome::Skipped { reason } => format!(
-                    "skipped  {} {} at {}: {reason}",
-                    r.step, r.name, r.hierarchy
-                ),
+                Outcome::Uncertain { detail } => ("uncertain ", detail),
+                Outcome::Failed { error } => ("failed   ", error),
+                Outcome::Skipped { reason } => ("skipped  ", reason),
             };
-            out.push_str(&line);
-            out.push('\n');
+            out.push_str(&format!(
+                "{word}{} {} at {}: {why}\n",
+                r.step, r.name, r.hierarchy
+            ));
         }
         out.push_str(&format!(
-            "Apply {}: {applied} applied, {failed} failed, {skipped} skipped.",
+            "Apply {}: {applied} applied, {uncertain} uncertain, {failed} failed, {skipped} skipped.",
             if self.interrupted {
                 "interrupted"
-            } else if failed + skipped == 0 {
+            } else if uncertain + failed + skipped == 0 {
                 "complete"
             } else {
                 "incomplete"
             }
         ));
-        if failed + skipped > 0 || self.interrupted {
+        if uncertain > 0 {
+            out.push_str(" The uncertain ones may or may not have been made.");
+        }
+        if uncertain + failed + skipped > 0 || self.interrupted {
             out.push_str(" Run plan to see what is left; apply again converges.");
         }
         out.push('\n');
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(name: &str, outcome: Outcome) -> StepResult {
+        StepResult {
+            step: "create".into(),
+            hierarchy: "sys.hcs.P.R1".into(),
+            name: name.into(),
+            outcome,
+        }
+    }
+
+    fn report() -> ApplyReport {
+        ApplyReport {
+            results: vec![
+                step(
+                    "A",
+                    Outcome::Applied {
+                        message: "ok".into(),
+                    },
+                ),
+                step(
+                    "B",
+                    Outcome::Uncertain {
+                        detail: "the outcome of POST is unknown".into(),
+                    },
+                ),
+                step(
+                    "C",
+                    Outcome::Failed {
+                        error: "refused".into(),
+                    },
+                ),
+                step(
+                    "D",
+                    Outcome::Uncertain {
+                        detail: "no answer".into(),
+                    },
+                ),
+            ],
+            interrupted: false,
+        }
+    }
+
+    #[test]
+    fn an_uncertain_step_is_counted_and_printed_apart_from_failures() {
+        let report = report();
+        assert_eq!(
+            report.counts(),
+            Counts {
+                applied: 1,
+                uncertain: 2,
+                failed: 1,
+                skipped: 0
+            }
+        );
+        assert!(!report.all_applied());
+        assert_eq!(
+            report.render(),
+            "uncertain create B at sys.hcs.P.R1: the outcome of POST is unknown\n\
+             failed   create C at sys.hcs.P.R1: refused\n\
+             uncertain create D at sys.hcs.P.R1: no answer\n\
+             Apply incomplete: 1 applied, 2 uncertain, 1 failed, 0 skipped. The uncertain ones \
+             may or may not have been made. Run plan to see what is left; apply again \
+             converges.\n"
+        );
+    }
+
+    #[test]
+    fn an_uncertain_step_is_its_own_outcome_in_json() {
+        let json = serde_json::to_value(&report().results[1]).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"step": "create", "hierarchy": "sys.hcs.P.R1", "name": "B",
+                "outcome": "uncertain", "detail": "the outcome of POST is unknown"})
+        );
+    }
+
+    #[test]
+    fn a_complete_apply_says_so() {
+        let report = ApplyReport {
+            results: vec![step(
+                "A",
+                Outcome::Applied {
+                    message: String::new(),
+                },
+            )],
+            interrupted: false,
+        };
+        assert!(report.all_applied());
+        assert_eq!(
+            report.render(),
+            "Apply complete: 1 applied, 0 uncertain, 0 failed, 0 skipped.\n"
+        );
     }
 }

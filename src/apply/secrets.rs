@@ -14,26 +14,24 @@ pub struct Secrets {
 }
 
 /// Variables the plan needs that are not set (or are empty).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the local admin password is not set in {}: set the variable{} and run apply again; \
+     nothing was changed",
+    listed(.missing),
+    if .missing.len() == 1 { "" } else { "s" }
+)]
 pub struct MissingSecrets {
     /// `(variable, customer)` pairs.
     pub missing: Vec<(String, String)>,
 }
 
-impl std::fmt::Display for MissingSecrets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list: Vec<String> = self
-            .missing
-            .iter()
-            .map(|(var, customer)| format!("{var} (local admin of {customer})"))
-            .collect();
-        write!(
-            f,
-            "the local admin password is not set in {}: set the variable{} and run apply again; nothing was changed",
-            list.join(", "),
-            if list.len() == 1 { "" } else { "s" }
-        )
-    }
+fn listed(missing: &[(String, String)]) -> String {
+    let list: Vec<String> = missing
+        .iter()
+        .map(|(var, customer)| format!("{var} (local admin of {customer})"))
+        .collect();
+    list.join(", ")
 }
 
 impl Secrets {

@@ -4,26 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{LiveCustomer, LiveState};
+pub use crate::plan::safety::StaleChange;
 use crate::plan::{Action, Change, Plan, fingerprint, moved_fields};
 use crate::voss::{ApiError, Client};
-
-/// A change whose customer moved since the plan was made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaleChange {
-    pub hierarchy: String,
-    pub name: String,
-    pub detail: String,
-}
-
-impl std::fmt::Display for StaleChange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} at {} changed since the plan was made: {}",
-            self.name, self.hierarchy, self.detail
-        )
-    }
-}
 
 /// The live customers a saved plan touches: one list per hierarchy of its changes and of
 /// its pruned scopes (for the safety rules), each read once.

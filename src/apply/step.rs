@@ -1,6 +1,7 @@
 //! One step of an apply: a change of the plan, or its DN audit follow-up, carried out
 //! through the client. A step never panics and never retries a write blindly: when a
-//! create's answer is lost, the customer is looked up before anything else is said.
+//! create's answer is lost, the customer is looked up before anything else is said. A
+//! write whose outcome stays unknown is [`Outcome::Uncertain`], never done or failed.
 
 use super::request::{local_admin_from_plan, updates_from_plan};
 use crate::model::Field;
@@ -54,6 +55,9 @@ fn finish(result: Result<crate::voss::WriteOutcome, ApiError>) -> Outcome {
         Ok(outcome) => Outcome::Applied {
             message: outcome.message,
         },
+        Err(error) if error.is_uncertain() => Outcome::Uncertain {
+            detail: error.to_string(),
+        },
         Err(error) => Outcome::Failed {
             error: error.to_string(),
         },
@@ -104,12 +108,16 @@ async fn create(client: &Client, change: &Change, password: Option<Secret>) -> O
                 Ok(Some(_)) => Outcome::Applied {
                     message: "its answer was lost, but the customer exists now".to_owned(),
                 },
-                Ok(None) => failed(format!(
-                    "{error}; a look-up finds no such customer yet: run plan to check, then apply again"
-                )),
-                Err(lookup) => failed(format!(
-                    "{error}; looking the customer up failed too ({lookup}): run plan to see whether it exists"
-                )),
+                Ok(None) => Outcome::Uncertain {
+                    detail: format!(
+                        "{error}; a look-up finds no such customer yet: run plan to check, then apply again"
+                    ),
+                },
+                Err(lookup) => Outcome::Uncertain {
+                    detail: format!(
+                        "{error}; looking the customer up failed too ({lookup}): run plan to see whether it exists"
+                    ),
+                },
             }
         }
         result => finish(result),

@@ -3,14 +3,16 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use tokio_util::sync::CancellationToken;
+
 use super::Exit;
 use super::common::{emit, fail, load_desired, stdout_color, stop_signal, with_target};
 use super::connection::Connection;
-use crate::apply::{StopFlag, find_stale, read_touched};
+use crate::apply::{find_stale, read_touched};
 use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
 use crate::ops::plan::make_plan;
-use crate::plan::{FORMAT_VERSION, Plan, safety};
+use crate::plan::{FORMAT_VERSION, Plan, Refusal, safety};
 use crate::render;
 
 #[derive(Debug, clap::Args)]
@@ -60,16 +62,18 @@ pub fn run(args: Args) -> Exit {
         if !args.yes && !confirmed() {
             return Exit::Error;
         }
-        let stop = StopFlag::default();
-        let watcher = {
-            let stop = stop.clone();
-            tokio::spawn(async move {
-                stop_signal().await;
-                eprintln!("stopping: no new change will start; waiting for those in flight");
-                stop.stop();
-            })
-        };
-        let report = apply_plan(&target.client, &plan, usize::from(args.concurrency), &stop).await;
+        let cancel = CancellationToken::new();
+        let watcher = cancel_on_signal(
+            &cancel,
+            Some("stopping: no new change will start; waiting for those in flight"),
+        );
+        let report = apply_plan(
+            &target.client,
+            &plan,
+            usize::from(args.concurrency),
+            &cancel,
+        )
+        .await;
         watcher.abort();
         match report {
             Err(missing) => fail(missing),
@@ -92,42 +96,53 @@ enum Source {
 
 /// The plan to apply, after the safety rules; a refusal is printed and exits 3.
 async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<Plan, Exit> {
-    let refuse = |message: String| {
-        eprintln!("refused: {message}");
-        Exit::Refused
-    };
     match source {
         Source::Fresh(desired) => {
             let (plan, live) = make_plan(&target.client, &desired).await.map_err(fail)?;
-            safety::check(&plan, &live, max_deletes).map_err(|r| refuse(r.to_string()))?;
+            safety::check(&plan, &live, max_deletes).map_err(refuse)?;
             Ok(plan)
         }
         Source::Saved(plan) => {
-            let same = |url: &str| url.trim_end_matches('/').to_ascii_lowercase();
-            if same(&plan.target) != same(target.client.target()) && !target.is_sim() {
-                return Err(refuse(format!(
-                    "the plan was made against {}, not {}: make a plan against this server",
-                    plan.target,
-                    target.client.target()
-                )));
+            // The in-process simulator has a new address every run.
+            if !target.is_sim() {
+                safety::check_server(&plan, target.client.target()).map_err(refuse)?;
             }
             // The same safety rules as a fresh plan, then the stale check, over one read.
             let live = read_touched(&target.client, &plan).await.map_err(fail)?;
-            safety::check(&plan, &live, max_deletes).map_err(|r| refuse(r.to_string()))?;
+            safety::check(&plan, &live, max_deletes).map_err(refuse)?;
             let stale = find_stale(&target.client, &plan, &live)
                 .await
                 .map_err(fail)?;
-            if !stale.is_empty() {
-                for change in &stale {
-                    eprintln!("stale: {change}");
-                }
-                return Err(refuse(
-                    "the saved plan no longer matches the live system; nothing was changed: run plan again".to_owned(),
-                ));
-            }
+            safety::check_stale(stale).map_err(refuse)?;
             Ok(plan)
         }
     }
+}
+
+/// Cancels `cancel` on Ctrl-C or SIGTERM, first printing `note` (if any) on stderr: the
+/// one way `apply` and `reconcile` are stopped. Abort the task when the work is done.
+pub(super) fn cancel_on_signal(
+    cancel: &CancellationToken,
+    note: Option<&'static str>,
+) -> tokio::task::JoinHandle<()> {
+    let cancel = cancel.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            () = stop_signal() => {
+                if let Some(note) = note {
+                    eprintln!("{note}");
+                }
+                cancel.cancel();
+            }
+            () = cancel.cancelled() => {}
+        }
+    })
+}
+
+/// Prints a refusal; exit 3.
+fn refuse(refusal: Refusal) -> Exit {
+    eprintln!("refused: {refusal}");
+    Exit::Refused
 }
 
 /// Reads a saved plan, refusing other formats with a clear sentence.

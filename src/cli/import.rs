@@ -41,7 +41,7 @@ pub fn run(args: Args) -> Exit {
         let text = import_yaml::render(&args.hierarchy, args.recursive, &imported.customers);
         match &args.out {
             Some(out) => {
-                if let Err(message) = crate::ops::atomic::write_atomically(out, &text) {
+                if let Err(message) = crate::fsio::write_atomically(out, text.as_bytes()) {
                     return fail(message);
                 }
                 eprintln!(

@@ -61,7 +61,7 @@ pub fn run(args: Args) -> Exit {
         };
         emit(&render_plan(&plan, args.format));
         if let Some(out) = &args.out {
-            if let Err(error) = crate::ops::atomic::write_atomically(out, &render::json(&plan)) {
+            if let Err(error) = crate::fsio::write_atomically(out, render::json(&plan).as_bytes()) {
                 return fail(format!("the plan was not saved: {error}"));
             }
         }

@@ -1,22 +1,27 @@
 //! `reconcile PATHS --interval DURATION`: plan and apply in a loop (controller mode), one
 //! JSON log line per cycle on stdout. The files are read again every cycle; deletes obey
 //! the same limits as `apply`; after a failed cycle the wait doubles (up to 8× the
-//! interval); SIGTERM or Ctrl-C ends the loop once the cycle in flight has finished.
+//! interval). SIGTERM or Ctrl-C cancels the token the cycles share (as for `apply`): no
+//! further change starts, the cycle in flight finishes and logs its line, and the loop
+//! ends without waiting for the interval.
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::json;
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use tokio_util::sync::CancellationToken;
 
 use super::Exit;
-use super::common::{emit, stop_signal, with_target};
+use super::apply::cancel_on_signal;
+use super::common::{emit, with_target};
 use super::connection::Connection;
-use crate::apply::StopFlag;
+use crate::apply::Counts;
 use crate::desired;
 use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
 use crate::ops::plan::make_plan;
-use crate::plan::safety;
+use crate::plan::{Refusal, safety};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -42,53 +47,156 @@ pub struct Args {
     pub cycles: Option<u64>,
 }
 
-/// `250ms`, `30s`, `5m`, `1h` (a whole number and a unit).
+/// A duration as users write it, read by humantime: `250ms`, `30s`, `5m`, `1h`, also
+/// `1h 30m`, `90sec`, `2days`; more than zero.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .ok_or_else(|| format!("`{text}` has no unit: write e.g. 30s, 5m or 1h"))?;
-    let (number, unit) = text.split_at(split);
-    let n: u64 = number.parse().map_err(|_| {
-        format!("`{text}` does not start with a whole number: write e.g. 30s, 5m or 1h")
-    })?;
-    let duration = match unit {
-        "ms" => Duration::from_millis(n),
-        "s" => Duration::from_secs(n),
-        "m" => Duration::from_secs(n.saturating_mul(60)),
-        "h" => Duration::from_secs(n.saturating_mul(3600)),
-        _ => return Err(format!("`{unit}` is not a unit: use ms, s, m or h")),
-    };
+    let duration = humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}` is not a duration ({e}): write e.g. 30s, 5m or 1h"))?;
     if duration.is_zero() {
-        return Err("the interval must be more than zero".to_owned());
+        return Err(format!(
+            "`{text}` is no time at all: the interval must be more than zero, e.g. 30s, 5m or 1h"
+        ));
     }
     Ok(duration)
 }
 
+/// One line of the reconcile log: the cycle's number, when it ended (Unix seconds) and
+/// what it did. Serialised as `{"at": …, "cycle": …, "result": {…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogLine {
+    /// When the cycle ended, in seconds since 1970 (UTC).
+    pub at: u64,
+    /// The cycle's number, from 1.
+    pub cycle: u64,
+    /// What the cycle did.
+    pub result: CycleResult,
+}
+
+/// What one plan-and-apply cycle did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CycleResult {
+    /// The files are not valid: how many problems, and the first one.
+    InvalidFiles { problems: usize, first: String },
+    /// The live system could not be read, or a local admin password is missing.
+    Error { error: String },
+    /// A safety rule refused the plan; nothing was written.
+    Refused(Refusal),
+    /// The live system already matches the files.
+    UpToDate,
+    /// The plan was carried out, in whole or in part.
+    Applied(AppliedCycle),
+}
+
+/// A cycle that applied its plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppliedCycle {
+    /// The plan's changes, blocked ones included.
+    pub changes: usize,
+    /// How its steps ended.
+    pub counts: Counts,
+    /// The plan's blocked changes (also counted as skipped).
+    pub blocked: usize,
+    /// Ctrl-C or SIGTERM stopped it from starting further changes.
+    pub interrupted: bool,
+}
+
+impl CycleResult {
+    /// A healthy cycle: nothing to do, or every step applied.
+    pub fn ok(&self) -> bool {
+        match self {
+            CycleResult::UpToDate => true,
+            CycleResult::Applied(applied) => {
+                let Counts {
+                    uncertain,
+                    failed,
+                    skipped,
+                    ..
+                } = applied.counts;
+                !applied.interrupted && applied.blocked == 0 && uncertain + failed + skipped == 0
+            }
+            CycleResult::InvalidFiles { .. }
+            | CycleResult::Error { .. }
+            | CycleResult::Refused(_) => false,
+        }
+    }
+}
+
+/// The log line's `result` object: `ok` and each variant's keys, in the order the log has
+/// always had (sorted by name).
+impl Serialize for CycleResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ok = self.ok();
+        match self {
+            CycleResult::InvalidFiles { problems, first } => {
+                let mut map = serializer.serialize_map(Some(4))?;
+                map.serialize_entry("error", "invalid files")?;
+                map.serialize_entry("first", first)?;
+                map.serialize_entry("ok", &ok)?;
+                map.serialize_entry("problems", problems)?;
+                map.end()
+            }
+            CycleResult::Error { error } => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("error", error)?;
+                map.serialize_entry("ok", &ok)?;
+                map.end()
+            }
+            CycleResult::Refused(refusal) => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("ok", &ok)?;
+                map.serialize_entry("refused", &refusal.to_string())?;
+                map.end()
+            }
+            CycleResult::UpToDate => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("changes", &0)?;
+                map.serialize_entry("ok", &ok)?;
+                map.end()
+            }
+            CycleResult::Applied(applied) => {
+                let mut map = serializer.serialize_map(Some(7))?;
+                map.serialize_entry("applied", &applied.counts.applied)?;
+                map.serialize_entry("blocked", &applied.blocked)?;
+                map.serialize_entry("changes", &applied.changes)?;
+                map.serialize_entry("failed", &applied.counts.failed)?;
+                map.serialize_entry("interrupted", &applied.interrupted)?;
+                map.serialize_entry("ok", &ok)?;
+                map.serialize_entry("uncertain", &applied.counts.uncertain)?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// Runs cycles until `--cycles` is reached or a stop signal comes: exit 3 when the last
+/// cycle was refused, 1 when it was not ok, else 0.
 pub fn run(args: Args) -> Exit {
     with_target(&args.connection, async |target| {
-        let stop = StopFlag::default();
-        let watcher = {
-            let stop = stop.clone();
-            tokio::spawn(async move {
-                stop_signal().await;
-                stop.stop();
-            })
-        };
+        let cancel = CancellationToken::new();
+        let watcher = cancel_on_signal(&cancel, None);
         let mut failures: u32 = 0;
         let mut refused;
         let mut cycle: u64 = 0;
         loop {
             cycle += 1;
-            let line = run_cycle(target, &args, &stop).await;
-            let ok = line.get("ok").and_then(serde_json::Value::as_bool) == Some(true);
-            refused = line.get("refused").is_some();
-            emit(&format!(
-                "{}\n",
-                json!({"cycle": cycle, "at": unix_seconds(), "result": line})
-            ));
-            failures = if ok { 0 } else { failures.saturating_add(1) };
-            if stop.is_stopped() || args.cycles.is_some_and(|n| cycle >= n) {
+            let result = run_cycle(target, &args, &cancel).await;
+            failures = if result.ok() {
+                0
+            } else {
+                failures.saturating_add(1)
+            };
+            refused = matches!(result, CycleResult::Refused(_));
+            let line = LogLine {
+                at: unix_seconds(),
+                cycle,
+                result,
+            };
+            match serde_json::to_string(&line) {
+                Ok(json) => emit(&format!("{json}\n")),
+                Err(error) => eprintln!("error: cycle {cycle}: cannot write its log line: {error}"),
+            }
+            if cancel.is_cancelled() || args.cycles.is_some_and(|n| cycle >= n) {
                 break;
             }
             let wait = args
@@ -96,7 +204,7 @@ pub fn run(args: Args) -> Exit {
                 .saturating_mul(2u32.saturating_pow(failures.min(3)));
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = wait_stopped(&stop) => break,
+                () = cancel.cancelled() => break,
             }
         }
         watcher.abort();
@@ -110,48 +218,44 @@ pub fn run(args: Args) -> Exit {
     })
 }
 
-/// One plan-and-apply cycle, summarised as a JSON value.
-async fn run_cycle(target: &Target, args: &Args, stop: &StopFlag) -> serde_json::Value {
+/// One plan-and-apply cycle.
+async fn run_cycle(target: &Target, args: &Args, cancel: &CancellationToken) -> CycleResult {
     let desired = match desired::load(&args.paths) {
         Ok(desired) => desired,
         Err(diagnostics) => {
-            let first = diagnostics
-                .first()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            return json!({"ok": false, "error": "invalid files", "problems": diagnostics.len(), "first": first});
+            return CycleResult::InvalidFiles {
+                problems: diagnostics.len(),
+                first: diagnostics
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            };
         }
     };
     let (plan, live) = match make_plan(&target.client, &desired).await {
         Ok(made) => made,
-        Err(error) => return json!({"ok": false, "error": error.to_string()}),
+        Err(error) => {
+            return CycleResult::Error {
+                error: error.to_string(),
+            };
+        }
     };
     if let Err(refusal) = safety::check(&plan, &live, args.max_deletes) {
-        return json!({"ok": false, "refused": refusal.to_string()});
+        return CycleResult::Refused(refusal);
     }
     if plan.is_empty() {
-        return json!({"ok": true, "changes": 0});
+        return CycleResult::UpToDate;
     }
-    match apply_plan(&target.client, &plan, usize::from(args.concurrency), stop).await {
-        Err(missing) => json!({"ok": false, "error": missing.to_string()}),
-        Ok(report) => {
-            let applied = report.count(|o| matches!(o, crate::apply::Outcome::Applied { .. }));
-            let failed = report.count(|o| matches!(o, crate::apply::Outcome::Failed { .. }));
-            json!({
-                "ok": report.all_applied() && !plan.has_blocked(),
-                "changes": plan.changes.len(),
-                "applied": applied,
-                "failed": failed,
-                "blocked": plan.summary.blocked,
-                "interrupted": report.interrupted,
-            })
-        }
-    }
-}
-
-async fn wait_stopped(stop: &StopFlag) {
-    while !stop.is_stopped() {
-        tokio::time::sleep(Duration::from_millis(200)).await;
+    match apply_plan(&target.client, &plan, usize::from(args.concurrency), cancel).await {
+        Err(missing) => CycleResult::Error {
+            error: missing.to_string(),
+        },
+        Ok(report) => CycleResult::Applied(AppliedCycle {
+            changes: plan.changes.len(),
+            counts: report.counts(),
+            blocked: plan.summary.blocked,
+            interrupted: report.interrupted,
+        }),
     }
 }
 
@@ -163,8 +267,7 @@ fn unix_seconds() -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
-    use std::time::Duration;
+    use super::*;
 
     #[test]
     fn durations_read_as_users_write_them() {
@@ -172,8 +275,106 @@ mod tests {
         assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert!(parse_duration("5").unwrap_err().contains("no unit"));
-        assert!(parse_duration("5d").unwrap_err().contains("not a unit"));
-        assert!(parse_duration("0s").is_err());
+        assert_eq!(parse_duration(" 1h 30m "), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("2days"), Ok(Duration::from_secs(172_800)));
+    }
+
+    #[test]
+    fn a_duration_without_a_known_unit_or_of_zero_is_refused_with_an_example() {
+        let no_unit = parse_duration("5").unwrap_err();
+        assert!(no_unit.contains("`5` is not a duration"), "{no_unit}");
+        assert!(no_unit.contains("time unit needed"), "{no_unit}");
+        assert!(no_unit.contains("e.g. 30s"), "{no_unit}");
+        let unknown = parse_duration("5 fortnights").unwrap_err();
+        assert!(unknown.contains("unknown time unit"), "{unknown}");
+        for zero in ["0s", "0"] {
+            let error = parse_duration(zero).unwrap_err();
+            assert!(error.contains("more than zero"), "{zero}: {error}");
+        }
+        assert!(parse_duration("").is_err());
+    }
+
+    fn line(result: CycleResult) -> String {
+        serde_json::to_string(&LogLine {
+            at: 1_700_000_000,
+            cycle: 3,
+            result,
+        })
+        .unwrap()
+    }
+
+    fn applied(counts: Counts, blocked: usize, interrupted: bool) -> CycleResult {
+        CycleResult::Applied(AppliedCycle {
+            changes: 11,
+            counts,
+            blocked,
+            interrupted,
+        })
+    }
+
+    #[test]
+    fn each_cycle_result_keeps_the_log_lines_exact_keys() {
+        let cases = [
+            (
+                CycleResult::InvalidFiles {
+                    problems: 2,
+                    first: "a.yaml:1:1: bad".into(),
+                },
+                r#"{"at":1700000000,"cycle":3,"result":{"error":"invalid files","first":"a.yaml:1:1: bad","ok":false,"problems":2}}"#,
+            ),
+            (
+                CycleResult::Error {
+                    error: "cannot reach".into(),
+                },
+                r#"{"at":1700000000,"cycle":3,"result":{"error":"cannot reach","ok":false}}"#,
+            ),
+            (
+                CycleResult::Refused(Refusal::TooManyDeletes {
+                    deletes: 2,
+                    max_deletes: 0,
+                }),
+                r#"{"at":1700000000,"cycle":3,"result":{"ok":false,"refused":"refusing to delete 2 customers: --max-deletes allows 0; check the files and scopes, and if the deletes are intended run again with --max-deletes 2"}}"#,
+            ),
+            (
+                CycleResult::UpToDate,
+                r#"{"at":1700000000,"cycle":3,"result":{"changes":0,"ok":true}}"#,
+            ),
+            (
+                applied(
+                    Counts {
+                        applied: 7,
+                        uncertain: 1,
+                        failed: 2,
+                        skipped: 1,
+                    },
+                    1,
+                    false,
+                ),
+                r#"{"at":1700000000,"cycle":3,"result":{"applied":7,"blocked":1,"changes":11,"failed":2,"interrupted":false,"ok":false,"uncertain":1}}"#,
+            ),
+        ];
+        for (result, expected) in cases {
+            assert_eq!(line(result), expected);
+        }
+    }
+
+    #[test]
+    fn a_cycle_is_ok_only_when_every_step_was_applied() {
+        let all = Counts {
+            applied: 11,
+            ..Counts::default()
+        };
+        assert!(CycleResult::UpToDate.ok());
+        assert!(applied(all, 0, false).ok());
+        assert!(!applied(all, 0, true).ok(), "interrupted");
+        let one = |f: fn(&mut Counts)| {
+            let mut counts = all;
+            f(&mut counts);
+            counts
+        };
+        assert!(!applied(one(|c| c.uncertain = 1), 0, false).ok());
+        assert!(!applied(one(|c| c.failed = 1), 0, false).ok());
+        assert!(!applied(one(|c| c.skipped = 1), 1, false).ok(), "blocked");
+        assert!(!CycleResult::Error { error: "x".into() }.ok());
     }
 }

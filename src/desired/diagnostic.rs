@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::yaml::{Locate, Position};
+use crate::yaml::{Locate, Position};
 
 /// One problem, at the key or value that causes it.
 ///

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::Diagnostic;
-use super::yaml::Position;
+use crate::yaml::Position;
 
 /// Files larger than this are refused: desired state for tens of thousands of customers
 /// fits in a fraction of it, and a bigger file is most likely not desired state.

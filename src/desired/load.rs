@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::semantic::{self, Registry};
-use super::yaml::{self, Document, Locate};
 use super::{Diagnostic, diagnostic, files, schema, wording};
 use crate::model::{Customer, DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
+use crate::yaml::{self, Document, Locate};
 
 const EXPECTED: &str = "expected a mapping with `customers` and/or `scopes`";
 

@@ -1,18 +1,16 @@
 //! Desired state: YAML files → model, with every node's position kept for diagnostics.
 //!
-//! [`load`] reads files ([`files`]), parses them ([`yaml`]), checks them against the
+//! [`load`] reads files ([`files`]), parses them ([`crate::yaml`]), checks them against the
 //! generated JSON Schema ([`schema`]) and the rules it cannot state ([`semantic`]), and
 //! reports every problem as a [`Diagnostic`] at the offending key or value.
 
 pub mod diagnostic;
 pub mod files;
 pub mod load;
-pub mod positions;
 pub mod schema;
 pub mod semantic;
 pub mod suggest;
 pub mod wording;
-pub mod yaml;
 
 pub use diagnostic::{Diagnostic, render_github, render_json, render_text};
 pub use load::load;

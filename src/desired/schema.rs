@@ -9,9 +9,9 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
 use super::wording::{self, Context};
-use super::yaml::Locate;
 use super::{Diagnostic, suggest};
 use crate::model::DesiredFile;
+use crate::yaml::Locate;
 
 /// Fields where an explicit `null` means something (Prime Collaboration: "None").
 /// Everywhere else an omitted key already means "leave as it is", so `null` is refused

@@ -10,8 +10,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::Diagnostic;
-use super::yaml::{Locate, Position};
 use crate::model::{CustomerKey, Origin};
+use crate::yaml::{Locate, Position};
 
 /// The literal passwords of a file, anywhere in it. Also returns the pointers of their
 /// keys, so that the schema check does not report them again as unknown.

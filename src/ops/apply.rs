@@ -1,22 +1,26 @@
-//! Applying a plan: secrets first, then the executor, with a stop flag raised by Ctrl-C
-//! or SIGTERM (nothing new starts; what is in flight finishes and is reported).
+//! Applying a plan: secrets first, then the executor, with a cancellation token that
+//! Ctrl-C or SIGTERM cancels (nothing new starts; what is in flight finishes and is
+//! reported).
 
 use std::io::IsTerminal;
 use std::sync::Arc;
 
 use crate::apply::{
     ApplyOptions, ApplyReport, Lines, MissingSecrets, Observer, ProgressBarObserver, Secrets,
-    StopFlag, execute,
+    execute,
 };
+use tokio_util::sync::CancellationToken;
+
 use crate::plan::Plan;
 use crate::voss::Client;
 
-/// Reads the secrets, then carries the plan out with progress on stderr.
+/// Reads the secrets, then carries the plan out with progress on stderr; `cancel` stops
+/// it from starting further changes.
 pub async fn apply_plan(
     client: &Client,
     plan: &Plan,
     concurrency: usize,
-    stop: &StopFlag,
+    cancel: &CancellationToken,
 ) -> Result<ApplyReport, MissingSecrets> {
     let secrets = Secrets::from_env(plan)?;
     let total = plan.changes.len() as u64;
@@ -33,7 +37,7 @@ pub async fn apply_plan(
         &secrets,
         ApplyOptions { concurrency },
         observer,
-        stop,
+        cancel,
     )
     .await;
     if let Some(bar) = bar {

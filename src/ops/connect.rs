@@ -4,8 +4,27 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-use crate::sim::{self, RunningSim, SimConfig};
-use crate::voss::{Auth, Client, ConnectSettings, Secret};
+use crate::sim::{self, RunningSim, SimConfig, SimError};
+use crate::voss::{Auth, Client, ConnectSettings, Secret, SettingsError};
+
+/// Why the live system could not be reached (each says what to change).
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The URL, user or TLS settings cannot be used.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The in-process simulator did not start (its seed, state file or address).
+    #[error("cannot start the simulator: {0}")]
+    Sim(#[from] SimError),
+    /// The simulator's seed names no admin to log in as.
+    #[error("the simulator seed has no admins: add one under `admins`")]
+    NoSimAdmin,
+}
+
+/// The async runtime could not be started (the operating system refused its threads).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the async runtime: {0}")]
+pub struct RuntimeError(#[from] std::io::Error);
 
 /// How to reach the live system.
 #[derive(Debug)]
@@ -28,10 +47,10 @@ pub struct Target {
 
 impl Target {
     /// Connects (starting the simulator first for [`Endpoint::Sim`]).
-    pub async fn open(endpoint: Endpoint) -> Result<Target, String> {
+    pub async fn open(endpoint: Endpoint) -> Result<Target, ConnectError> {
         match endpoint {
             Endpoint::Server(settings) => {
-                let client = Client::new(settings).map_err(|e| e.to_string())?;
+                let client = Client::new(settings)?;
                 Ok(Target { client, sim: None })
             }
             Endpoint::Sim { seed, user, auth } => {
@@ -40,23 +59,17 @@ impl Target {
                     ..SimConfig::default()
                 };
                 let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-                let running = sim::start(config, listen)
-                    .await
-                    .map_err(|e| format!("cannot start the simulator: {e}"))?;
+                let running = sim::start(config, listen).await?;
                 let (username, password) = match user {
                     Some(user) => user,
                     None => match running.admin() {
                         Some((email, password)) => (email.to_owned(), password.clone()),
-                        None => {
-                            return Err("the simulator seed has no admins: add one under `admins`"
-                                .to_owned());
-                        }
+                        None => return Err(ConnectError::NoSimAdmin),
                     },
                 };
-                let mut settings = ConnectSettings::new(&running.url(), &username, password)
-                    .map_err(|e| e.to_string())?;
+                let mut settings = ConnectSettings::new(&running.url(), &username, password)?;
                 settings.auth = auth;
-                let client = Client::new(settings).map_err(|e| e.to_string())?;
+                let client = Client::new(settings)?;
                 Ok(Target {
                     client,
                     sim: Some(running),
@@ -79,9 +92,8 @@ impl Target {
 }
 
 /// The multi-threaded runtime every networked command runs on.
-pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
+pub fn runtime() -> Result<tokio::runtime::Runtime, RuntimeError> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .build()?)
 }

@@ -2,7 +2,7 @@
 //! and write them as a desired-state file ([`crate::render::import_yaml`] makes the text).
 
 use crate::model::LiveCustomer;
-use crate::voss::Client;
+use crate::voss::{ApiError, Client};
 
 /// Customers that live at these nodes cannot be declared (HCM-F customers wait at
 /// `sys.hcs` and are migrated by declaring them under a provider or reseller).
@@ -15,27 +15,45 @@ pub struct Imported {
     pub skipped_hcmf: usize,
 }
 
+/// Why nothing could be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The hierarchy node is not on the server.
+    #[error(
+        "hierarchy node `{hierarchy}` does not exist on {target}: give the path of a provider \
+         or reseller, e.g. sys.hcs.CS-P.CS-R1"
+    )]
+    NoSuchNode {
+        /// The node asked for.
+        hierarchy: String,
+        /// The server's URL.
+        target: String,
+    },
+    /// The live system could not be read.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
 /// The live customers directly under `hierarchy` (or at it and below, `recursive`).
-/// Fails with a sentence when the node does not exist or the system cannot be read.
-pub async fn read(client: &Client, hierarchy: &str, recursive: bool) -> Result<Imported, String> {
-    let node = client
-        .hierarchy_node(hierarchy)
-        .await
-        .map_err(|e| e.to_string())?;
-    if node.is_none() {
-        return Err(format!(
-            "hierarchy node `{hierarchy}` does not exist on {}: give the path of a provider or reseller, e.g. sys.hcs.CS-P.CS-R1",
-            client.target()
-        ));
+/// Fails when the node does not exist or the system cannot be read.
+pub async fn read(
+    client: &Client,
+    hierarchy: &str,
+    recursive: bool,
+) -> Result<Imported, ImportError> {
+    if client.hierarchy_node(hierarchy).await?.is_none() {
+        return Err(ImportError::NoSuchNode {
+            hierarchy: hierarchy.to_owned(),
+            target: client.target().to_owned(),
+        });
     }
     let listed = if recursive {
-        client.customers_below(hierarchy).await
+        client.customers_below(hierarchy).await?
     } else {
-        client.customers_at(hierarchy).await
-    }
-    .map_err(|e| e.to_string())?;
+        client.customers_at(hierarchy).await?
+    };
     // Every managed field is written: read the instances a list gave in part.
-    let listed = client.complete(listed).await.map_err(|e| e.to_string())?;
+    let listed = client.complete(listed).await?;
     let (customers, skipped): (Vec<_>, Vec<_>) = listed
         .into_iter()
         .partition(|c| !NOT_DECLARABLE.contains(&c.hierarchy.as_str()));

@@ -2,7 +2,6 @@
 //! these, prints and maps the outcome to an exit code.
 
 pub mod apply;
-pub mod atomic;
 pub mod connect;
 pub mod import;
 pub mod plan;

@@ -1,49 +1,67 @@
 //! Safety rules checked on a plan before it is applied: one place, tested on its own.
+//! Every reason to refuse a plan (exit 3, nothing changed) is a [`Refusal`], printed the
+//! same way by `apply` and `reconcile`.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use super::types::{Action, Plan};
 use crate::model::LiveState;
 
 /// Why a plan is refused (exit 3).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// The plan deletes more customers than `--max-deletes` allows.
+    #[error(
+        "refusing to delete {deletes} {}: --max-deletes allows {max_deletes}; check the files \
+         and scopes, and if the deletes are intended run again with --max-deletes {deletes}",
+        customer_noun(*.deletes)
+    )]
     TooManyDeletes { deletes: usize, max_deletes: usize },
     /// The plan deletes every live customer under a `prune: true` scope.
+    #[error(
+        "refusing to delete all {customers} live {} under {hierarchy}, a scope with \
+         `prune: true`: check that the files declaring them were read; if they must all go, \
+         set `prune: false` on that scope and declare them `state: absent`",
+        customer_noun(*.customers)
+    )]
     EmptiesScope { hierarchy: String, customers: usize },
+    /// A saved plan was made against another server than the one it would be applied to.
+    #[error("the plan was made against {planned}, not {target}: make a plan against this server")]
+    OtherServer {
+        /// The server the plan was made against (its `target`).
+        planned: String,
+        /// The server it would be applied to.
+        target: String,
+    },
+    /// A saved plan no longer matches the live system: these changes' customers moved
+    /// since it was made (never empty).
+    #[error(
+        "the saved plan no longer matches the live system; nothing was changed: run plan \
+         again{}",
+        stale_lines(.changes)
+    )]
+    Stale { changes: Vec<StaleChange> },
 }
 
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refusal::TooManyDeletes {
-                deletes,
-                max_deletes,
-            } => write!(
-                f,
-                "refusing to delete {deletes} {}: --max-deletes allows {max_deletes}; check \
-                 the files and scopes, and if the deletes are intended run again with \
-                 --max-deletes {deletes}",
-                customers(*deletes)
-            ),
-            Refusal::EmptiesScope {
-                hierarchy,
-                customers: n,
-            } => write!(
-                f,
-                "refusing to delete all {n} live {} under {hierarchy}, a scope with \
-                 `prune: true`: check that the files declaring them were read; if they \
-                 must all go, set `prune: false` on that scope and declare them \
-                 `state: absent`",
-                customers(*n)
-            ),
-        }
-    }
+/// A change of a saved plan whose live customer moved since the plan was made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name} at {hierarchy} changed since the plan was made: {detail}")]
+pub struct StaleChange {
+    /// The change's hierarchy node.
+    pub hierarchy: String,
+    /// The change's customer name.
+    pub name: String,
+    /// What moved, as a phrase (`it no longer exists live`).
+    pub detail: String,
 }
 
-impl std::error::Error for Refusal {}
+/// One indented `stale:` line per change.
+fn stale_lines(changes: &[StaleChange]) -> String {
+    changes
+        .iter()
+        .map(|change| format!("\n  stale: {change}"))
+        .collect()
+}
 
 /// Refuses a plan that deletes more than `max_deletes` customers, or that deletes every
 /// live customer under one of its pruned scopes (`plan.pruned_scopes`) that has some.
@@ -83,6 +101,29 @@ pub fn check(plan: &Plan, live: &LiveState, max_deletes: usize) -> Result<(), Re
     Ok(())
 }
 
-fn customers(n: usize) -> &'static str {
+/// Refuses a saved plan made against another server than `target` (URLs compared without
+/// a trailing `/` and ignoring letter case).
+pub fn check_server(plan: &Plan, target: &str) -> Result<(), Refusal> {
+    let same = |url: &str| url.trim_end_matches('/').to_ascii_lowercase();
+    if same(&plan.target) == same(target) {
+        Ok(())
+    } else {
+        Err(Refusal::OtherServer {
+            planned: plan.target.clone(),
+            target: target.to_owned(),
+        })
+    }
+}
+
+/// Refuses a saved plan some of whose changes are stale (found by the apply's stale check).
+pub fn check_stale(stale: Vec<StaleChange>) -> Result<(), Refusal> {
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::Stale { changes: stale })
+    }
+}
+
+fn customer_noun(n: usize) -> &'static str {
     if n == 1 { "customer" } else { "customers" }
 }

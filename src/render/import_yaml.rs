@@ -119,7 +119,7 @@ pub fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desired::yaml;
+    use crate::yaml;
     use serde_json::json;
 
     fn live(hierarchy: &str, name: &str) -> LiveCustomer {

@@ -1,16 +1,16 @@
-//! `--state FILE`: the store as JSON, written atomically (a temporary file in the same
-//! directory, fsync, rename, fsync of the directory), so a simulator killed at any moment
-//! leaves either the previous state or the new one. A state file that cannot be read is
-//! an error, never replaced.
+//! `--state FILE`: the store as JSON, written atomically by [`crate::fsio`] (a temporary
+//! file in the same directory, fsync, rename, fsync of the directory), so a simulator
+//! killed at any moment leaves either the previous state or the new one. A state file that
+//! cannot be read is an error, never replaced.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use tokio::sync::Mutex;
 
 use super::journal::fail_unfinished;
 use super::store::{STATE_FORMAT, Store};
+use crate::fsio::write_atomically;
 
 /// Writes snapshots one at a time, so a later snapshot never loses to an earlier one.
 #[derive(Debug)]
@@ -35,9 +35,11 @@ impl Persister {
         let _guard = self.lock.lock().await;
         let bytes = snapshot()?;
         let path = self.path.clone();
-        tokio::task::spawn_blocking(move || write_atomically(&path, &bytes))
-            .await
-            .map_err(|e| format!("the state writer stopped: {e}"))?
+        tokio::task::spawn_blocking(move || {
+            write_atomically(&path, &bytes).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| format!("the state writer stopped: {e}"))?
     }
 }
 
@@ -74,32 +76,4 @@ pub fn load(path: &Path) -> Result<Option<Store>, String> {
     store.reindex();
     fail_unfinished(&mut store.transactions);
     Ok(Some(store))
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let failed = |what: &str, e: std::io::Error| {
-        format!(
-            "cannot write the state file {}: {what}: {e}",
-            path.display()
-        )
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "state".into());
-    let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut file = File::create(&temp).map_err(|e| failed("create a temporary file", e))?;
-    file.write_all(bytes).map_err(|e| failed("write", e))?;
-    file.sync_all().map_err(|e| failed("fsync", e))?;
-    drop(file);
-    fs::rename(&temp, path).map_err(|e| failed("rename", e))?;
-    // The rename is durable once the directory is synced (not possible on every platform).
-    if let Ok(dir) = File::open(&dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
 }

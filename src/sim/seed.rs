@@ -6,8 +6,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::desired::yaml::{self, Parsed, Position};
 use crate::voss::routes::HCMF_HIERARCHY;
+use crate::yaml::{self, Parsed, Position};
 
 use super::auth::{Credential, Credentials};
 use super::rules::check_name;

@@ -12,21 +12,8 @@ use saphyr::{Scalar, ScalarStyle, Tag};
 use saphyr_parser::{Event, Marker, Parser};
 use serde_json::{Map, Number, Value};
 
-use super::positions::{self, Open, PositionIndex, Segment};
-
-/// A 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Position {
-    pub line: usize,
-    pub column: usize,
-}
-
-/// Where a node sits: its value and, for a mapping entry, its key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NodePosition {
-    pub key: Option<Position>,
-    pub value: Position,
-}
+use super::index::{Open, PositionIndex, Segment, pointer};
+use super::position::{NodePosition, Position};
 
 /// A parsed document.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +70,7 @@ fn keys_in<'a>(
             for (key, child) in map {
                 path.push(Segment::Key(key));
                 if matches(key) {
-                    found.push(positions::pointer(path));
+                    found.push(pointer(path));
                 } else {
                     keys_in(child, matches, path, found);
                 }

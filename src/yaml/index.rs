@@ -1,6 +1,6 @@
 //! The position of every node of a parsed document, stored compactly in document order.
 //!
-//! A `HashMap` keyed by JSON pointer ([`super::yaml::Parsed::positions`]) costs one heap
+//! A `HashMap` keyed by JSON pointer ([`super::Parsed::positions`]) costs one heap
 //! string per node and a table far larger than the file: for 10,000 customers that is
 //! 130,000 allocations and a 16 MB table touched at random, which made loading grow
 //! faster than the file (see the `bench_validate` example). Here every node is one entry
@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::yaml::NodePosition;
+use super::position::NodePosition;
 
 /// Positions of a document's nodes; node 0 is the root.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -173,7 +173,7 @@ impl PositionIndex {
         }
     }
 
-    /// Every node's position keyed by its JSON pointer, as [`super::yaml::Parsed`] holds them.
+    /// Every node's position keyed by its JSON pointer, as [`super::Parsed`] holds them.
     pub fn to_map(&self) -> HashMap<String, NodePosition> {
         let mut map = HashMap::with_capacity(self.nodes.len());
         if !self.nodes.is_empty() {
@@ -249,7 +249,7 @@ fn unescape(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desired::yaml::Position;
+    use crate::yaml::Position;
 
     fn at(line: usize, column: usize) -> NodePosition {
         NodePosition {

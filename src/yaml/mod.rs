@@ -1,0 +1,14 @@
+//! YAML text → a JSON value plus the position of every node, for the desired-state files
+//! ([`crate::desired`]) and the simulator's seed ([`crate::sim`]) alike.
+//!
+//! `reader` parses (saphyr, YAML 1.2) into a `serde_json::Value` and records positions in
+//! a compact [`PositionIndex`] (`index`); `position` holds the plain position types both
+//! use. The arrows run one way: `reader` → `index` → `position`.
+
+mod index;
+mod position;
+mod reader;
+
+pub use index::PositionIndex;
+pub use position::{NodePosition, Position};
+pub use reader::{Document, Locate, Parsed, YamlError, parse, parse_document};
