@@ -457,3 +457,54 @@ fn a_write_whose_answer_is_lost_is_reported_uncertain_and_counted_apart_from_fai
         run.all()
     );
 }
+
+#[test]
+fn an_update_keeps_every_field_the_file_does_not_write_and_a_saved_plan_applies() {
+    // The update replaces the whole record [doc], so the client sends it back whole: the
+    // domain, account id, deal ids and Prime Collaboration set live (not in the file)
+    // survive a change of the description. The saved plan still matches the live system
+    // (its fingerprints are made from whole records in both list modes) and applies.
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::with_state(&dir.path().join("state.json"), &[]);
+    let edit = write_file(dir.path(), "globex.yaml", GLOBEX_EDITED);
+    let saved = dir.path().join("plan.json");
+    let planned = run(&mut against(
+        &sim,
+        PROVIDER,
+        &[
+            "plan",
+            edit.to_str().unwrap(),
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(planned.code, 0, "{}", planned.all());
+    let applied = apply(&sim, &[], &["--plan", saved.to_str().unwrap(), "--yes"]);
+    assert_eq!(applied.code, 0, "{}", applied.all());
+
+    let listed = sim.get(
+        "/api/relation/HcsCustomerREL/?hierarchy=sys.hcs.CS-P.CS-R1&format=json",
+        Some(PROVIDER),
+    );
+    let pkid = listed["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["data"]["name"] == "Globex")
+        .and_then(|r| r["pkid"].as_str())
+        .unwrap()
+        .to_owned();
+    let globex = sim.get(
+        &format!("/api/relation/HcsCustomerREL/{pkid}/?format=json"),
+        Some(PROVIDER),
+    );
+    let data = &globex["data"];
+    assert_eq!(data["description"], "Globex, edited out of band", "{data}");
+    assert_eq!(data["directoryDomain"], "globex.example", "{data}");
+    assert_eq!(data["accountId"], "A-200", "{data}");
+    assert_eq!(data["dealIds"], "D-300", "{data}");
+    assert_eq!(data["primeCollaboration"], "PC-East", "{data}");
+    assert_eq!(data["shared_uc_apps"], true, "{data}");
+    let again = plan_json(&sim, &[&edit]);
+    assert_eq!(again.0, 0, "{}", again.1);
+}

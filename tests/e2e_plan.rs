@@ -280,3 +280,38 @@ admins:
         run.all()
     );
 }
+
+#[test]
+fn a_pruned_provider_scope_never_touches_its_resellers_customers() {
+    // Lists include every node below [doc] and there is no `direct=true`: the provider's
+    // list holds its resellers' customers too, and only its own may be pruned.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(
+        dir.path(),
+        "provider.yaml",
+        "scopes:
+  - hierarchy: sys.hcs.CS-P
+    prune: true
+customers:
+  - name: Direct Co
+    hierarchy: sys.hcs.CS-P
+    description: the provider's own customer
+",
+    );
+    let sim = Sim::start(&[]);
+    let (code, plan) = plan_json(&sim, &[&file]);
+    assert_eq!(code, 0, "{plan}");
+    assert_eq!(changes(&plan), ["create sys.hcs.CS-P Direct Co"], "{plan}");
+}
+
+#[test]
+fn a_server_that_refuses_pages_above_its_maximum_is_still_read_whole() {
+    // `maximum_limit` 2 and a 400 for any larger `limit`: the first page is asked again
+    // without a size, then at most 2 per page, and nothing is missed.
+    let capped = Sim::start(&["--max-page", "2", "--over-limit", "refuse"]);
+    let reference = Sim::start(&[]);
+    let (code, plan) = plan_json(&capped, &[&customers()]);
+    let (reference_code, expected) = plan_json(&reference, &[&customers()]);
+    assert_eq!(code, reference_code, "{plan}");
+    assert_eq!(changes(&plan), changes(&expected));
+}

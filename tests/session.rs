@@ -32,7 +32,19 @@ fn logins(sim: &Sim) -> u64 {
 
 #[test]
 fn plan_and_apply_work_with_a_session() {
-    let sim = Sim::start(&[]);
+    session_round_trip(&[]);
+}
+
+/// The guide says to take the CSRF token from the `X-CSRFToken` response header; older
+/// servers set only the `csrftoken` cookie. Either alone is enough.
+#[test]
+fn the_csrf_token_is_taken_from_the_header_or_else_the_cookie() {
+    session_round_trip(&["--csrf-in", "header"]);
+    session_round_trip(&["--csrf-in", "cookie"]);
+}
+
+fn session_round_trip(sim_args: &[&str]) {
+    let sim = Sim::start(sim_args);
     let dir = tempfile::tempdir().unwrap();
     let file = tyrell(dir.path());
     let file = file.to_str().unwrap();

@@ -22,6 +22,9 @@ pub async fn read_touched(client: &Client, plan: &Plan) -> Result<LiveState, Api
     for hierarchy in hierarchies {
         live.customers.extend(client.customers_at(hierarchy).await?);
     }
+    // A fingerprint needs every field: read the touched customers a list gave in part.
+    let partial = crate::plan::partially_read(plan, &live);
+    client.read_instances(&mut live, &partial).await?;
     Ok(live)
 }
 
@@ -38,10 +41,23 @@ pub async fn find_stale(
         .iter()
         .map(|c| ((c.hierarchy.as_str(), c.name.as_str()), c))
         .collect();
-    let hcmf = if changes.iter().any(|c| c.action == Action::Migrate) {
-        client.hcmf_customers().await?
-    } else {
+    let migrated: BTreeSet<&str> = changes
+        .iter()
+        .filter(|c| c.action == Action::Migrate)
+        .filter_map(|c| c.pkid.as_deref())
+        .collect();
+    let hcmf = if migrated.is_empty() {
         Vec::new()
+    } else {
+        let listed = client.hcmf_customers().await?;
+        client
+            .complete(
+                listed
+                    .into_iter()
+                    .filter(|c| migrated.contains(c.pkid.as_str()))
+                    .collect(),
+            )
+            .await?
     };
     let live_at = |hierarchy: &str, name: &str| live.get(&(hierarchy, name)).copied();
 

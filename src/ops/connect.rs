@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::sim::{self, RunningSim, SimConfig, SimError};
-use crate::voss::{Auth, Client, ConnectSettings, Secret, SettingsError};
+use crate::voss::{Auth, Client, ConnectSettings, Secret, SettingsError, Tuning};
 
 /// Why the live system could not be reached (each says what to change).
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +36,7 @@ pub enum Endpoint {
         seed: PathBuf,
         user: Option<(String, Secret)>,
         auth: Auth,
+        tuning: Tuning,
     },
 }
 
@@ -53,7 +54,12 @@ impl Target {
                 let client = Client::new(settings)?;
                 Ok(Target { client, sim: None })
             }
-            Endpoint::Sim { seed, user, auth } => {
+            Endpoint::Sim {
+                seed,
+                user,
+                auth,
+                tuning,
+            } => {
                 let config = SimConfig {
                     seed,
                     ..SimConfig::default()
@@ -67,7 +73,8 @@ impl Target {
                         None => return Err(ConnectError::NoSimAdmin),
                     },
                 };
-                let mut settings = ConnectSettings::new(&running.url(), &username, password)?;
+                let mut settings =
+                    ConnectSettings::new(&running.url(), &username, password)?.tuned(tuning);
                 settings.auth = auth;
                 let client = Client::new(settings)?;
                 Ok(Target {

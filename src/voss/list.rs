@@ -29,14 +29,26 @@ impl Client {
         model: &'static str,
         hierarchy: &str,
     ) -> Result<Vec<Record>, ApiError> {
-        let mut limit = self.settings().page_size.max(1);
+        // `None`: the server refused our page size; ask without one (its default).
+        let mut limit = Some(self.settings().page_size.max(1));
         let mut all = Vec::new();
         let mut skip = 0;
         for _ in 0..MAX_PAGES {
-            let request = ApiRequest::at(Method::Get, model, hierarchy)
-                .param("skip", skip)
-                .param("limit", limit);
-            let page = self.send_decoded(&request, NO_BODY, decode::page).await?;
+            let mut request = ApiRequest::at(Method::Get, model, hierarchy).param("skip", skip);
+            if let Some(limit) = limit {
+                request = request.param("limit", limit);
+            }
+            let page = match self.send_decoded(&request, NO_BODY, decode::page).await {
+                Ok(page) => page,
+                // A server that refuses a page above its maximum (400 naming `limit`,
+                // before it announced one) is asked again without a page size.
+                Err(error) if limit.is_some() && refuses_limit(&error) => {
+                    limit = None;
+                    let request = ApiRequest::at(Method::Get, model, hierarchy).param("skip", skip);
+                    self.send_decoded(&request, NO_BODY, decode::page).await?
+                }
+                Err(error) => return Err(error),
+            };
             let got = page.resources.len() as u64;
             // A server that ignores `skip` answers the first page again: stop rather
             // than read it MAX_PAGES times.
@@ -48,14 +60,14 @@ impl Client {
             let done = match page.total {
                 Some(total) => skip >= total,
                 // No total: a page shorter than asked is the last.
-                None => got < limit,
+                None => limit.is_none_or(|limit| got < limit),
             };
             if got == 0 || done {
                 break;
             }
             // Never ask for more than the server serves.
             if let Some(maximum) = page.maximum_limit {
-                limit = limit.min(maximum).max(1);
+                limit = Some(limit.map_or(maximum, |limit| limit.min(maximum)).max(1));
             }
         }
         Ok(all)
@@ -138,6 +150,19 @@ impl Client {
             }
         }
         answers.into_iter().flatten().collect()
+    }
+}
+
+/// A 400 whose field errors (or message) name `limit`.
+fn refuses_limit(error: &ApiError) -> bool {
+    match error {
+        ApiError::Rejected {
+            status: 400,
+            errors,
+            message,
+            ..
+        } => errors.iter().any(|(field, _)| field == "limit") || message.contains("limit"),
+        _ => false,
     }
 }
 

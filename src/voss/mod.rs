@@ -25,6 +25,6 @@ pub use read::customer_node;
 pub use retry::{PollPolicy, RetryPolicy};
 pub use secret::Secret;
 pub use settings::{
-    Auth, ConnectSettings, PASSWORD_VAR, SettingsError, UpdateMethod, password_from_env,
+    Auth, ConnectSettings, PASSWORD_VAR, SettingsError, Tuning, UpdateMethod, password_from_env,
 };
 pub use transaction::WriteOutcome;

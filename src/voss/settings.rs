@@ -61,6 +61,38 @@ pub struct ConnectSettings {
     pub update_method: UpdateMethod,
 }
 
+/// How this tool talks to one server, beyond where it is and who logs in: what a user may
+/// need to fit their server (`--page-size`, `--read-concurrency`, `--update-method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// See [`ConnectSettings::page_size`].
+    pub page_size: u64,
+    /// See [`ConnectSettings::read_concurrency`].
+    pub read_concurrency: usize,
+    /// See [`ConnectSettings::update_method`].
+    pub update_method: UpdateMethod,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            page_size: FIRST_PAGE_SIZE,
+            read_concurrency: 16,
+            update_method: UpdateMethod::Put,
+        }
+    }
+}
+
+impl ConnectSettings {
+    /// These settings with `tuning` applied (bounds kept: at least one of each).
+    pub fn tuned(mut self, tuning: Tuning) -> Self {
+        self.page_size = tuning.page_size.max(1);
+        self.read_concurrency = tuning.read_concurrency.max(1);
+        self.update_method = tuning.update_method;
+        self
+    }
+}
+
 /// How an update is sent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum UpdateMethod {
@@ -145,10 +177,10 @@ impl ConnectSettings {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
-            page_size: FIRST_PAGE_SIZE,
+            page_size: Tuning::default().page_size,
             concurrency: 8,
-            read_concurrency: 16,
-            update_method: UpdateMethod::Put,
+            read_concurrency: Tuning::default().read_concurrency,
+            update_method: Tuning::default().update_method,
         })
     }
 
