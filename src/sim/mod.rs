@@ -43,6 +43,9 @@ use persist::Persister;
 use stats::Stats;
 use store::Store;
 
+pub use persist::StateError;
+pub use tls::{FileProblem, TlsError};
+
 /// How to run the simulator.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
@@ -161,35 +164,24 @@ pub enum CsrfIn {
 }
 
 /// Why the simulator could not start.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum SimError {
     /// The seed file: `FILE:LINE:COL: message`.
+    #[error("{location}: {message}")]
     Seed { location: String, message: String },
-    /// The state file could not be read or is corrupt.
-    State(String),
+    /// The state file could not be read, is corrupt, or could not be written.
+    #[error(transparent)]
+    State(#[from] StateError),
     /// A fault option is out of range.
+    #[error("{0}")]
     Config(String),
     /// The address could not be bound.
+    #[error("cannot listen on {addr}: {message}")]
     Listen { addr: SocketAddr, message: String },
     /// The TLS certificate or key cannot be used: one sentence naming the file.
-    Tls(String),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
 }
-
-impl std::fmt::Display for SimError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SimError::Seed { location, message } => write!(f, "{location}: {message}"),
-            SimError::State(message) | SimError::Config(message) | SimError::Tls(message) => {
-                f.write_str(message)
-            }
-            SimError::Listen { addr, message } => {
-                write!(f, "cannot listen on {addr}: {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SimError {}
 
 /// The shared state of a running simulator.
 #[derive(Debug)]
@@ -214,14 +206,20 @@ impl Sim {
     }
 
     /// Writes the state file, when there is one.
-    async fn save(&self) -> Result<(), ApiError> {
+    async fn persist(&self) -> Result<(), StateError> {
         let Some(persister) = &self.persister else {
             return Ok(());
         };
         persister
             .save(|| self.with_store(|store| persist::to_bytes(store)))
             .await
-            .map_err(ApiError::internal)
+    }
+
+    /// Writes the state file, when there is one; a failure is the answer to the request.
+    async fn save(&self) -> Result<(), ApiError> {
+        self.persist()
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))
     }
 }
 
@@ -265,7 +263,7 @@ impl RunningSim {
 pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, SimError> {
     check_config(&config, listen)?;
     let acceptor = match &config.tls {
-        Some((cert, key)) => Some(tls::acceptor(cert, key).map_err(SimError::Tls)?),
+        Some((cert, key)) => Some(tls::acceptor(cert, key)?),
         None => None,
     };
     let (seeded, credentials) = seed::load(&config.seed).map_err(|e| SimError::Seed {
@@ -273,9 +271,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
         message: e.message,
     })?;
     let store = match &config.state {
-        Some(path) => persist::load(path)
-            .map_err(SimError::State)?
-            .unwrap_or(seeded),
+        Some(path) => persist::load(path)?.unwrap_or(seeded),
         None => seeded,
     };
     let listener = tokio::net::TcpListener::bind(listen)
@@ -314,7 +310,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
     });
     if sim.persister.is_some() {
         // The state file exists from the start, so a restart never falls back to the seed.
-        sim.save().await.map_err(|e| SimError::State(e.message))?;
+        sim.persist().await?;
     }
     let runner = tokio::spawn(txn::run_queue(sim.clone(), queued));
     let app = routes::router(sim);

@@ -3,7 +3,7 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,57 +18,113 @@ use tokio_rustls::server::TlsStream;
 /// A handshake that takes longer than this is dropped (the client gave up or is not TLS).
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Why the certificate or key cannot be used: one sentence naming the file and the
+/// option to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    /// The certificate file is unreadable, not PEM, or holds no certificate.
+    #[error(
+        "the TLS certificate file {} {problem}: give --tls-cert a PEM file holding the \
+         server's certificate (and its chain)",
+        .path.display()
+    )]
+    Certificate {
+        /// The `--tls-cert` file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: FileProblem,
+    },
+    /// The key file is unreadable or holds no usable private key.
+    #[error(
+        "the TLS key file {} {problem}: give --tls-key a PEM file holding the private key \
+         of --tls-cert",
+        .path.display()
+    )]
+    Key {
+        /// The `--tls-key` file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: FileProblem,
+    },
+    /// The key does not belong to the certificate.
+    #[error(
+        "the TLS key file {} does not go with the certificate in {} ({source}): give \
+         --tls-key the private key of --tls-cert",
+        .key_file.display(),
+        .cert_file.display()
+    )]
+    Mismatch {
+        /// The `--tls-key` file.
+        key_file: PathBuf,
+        /// The `--tls-cert` file.
+        cert_file: PathBuf,
+        /// What rustls found.
+        #[source]
+        source: rustls::Error,
+    },
+    /// rustls refused its own default protocol versions.
+    #[error("cannot set up TLS: {0}")]
+    Setup(#[source] rustls::Error),
+}
+
+/// What is wrong with a certificate or key file (the middle of a [`TlsError`] sentence).
+#[derive(Debug, thiserror::Error)]
+pub enum FileProblem {
+    /// The file cannot be read.
+    #[error("cannot be read ({0})")]
+    Unreadable(#[source] io::Error),
+    /// The file is not PEM.
+    #[error("is not PEM ({0})")]
+    NotPem(#[source] rustls_pki_types::pem::Error),
+    /// The file is PEM but holds no certificate.
+    #[error("holds no PEM certificate")]
+    NoCertificate,
+    /// The file holds no private key rustls can use.
+    #[error("holds no usable private key ({0})")]
+    NoKey(#[source] rustls_pki_types::pem::Error),
+}
+
 /// The acceptor for this certificate chain and key; an unusable file is one sentence
 /// naming it.
-pub fn acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, String> {
+pub fn acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, TlsError> {
     let chain = read_chain(cert_file)?;
     let key = read_key(key_file)?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("cannot set up TLS: {e}"))?
+        .map_err(TlsError::Setup)?
         .with_no_client_auth()
         .with_single_cert(chain, key)
-        .map_err(|e| {
-            format!(
-                "the TLS key file {} does not go with the certificate in {} ({e}): give \
-                 --tls-key the private key of --tls-cert",
-                key_file.display(),
-                cert_file.display()
-            )
+        .map_err(|source| TlsError::Mismatch {
+            key_file: key_file.to_path_buf(),
+            cert_file: cert_file.to_path_buf(),
+            source,
         })?;
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-fn read_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
-    let bad = |problem: String| {
-        format!(
-            "the TLS certificate file {} {problem}: give --tls-cert a PEM file holding the \
-             server's certificate (and its chain)",
-            path.display()
-        )
+fn read_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    let bad = |problem: FileProblem| TlsError::Certificate {
+        path: path.to_path_buf(),
+        problem,
     };
-    let pem = std::fs::read(path).map_err(|e| bad(format!("cannot be read ({e})")))?;
+    let pem = std::fs::read(path).map_err(|e| bad(FileProblem::Unreadable(e)))?;
     let chain = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(format!("is not PEM ({e})")))?;
+        .map_err(|e| bad(FileProblem::NotPem(e)))?;
     if chain.is_empty() {
-        return Err(bad("holds no PEM certificate".to_owned()));
+        return Err(bad(FileProblem::NoCertificate));
     }
     Ok(chain)
 }
 
-fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, String> {
-    let bad = |problem: String| {
-        format!(
-            "the TLS key file {} {problem}: give --tls-key a PEM file holding the private key \
-             of --tls-cert",
-            path.display()
-        )
+fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
+    let bad = |problem: FileProblem| TlsError::Key {
+        path: path.to_path_buf(),
+        problem,
     };
-    let pem = std::fs::read(path).map_err(|e| bad(format!("cannot be read ({e})")))?;
-    PrivateKeyDer::from_pem_slice(&pem)
-        .map_err(|e| bad(format!("holds no usable private key ({e})")))
+    let pem = std::fs::read(path).map_err(|e| bad(FileProblem::Unreadable(e)))?;
+    PrivateKeyDer::from_pem_slice(&pem).map_err(|e| bad(FileProblem::NoKey(e)))
 }
 
 /// A TCP listener whose connections are TLS streams. Handshakes run side by side, so a
