@@ -7,6 +7,7 @@ pub mod error;
 mod failure;
 pub mod fields;
 mod list;
+pub mod profile;
 mod read;
 pub mod request;
 pub mod retry;

@@ -7,8 +7,12 @@
 
 mod index;
 mod position;
+mod quote;
 mod reader;
+mod suggest;
 
 pub use index::PositionIndex;
 pub use position::{NodePosition, Position};
+pub use quote::quote;
 pub use reader::{Document, Locate, Parsed, YamlError, parse, parse_document};
+pub use suggest::nearest;
