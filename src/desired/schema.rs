@@ -95,8 +95,17 @@ struct Validators {
 /// exactly as from a whole-file check.
 const CUSTOMER_ITEMS: &str = "/properties/customers/items";
 
-fn validators() -> Result<&'static Validators, String> {
-    static VALIDATORS: OnceLock<Result<Validators, String>> = OnceLock::new();
+/// The built-in schema was rejected by the validator: a bug of this program, reported
+/// once per file instead of a check.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the built-in schema does not compile: {0}; this is a bug of voss-customers, please \
+     report it"
+)]
+struct SchemaCompileError(String);
+
+fn validators() -> Result<&'static Validators, &'static SchemaCompileError> {
+    static VALIDATORS: OnceLock<Result<Validators, SchemaCompileError>> = OnceLock::new();
     VALIDATORS
         .get_or_init(|| {
             let schema = customers_schema();
@@ -109,8 +118,7 @@ fn validators() -> Result<&'static Validators, String> {
                 customer.insert("$defs".into(), defs.clone());
             }
             let compile = |schema: &Value| {
-                jsonschema::draft202012::new(schema)
-                    .map_err(|e| format!("the built-in schema does not compile: {e}"))
+                jsonschema::draft202012::new(schema).map_err(|e| SchemaCompileError(e.to_string()))
             };
             Ok(Validators {
                 file: compile(&file)?,
@@ -118,7 +126,6 @@ fn validators() -> Result<&'static Validators, String> {
             })
         })
         .as_ref()
-        .map_err(Clone::clone)
 }
 
 /// Every schema violation of a parsed file outside its customer items (those are checked
@@ -127,7 +134,7 @@ fn validators() -> Result<&'static Validators, String> {
 pub fn check_file(file: &Path, parsed: &impl Locate, skip_keys: &[String]) -> Vec<Diagnostic> {
     let validator = match validators() {
         Ok(v) => &v.file,
-        Err(message) => return vec![Diagnostic::file(file, message)],
+        Err(problem) => return vec![Diagnostic::file(file, problem.to_string())],
     };
     let schema = schema_value();
     let mut out = Vec::new();

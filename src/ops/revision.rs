@@ -28,7 +28,15 @@ pub fn load_at_revision(rev: &str, paths: &[PathBuf]) -> Result<Desired, BaseErr
         .map_err(|e| BaseError::Git(format!("cannot read the current directory: {e}")))?;
     let root = repo_root(&cwd)?;
     let commit = resolve(&root, rev)?;
-    let temp = TempDir::new().map_err(BaseError::Git)?;
+    let temp = tempfile::Builder::new()
+        .prefix("voss-customers-base-")
+        .tempdir()
+        .map_err(|e| {
+            BaseError::Git(format!(
+                "cannot make a temporary directory in {}: {e}",
+                std::env::temp_dir().display()
+            ))
+        })?;
     let mut base_paths = Vec::new();
     for path in paths {
         let relative = repo_relative(&root, &cwd, path)?;
@@ -38,10 +46,10 @@ pub fn load_at_revision(rev: &str, paths: &[PathBuf]) -> Result<Desired, BaseErr
             if is_file || is_yaml(&name) {
                 let object = format!("{commit}:{name}");
                 let content = git(&root, ["show", object.as_str()])?;
-                write_file(&temp.path.join(&name), &content)?;
+                write_file(&temp.path().join(&name), &content)?;
             }
         }
-        let copied = temp.path.join(&relative);
+        let copied = temp.path().join(&relative);
         if copied.exists() && !base_paths.contains(&copied) {
             base_paths.push(copied);
         }
@@ -51,7 +59,7 @@ pub fn load_at_revision(rev: &str, paths: &[PathBuf]) -> Result<Desired, BaseErr
     }
     desired::load(&base_paths).map_err(|mut problems| {
         for problem in &mut problems {
-            if let Ok(relative) = problem.file.strip_prefix(&temp.path) {
+            if let Ok(relative) = problem.file.strip_prefix(temp.path()) {
                 problem.file = PathBuf::from(format!("{rev}:{}", slashed(relative)));
             }
         }
@@ -186,33 +194,6 @@ where
         let stderr = String::from_utf8_lossy(&output.stderr);
         let first = stderr.lines().next().unwrap_or("git failed").trim();
         Err(BaseError::Git(first.to_owned()))
-    }
-}
-
-/// A fresh directory under the system's temporary directory, removed when dropped.
-struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    fn new() -> Result<TempDir, String> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!(
-            "voss-customers-base-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir(&path)
-            .map_err(|e| format!("cannot make a temporary directory {}: {e}", path.display()))?;
-        Ok(TempDir { path })
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 

@@ -231,8 +231,8 @@ impl Builder {
             Event::Scalar(text, style, _, tag) => match self.begin(at) {
                 Role::Key => self.key(text.into_owned(), at)?,
                 Role::Value { .. } => {
-                    let value =
-                        scalar(text, style, tag.as_deref()).map_err(|message| error(&message))?;
+                    let value = scalar(text, style, tag.as_deref())
+                        .map_err(|problem| error(&problem.to_string()))?;
                     self.finish(value);
                 }
             },
@@ -314,7 +314,7 @@ impl Builder {
 
 /// A scalar's value under YAML 1.2's core schema: quoted and block scalars (and `!!str`)
 /// are text; plain ones may be null, a boolean or a number.
-fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, ScalarError> {
     let is_str_tag = tag.is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
     if style != ScalarStyle::Plain || is_str_tag {
         return Ok(Value::String(text.into_owned()));
@@ -326,14 +326,22 @@ fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<V
     scalar_to_json(Scalar::parse_from_cow(text))
 }
 
-fn scalar_to_json(scalar: Scalar<'_>) -> Result<Value, String> {
+/// A plain scalar JSON cannot hold.
+#[derive(Debug, thiserror::Error)]
+enum ScalarError {
+    /// `.nan`, `.inf` and `-.inf`: YAML floats with no JSON number.
+    #[error("the number {0} is not allowed here")]
+    NotANumber(f64),
+}
+
+fn scalar_to_json(scalar: Scalar<'_>) -> Result<Value, ScalarError> {
     Ok(match scalar {
         Scalar::Null => Value::Null,
         Scalar::Boolean(b) => Value::Bool(b),
         Scalar::Integer(i) => Value::Number(i.into()),
         Scalar::FloatingPoint(f) => match Number::from_f64(f.into_inner()) {
             Some(n) => Value::Number(n),
-            None => return Err(format!("the number {} is not allowed here", f.into_inner())),
+            None => return Err(ScalarError::NotANumber(f.into_inner())),
         },
         Scalar::String(s) => Value::String(s.into_owned()),
     })
