@@ -8,25 +8,17 @@ use crate::model::{Field, FieldValues, LocalAdmin};
 use crate::plan::FieldChange;
 
 /// A plan field this version cannot turn into a write (a hand-edited or foreign plan).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the plan's field `{field}` {problem}: make the plan again with this version of \
+     voss-customers"
+)]
 pub struct PlanFieldError {
     /// The field, as the plan names it.
     pub field: String,
     /// What is wrong with it ("is not a text"...).
     pub problem: String,
 }
-
-impl std::fmt::Display for PlanFieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the plan's field `{}` {}: make the plan again with this version of voss-customers",
-            self.field, self.problem
-        )
-    }
-}
-
-impl std::error::Error for PlanFieldError {}
 
 /// The write that a plan's field list asks for: each field's `after` value (with `name`
 /// for a rename). The create-only local admin fields are left to [`local_admin_from_plan`].

@@ -322,20 +322,13 @@ impl Field {
 pub struct FieldValues(BTreeMap<Field, Value>);
 
 /// A value whose shape is not its field's (see [`Kind`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` is not {expected}")]
 pub struct Misfit {
     pub field: Field,
     /// What the value should be: "a text", "true or false"...
     pub expected: &'static str,
 }
-
-impl fmt::Display for Misfit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not {}", self.field, self.expected)
-    }
-}
-
-impl std::error::Error for Misfit {}
 
 impl FieldValues {
     /// The managed fields a declared customer writes (not its name nor its local admin).

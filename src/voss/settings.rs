@@ -106,53 +106,37 @@ pub enum UpdateMethod {
 }
 
 /// Settings that cannot work, said in one sentence naming the flag, variable or file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
     /// A required setting has neither a flag nor a variable.
+    #[error("no {flag} given: pass {flag} or set {var}")]
     Missing {
         flag: &'static str,
         var: &'static str,
     },
     /// `VOSS_PASSWORD` is unset or empty.
+    #[error(
+        "{PASSWORD_VAR} is not set: put the admin's password in the {PASSWORD_VAR} \
+         environment variable (it is never taken from a flag or a file)"
+    )]
     MissingPassword,
     /// The URL is unusable.
+    #[error(
+        "the server URL {url:?} {problem}: give --url / VOSS_URL like \
+         https://voss.example.com"
+    )]
     BadUrl { url: String, problem: String },
     /// The CA file cannot be used.
+    #[error(
+        "the CA certificate file {} {problem}: give --ca-cert a PEM file holding \
+         the CA that signed the server's certificate",
+        .path.display()
+    )]
     BadCaCert { path: PathBuf, problem: String },
     /// The HTTP client could not be built.
+    #[error("could not set up the HTTP client: {problem}")]
     Client { problem: String },
 }
-
-impl std::fmt::Display for SettingsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SettingsError::Missing { flag, var } => {
-                write!(f, "no {flag} given: pass {flag} or set {var}")
-            }
-            SettingsError::MissingPassword => write!(
-                f,
-                "{PASSWORD_VAR} is not set: put the admin's password in the {PASSWORD_VAR} \
-                 environment variable (it is never taken from a flag or a file)"
-            ),
-            SettingsError::BadUrl { url, problem } => write!(
-                f,
-                "the server URL {url:?} {problem}: give --url / VOSS_URL like \
-                 https://voss.example.com"
-            ),
-            SettingsError::BadCaCert { path, problem } => write!(
-                f,
-                "the CA certificate file {} {problem}: give --ca-cert a PEM file holding \
-                 the CA that signed the server's certificate",
-                path.display()
-            ),
-            SettingsError::Client { problem } => {
-                write!(f, "could not set up the HTTP client: {problem}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SettingsError {}
 
 /// The password from `VOSS_PASSWORD`; unset, empty or not UTF-8 is an error naming it.
 pub fn password_from_env() -> Result<Secret, SettingsError> {
