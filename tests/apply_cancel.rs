@@ -8,8 +8,8 @@ use std::time::Duration;
 use plan_fixtures::*;
 use tokio_util::sync::CancellationToken;
 use voss_customers::apply::{ApplyOptions, Observer, Outcome, Secrets, StepResult, execute};
-use voss_customers::plan;
 use voss_customers::voss::{Client, ConnectSettings, Secret};
+use voss_customers::{plan, render};
 
 /// Records what the executor says.
 #[derive(Default)]
@@ -71,8 +71,9 @@ async fn a_cancelled_apply_starts_no_step_and_sends_nothing() {
     }
     assert!(recorder.started.lock().unwrap().is_empty());
     assert_eq!(recorder.finished.lock().unwrap().len(), runnable);
-    assert!(report.render().starts_with("skipped  "));
-    assert!(report.render().contains("Apply interrupted: 0 applied"));
+    let text = render::apply_report(&report);
+    assert!(text.starts_with("skipped  "));
+    assert!(text.contains("Apply interrupted: 0 applied"));
     let connected = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
     assert!(
         connected.is_err(),

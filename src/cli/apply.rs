@@ -78,7 +78,7 @@ pub fn run(args: Args) -> Exit {
         match report {
             Err(missing) => fail(missing),
             Ok(report) => {
-                emit(&report.render());
+                emit(&render::apply_report(&report));
                 if report.all_applied() && !plan.has_blocked() {
                     Exit::Ok
                 } else {

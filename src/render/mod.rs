@@ -1,7 +1,8 @@
-//! Views of a plan, and of drift: text for a terminal, Markdown for a pull-request
-//! comment, JSON for scripts and `apply --plan`. Pure: each returns a `String` (ending
+//! Views of a plan, of drift and of an apply's outcome: text for a terminal, Markdown for
+//! a pull-request comment, JSON for scripts and `apply --plan`. Pure: each returns a `String` (ending
 //! with a newline) and the caller prints it.
 
+mod apply_report;
 pub mod desired_diff;
 mod drift;
 pub mod import_yaml;
@@ -13,6 +14,7 @@ mod value;
 
 use std::ffi::OsStr;
 
+pub use apply_report::apply_report;
 pub use drift::{NO_DRIFT, drift_json, drift_markdown, drift_text};
 pub use json::{json, plan_schema, pretty as pretty_json};
 pub use markdown::{MARKDOWN_LIMIT, markdown};
