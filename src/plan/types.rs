@@ -150,3 +150,44 @@ impl Change {
         !self.blocked.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every action; the match makes a new variant a compile error here until it is listed.
+    fn every_action() -> [Action; 5] {
+        let all = [
+            Action::Create,
+            Action::Update,
+            Action::Migrate,
+            Action::Rename,
+            Action::Delete,
+        ];
+        for action in all {
+            match action {
+                Action::Create
+                | Action::Update
+                | Action::Migrate
+                | Action::Rename
+                | Action::Delete => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn an_actions_name_is_its_serde_name() {
+        for action in every_action() {
+            assert_eq!(
+                serde_json::to_value(action).unwrap(),
+                Value::from(action.name()),
+                "{action:?}"
+            );
+            assert_eq!(
+                serde_json::from_value::<Action>(Value::from(action.name())).unwrap(),
+                action
+            );
+        }
+    }
+}
