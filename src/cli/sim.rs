@@ -1,11 +1,12 @@
 //! `sim --listen ADDR --seed FILE [--state FILE] [--tls-cert FILE --tls-key FILE]
-//! [fault options] [API behaviour options]`
+//! [fault options] [API behaviour options] [--profile FILE] [--voss-release X]`
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::Exit;
 use crate::sim::{self, CsrfIn, ListFields, Options, OverLimit, SimConfig, TxnSuccess};
+use crate::voss::profile::Profile;
 use crate::voss::routes::SEEN_MAXIMUM_LIMIT;
 
 #[derive(Debug, clap::Args)]
@@ -62,11 +63,29 @@ pub struct Args {
     /// the csrftoken cookie, or both.
     #[arg(long, value_enum, default_value = "both")]
     pub csrf_in: CsrfIn,
+    /// Speak the customer's JSON names of this API profile (laid over the built-in one,
+    /// like the client's --profile): write bodies are read, records answered and the add
+    /// schema served under them. Its `fields:`, `local_admin:` and `release` are used; the
+    /// routes stay the simulator's own. The --state file does not depend on it.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Show the local-admin behaviour of this VOSS Automate release (MAJOR.MINOR,
+    /// overrides the profile's `release`): before 24.2 a create with a local admin clones
+    /// the chosen role; from 24.2 on only when it sends clone_admin_role as true.
+    #[arg(long, value_name = "X")]
+    pub voss_release: Option<String>,
 }
 
 /// Serves until Ctrl-C or SIGTERM; prints `listening on http://ADDR` (or `https://`) once
 /// bound.
 pub fn run(args: Args) -> Exit {
+    let profile = match &args.profile {
+        Some(path) => match Profile::load(path) {
+            Ok(profile) => Some(profile),
+            Err(e) => return super::common::fail(e),
+        },
+        None => None,
+    };
     let config = SimConfig {
         seed: args.seed,
         state: args.state,
@@ -82,6 +101,8 @@ pub fn run(args: Args) -> Exit {
             over_limit: args.over_limit,
             txn_success: args.txn_success,
             csrf_in: args.csrf_in,
+            profile,
+            voss_release: args.voss_release,
         },
     };
     let runtime = match crate::ops::connect::runtime() {

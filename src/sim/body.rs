@@ -6,7 +6,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::errors::ApiError;
 
@@ -33,6 +33,17 @@ fn without_value(message: &str) -> String {
 pub fn parse_body<T: DeserializeOwned + Serialize>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
+    let value = Value::Object(read_object(body)?);
+    let typed: T = typed(&value, |key| key.to_owned())?;
+    let unknown = unknown_keys(&value, &typed);
+    if !unknown.is_empty() {
+        return Err(unknown_fields(unknown));
+    }
+    Ok(typed)
+}
+
+/// A write body as a JSON object (no typing yet).
+pub fn read_object(body: Result<Bytes, BytesRejection>) -> Result<Map<String, Value>, ApiError> {
     let bytes = body.map_err(|e| {
         let status = e.status();
         let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -44,34 +55,47 @@ pub fn parse_body<T: DeserializeOwned + Serialize>(
     })?;
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request("body", format!("malformed JSON: {e}")))?;
-    let Value::Object(sent) = &value else {
-        return Err(ApiError::bad_request(
+    match value {
+        Value::Object(sent) => Ok(sent),
+        _ => Err(ApiError::bad_request(
             "body",
             "the body must be a JSON object",
-        ));
-    };
-    let typed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let field = e.path().to_string();
+        )),
+    }
+}
+
+/// `value` as a `T`; a type error names the key as the client sent it (`sent_name` maps
+/// the key of `value` back to it).
+pub fn typed<T: DeserializeOwned>(
+    value: &Value,
+    sent_name: impl Fn(&str) -> String,
+) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = sent_name(&e.path().to_string());
         let problem = without_value(&e.into_inner().to_string());
         ApiError::bad_request(&field, format!("{field}: {problem}"))
-    })?;
-    // A key `T` does not know is dropped by serde: find them all by writing `T` back.
-    let known = serde_json::to_value(&typed).unwrap_or(Value::Null);
-    let unknown: Vec<String> = sent
-        .iter()
+    })
+}
+
+/// The keys of `sent` (not null) that `typed` does not know: serde drops them, so they
+/// are found by writing `typed` back.
+pub fn unknown_keys<T: Serialize>(sent: &Value, typed: &T) -> Vec<String> {
+    let known = serde_json::to_value(typed).unwrap_or(Value::Null);
+    let Value::Object(sent) = sent else {
+        return Vec::new();
+    };
+    sent.iter()
         .filter(|(key, v)| !v.is_null() && known.get(key.as_str()).is_none())
         .map(|(key, _)| key.clone())
+        .collect()
+}
+
+/// 400 naming every unknown key (at most [`MAX_NAMED`] in the message, all in `errors`).
+pub fn unknown_fields(unknown: Vec<String>) -> ApiError {
+    let names: Vec<String> = unknown
+        .iter()
+        .take(MAX_NAMED)
+        .map(|k| format!("`{}`", k.chars().take(MAX_NAME).collect::<String>()))
         .collect();
-    if !unknown.is_empty() {
-        let names: Vec<String> = unknown
-            .iter()
-            .take(MAX_NAMED)
-            .map(|k| format!("`{}`", k.chars().take(MAX_NAME).collect::<String>()))
-            .collect();
-        return Err(ApiError::bad_fields(
-            unknown,
-            format!("unknown field(s) {}", names.join(", ")),
-        ));
-    }
-    Ok(typed)
+    ApiError::bad_fields(unknown, format!("unknown field(s) {}", names.join(", ")))
 }

@@ -10,10 +10,14 @@
 //!
 //! Modules depend on each other in one direction: `store` (state, with `journal`'s
 //! transaction records) ← `rules` (the writes) ← `txn` (the queue that runs them) and
-//! `routes`; `body` (request bodies) serves `routes` and `session`.
+//! `routes`; `body` (request bodies) serves `routes` and `session`; `dialect` (the
+//! profile's JSON names and the release) sits at the routes' boundary, so the store, the
+//! rules and the state file never depend on the profile.
 
+mod add_form;
 mod auth;
 mod body;
+mod dialect;
 mod errors;
 mod faults;
 mod journal;
@@ -36,7 +40,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use crate::voss::profile::Profile;
 use auth::Credentials;
+use dialect::Dialect;
 use errors::ApiError;
 use faults::Faults;
 use persist::Persister;
@@ -87,7 +93,7 @@ impl Default for SimConfig {
 
 /// The API behaviours a test picks, so a client is tested against each one a real server
 /// may show (`voss-api.md`: where two behaviours are plausible, the simulator does both).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// What a listed customer carries (`--list-fields`).
     pub list_fields: ListFields,
@@ -99,6 +105,15 @@ pub struct Options {
     pub txn_success: TxnSuccess,
     /// Where the session login puts the CSRF token (`--csrf-in`).
     pub csrf_in: CsrfIn,
+    /// The API profile whose customer JSON names the simulator speaks (`--profile`);
+    /// `None`: the built-in one. Only `fields:`, `local_admin:` and `release` are used;
+    /// the simulator's routes are its own (`routes:` is not used).
+    pub profile: Option<Profile>,
+    /// The release whose local-admin behaviour the simulator shows (`--voss-release`,
+    /// `MAJOR.MINOR`); `None`: the profile's `release`. Before the profile's
+    /// `local_admin.clone_from_release` (24.2) a create with Create Local Admin clones the
+    /// role; from it on, only when the create sends the clone flag as true.
+    pub voss_release: Option<String>,
 }
 
 impl Default for Options {
@@ -109,6 +124,8 @@ impl Default for Options {
             over_limit: OverLimit::Cap,
             txn_success: TxnSuccess::Mixed,
             csrf_in: CsrfIn::Both,
+            profile: None,
+            voss_release: None,
         }
     }
 }
@@ -194,6 +211,8 @@ pub struct Sim {
     persister: Option<Persister>,
     queue: mpsc::UnboundedSender<txn::Queued>,
     options: Options,
+    /// The JSON names and the release the simulator speaks.
+    dialect: Dialect,
     /// Successful transactions so far (for [`TxnSuccess::Mixed`]).
     successes: AtomicU64,
 }
@@ -262,6 +281,11 @@ impl RunningSim {
 /// Loads the seed (or the state file) and serves on `listen`, a loopback address.
 pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, SimError> {
     check_config(&config, listen)?;
+    let dialect = Dialect::new(
+        config.options.profile.as_ref(),
+        config.options.voss_release.as_deref(),
+    )
+    .map_err(SimError::Config)?;
     let acceptor = match &config.tls {
         Some((cert, key)) => Some(tls::acceptor(cert, key)?),
         None => None,
@@ -306,6 +330,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
         persister: config.state.clone().map(Persister::new),
         queue,
         options: config.options,
+        dialect,
         successes: AtomicU64::new(0),
     });
     if sim.persister.is_some() {

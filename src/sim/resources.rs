@@ -18,7 +18,7 @@ use super::store::{CustomerRec, Node, NumberRec, Store, parent_of};
 /// The `api_version` the simulator announces [ours].
 const API_VERSION: &str = "25.4";
 /// The `schema_version` of every model [ours].
-const SCHEMA_VERSION: &str = "1.6";
+pub const SCHEMA_VERSION: &str = "1.6";
 
 /// Where a list starts, how much of it to return, and the server's page limit.
 #[derive(Debug, Clone, Copy)]

@@ -22,6 +22,9 @@ pub enum Op {
     Create {
         parent: String,
         data: CustomerData,
+        /// Whether Create Local Admin clones the chosen role (see [`Store::apply`]'s
+        /// create): always before 24.2, only when asked from 24.2 on.
+        clone_role: bool,
     },
     Update {
         pkid: String,
@@ -45,7 +48,7 @@ impl Op {
     /// One line for the transaction's description.
     pub fn describe(&self) -> String {
         match self {
-            Op::Create { parent, data } => format!(
+            Op::Create { parent, data, .. } => format!(
                 "add {CUSTOMER} {} at {parent}",
                 data.name.as_deref().unwrap_or("")
             ),
@@ -154,7 +157,11 @@ pub fn href(model_type: &str, pkid: &str) -> String {
 impl Store {
     pub fn apply(&mut self, op: &Op) -> Result<Applied, ApiError> {
         match op {
-            Op::Create { parent, data } => self.create(parent, data),
+            Op::Create {
+                parent,
+                data,
+                clone_role,
+            } => self.create(parent, data, *clone_role),
             Op::Update { pkid, data, mode } => self.update(pkid, data, *mode),
             Op::Delete { pkid } => self.delete(pkid),
             Op::AddNumber {
@@ -166,7 +173,23 @@ impl Store {
         }
     }
 
-    fn create(&mut self, parent: &str, data: &CustomerData) -> Result<Applied, ApiError> {
+    /// A customer. With Create Local Admin (default true [doc]; a migrate only when
+    /// asked [ours]) the chosen role (`clonedAdminRole`) must be visible from `parent`, the
+    /// passwords set and equal, and a domain apply; then a local admin
+    /// `<Name>Admin@<domain>` (spaces → `_`) is placed at the customer's node [doc], and
+    /// its role is:
+    /// - with `clone_role` (every create before 24.2 [doc]; from 24.2 on, a create that
+    ///   sends the clone flag as true [doc]): a new role `<Name><role>` cloned from the
+    ///   chosen one and placed at the customer's node [doc: a role prefixed with the
+    ///   customer name]; `defaultAdminRole` reports it;
+    /// - without (24.2 on, no clone flag or false [doc: no longer cloned by itself]): the
+    ///   chosen role itself, no new role; `defaultAdminRole` reports the chosen role [ours].
+    fn create(
+        &mut self,
+        parent: &str,
+        data: &CustomerData,
+        clone_role: bool,
+    ) -> Result<Applied, ApiError> {
         let name = data
             .name
             .as_deref()
@@ -218,7 +241,7 @@ impl Store {
         // Create Local Admin defaults to "true" [doc]; a migrate takes the HCM-F values
         // and makes a local admin only when asked [ours].
         let local_admin = if data.create_admin.unwrap_or(migrated.is_none()) {
-            Some(self.check_local_admin(parent, name, data)?)
+            Some(self.check_local_admin(parent, name, data, clone_role)?)
         } else {
             None
         };
@@ -242,9 +265,11 @@ impl Store {
         self.add_node(&node_path, NodeType::Customer, domain, Some(pkid.clone()));
         if let Some((cloned, role, email)) = local_admin {
             fields.create_admin = true;
-            fields.cloned_admin_role = cloned;
             fields.default_admin_role = role.clone();
-            self.place_role(&node_path, role);
+            if clone_role {
+                self.place_role(&node_path, role);
+            }
+            fields.cloned_admin_role = cloned;
             let placed = self.placed(&node_path, email);
             self.users.push(placed);
         }
@@ -262,12 +287,14 @@ impl Store {
         Ok(customer_applied(pkid))
     }
 
-    /// Checks Create Local Admin and returns (cloned role, derived role, admin email).
+    /// Checks Create Local Admin and returns (chosen role, the admin's role, admin email):
+    /// the admin's role is the clone `<Name><role>` with `clone_role`, else the chosen one.
     fn check_local_admin(
         &self,
         parent: &str,
         name: &str,
         data: &CustomerData,
+        clone_role: bool,
     ) -> Result<(String, String, String), ApiError> {
         let cloned = data.cloned_admin_role.as_deref().unwrap_or("");
         if cloned.is_empty() {
@@ -305,11 +332,12 @@ impl Store {
             ));
         }
         let prefix = name.replace(' ', "_");
-        Ok((
-            cloned.to_owned(),
-            format!("{prefix}{cloned}"),
-            format!("{prefix}Admin@{domain}"),
-        ))
+        let role = if clone_role {
+            format!("{prefix}{cloned}")
+        } else {
+            cloned.to_owned()
+        };
+        Ok((cloned.to_owned(), role, format!("{prefix}Admin@{domain}")))
     }
 
     fn update(

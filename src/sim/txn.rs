@@ -42,7 +42,9 @@ async fn run_one(sim: &Sim, id: &str, op: Op) {
         let outcome = if injected {
             Err("simulated transaction failure (--txn-fail-rate); nothing was changed".to_owned())
         } else {
-            store.apply(&op).map_err(|e| e.message)
+            store
+                .apply(&op)
+                .map_err(|e| sim.dialect.error_out(e).message)
         };
         if let Some(txn) = store.transactions.get_mut(id) {
             match outcome {

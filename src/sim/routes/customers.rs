@@ -1,30 +1,40 @@
 //! `relation/HcsCustomerREL`: list, get, create (POST), update (PUT: whole replacement;
 //! PATCH: merge), delete (DELETE). Instances are addressed by the relation's pkid; the
 //! `data.pkid` of a customer is another id, and a request with it answers 404 [seen].
+//! `add/` answers the add form, with the create payload's JSON schema under `schema=1`
+//! (see `add_form`).
+//!
+//! Bodies and records are under the simulator's profile's JSON names: each handler
+//! translates at the boundary with the `Dialect` (see `dialect`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::voss::routes::{CUSTOMER, HCMF_HIERARCHY};
-use crate::voss::wire::{CustomerData, ListBody, Resource};
+use serde_json::Value;
+
+use crate::voss::wire::CustomerData;
 
 use super::super::auth::Admin;
+use super::super::body::read_object;
 use super::super::errors::ApiError;
 use super::super::resources::{self, OrderBy};
 use super::super::rules::{Op, UpdateMode, WriteKind, check_write};
 use super::super::store::within;
 use super::super::{ListFields, Sim};
-use super::{Params, Routes, check_pkid, parse_body, write};
+use super::{Params, Routes, check_pkid, write};
 
 pub fn routes() -> Routes {
     vec![
         (CUSTOMER.to_owned(), get(list).post(create)),
+        (format!("{CUSTOMER}/add"), get(add_form)),
         (
             format!("{CUSTOMER}/{{pkid}}"),
             get(read).put(replace).patch(merge).delete(delete),
@@ -44,14 +54,14 @@ async fn list(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
     params: Params,
-) -> Result<Json<ListBody<CustomerData>>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let path = params.resolve(&sim)?;
     let hcmf_only = !admin.sees(&path) && path == HCMF_HIERARCHY;
     if !hcmf_only {
         admin.require(&path)?;
     }
     let full = sim.options.list_fields == ListFields::Full;
-    Ok(Json(sim.with_store(|store| {
+    let page = sim.with_store(|store| {
         let store = &*store;
         let node = store.node_pkid(&path).unwrap_or_default();
         let render = |pkid: &String| {
@@ -73,7 +83,34 @@ async fn list(
             let items = store.pkids_under(&path);
             resources::page(CUSTOMER, node, OrderBy::Name, items, params.window, render)
         }
-    })))
+    });
+    Ok(Json(customers_out(&sim, page)))
+}
+
+/// An answer carrying customers, as JSON under the profile's names.
+fn customers_out(sim: &Sim, answer: impl serde::Serialize) -> Value {
+    sim.dialect
+        .customers_out(serde_json::to_value(answer).unwrap_or(Value::Null))
+}
+
+/// The add form at `hierarchy=` (in the admin's scope, as for a list); the create
+/// payload's JSON schema with `schema=1` (or `schema=true`). Without it, the same answer
+/// without `schema` [ours]: the form's defaults.
+async fn add_form(
+    State(sim): State<Arc<Sim>>,
+    admin: Admin,
+    params: Params,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let path = params.hierarchy_in(&sim, &admin)?;
+    let schema = matches!(query.get("schema").map(String::as_str), Some("1" | "true"));
+    let node = sim.with_store(|store| store.node_pkid(&path).unwrap_or_default().to_owned());
+    Ok(Json(super::super::add_form::answer(
+        &sim.dialect,
+        &path,
+        &node,
+        schema,
+    )))
 }
 
 /// Whether the admin may read this customer: in its subtree, or an HCM-F customer.
@@ -100,13 +137,33 @@ async fn read(
     admin: Admin,
     _params: Params,
     Path(pkid): Path<String>,
-) -> Result<Json<Resource<CustomerData>>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     check_pkid(&pkid)?;
-    sim.with_store(|store| {
+    let resource = sim.with_store(|store| {
         let c = store.customers.get(&pkid).ok_or_else(|| unknown(&pkid))?;
         visible(&admin, &c.parent)?;
-        Ok(Json(resources::customer(store, c, true)))
-    })
+        Ok::<_, ApiError>(resources::customer(store, c, true))
+    })?;
+    Ok(Json(customers_out(&sim, resource)))
+}
+
+/// A customer write body under the profile's names: its data under the simulator's
+/// own, checked for read-only and (on an update) create-only fields, and the clone flag.
+fn read_write_body(
+    sim: &Sim,
+    body: Result<Bytes, BytesRejection>,
+    kind: WriteKind,
+) -> Result<(CustomerData, Option<bool>), ApiError> {
+    let (data, clone) = sim.dialect.read_customer(read_object(body)?)?;
+    check_write(&data, kind).map_err(|e| sim.dialect.error_out(e))?;
+    if kind == WriteKind::Update && clone.is_some() {
+        let flag = sim.dialect.clone_flag();
+        return Err(ApiError::bad_fields(
+            vec![flag.clone()],
+            format!("create-only field(s) {flag}: an update never carries them"),
+        ));
+    }
+    Ok((data, clone))
 }
 
 async fn create(
@@ -117,20 +174,20 @@ async fn create(
 ) -> Response {
     let prepared = (|| {
         let parent = params.hierarchy_in(&sim, &admin)?;
-        let data: CustomerData = parse_body(body)?;
-        check_write(&data, WriteKind::Create)?;
-        Ok::<_, ApiError>((parent, data))
+        let (data, clone) = read_write_body(&sim, body, WriteKind::Create)?;
+        Ok::<_, ApiError>((parent, data, clone))
     })();
     match prepared {
-        Ok((parent, data)) => {
-            write(
-                &sim,
-                &admin,
-                &parent.clone(),
-                Op::Create { parent, data },
-                params.nowait,
-            )
-            .await
+        Ok((parent, data, clone)) => {
+            // Before the clone flag's release a local admin's role is always cloned; from
+            // it on, only when the create asks [doc].
+            let clone_role = !sim.dialect.asks_to_clone_role() || clone == Some(true);
+            let op = Op::Create {
+                parent: parent.clone(),
+                data,
+                clone_role,
+            };
+            write(&sim, &admin, &parent, op, params.nowait).await
         }
         Err(e) => e.into_response(),
     }
@@ -168,8 +225,7 @@ async fn update(
 ) -> Response {
     let prepared = (|| {
         let parent = owned_customer(sim, &admin, &pkid)?;
-        let data: CustomerData = parse_body(body)?;
-        check_write(&data, WriteKind::Update)?;
+        let (data, _) = read_write_body(sim, body, WriteKind::Update)?;
         Ok::<_, ApiError>((parent, data))
     })();
     match prepared {

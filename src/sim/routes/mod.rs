@@ -162,7 +162,7 @@ pub async fn write(sim: &Sim, admin: &Admin, hierarchy: &str, op: Op, nowait: bo
     });
     let (applied, meta) = match done {
         Ok(done) => done,
-        Err(e) => return e.into_response(),
+        Err(e) => return sim.dialect.error_out(e).into_response(),
     };
     if let Err(e) = sim.save().await {
         return e.into_response();
