@@ -27,20 +27,58 @@ pub struct Connection {
     /// Start the built-in simulator with this seed (state in memory) and run against it.
     #[arg(long, value_name = "SEED", conflicts_with = "url")]
     pub sim: Option<PathBuf>,
-    /// Customers asked for per list page at first; lowered to the server's announced
-    /// `maximum_limit` (200 was seen on a real server).
-    #[arg(long, env = "VOSS_PAGE_SIZE", value_name = "N", default_value_t = 200,
+    /// Customers asked for per list page at first (default: the profile's, 200); lowered
+    /// to the server's announced `maximum_limit`.
+    #[arg(long, env = "VOSS_PAGE_SIZE", value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
-    pub page_size: u64,
+    pub page_size: Option<u64>,
     /// Customer instances read at once where a list carries only summary fields.
     #[arg(long, env = "VOSS_READ_CONCURRENCY", value_name = "N", default_value_t = 16,
           value_parser = clap::value_parser!(u64).range(1..=256))]
     pub read_concurrency: u64,
-    /// How an update is sent: `put` writes the whole record as read with the managed
-    /// fields changed (the documented update); `patch` sends only the changed fields, for
-    /// servers where a merge is verified.
-    #[arg(long, env = "VOSS_UPDATE_METHOD", value_enum, default_value_t = UpdateMode::Put)]
-    pub update_method: UpdateMode,
+    /// How an update is sent (default: the profile's, `put`): `put` writes the whole record
+    /// as read with the managed fields changed (the documented update); `patch` sends only
+    /// the changed fields, for servers where a merge is verified.
+    #[arg(long, env = "VOSS_UPDATE_METHOD", value_enum)]
+    pub update_method: Option<UpdateMode>,
+    #[command(flatten)]
+    pub api: ApiProfile,
+}
+
+/// Which API profile to speak: shared by every command that reaches a server, and by
+/// `profile`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ApiProfile {
+    /// An API profile laid over the built-in one (routes, JSON names, write rules): see
+    /// `voss-customers profile` for the keys.
+    #[arg(long, env = "VOSS_PROFILE", value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// The VOSS Automate release (MAJOR.MINOR, e.g. 24.2): decides how a local admin is
+    /// asked for. Default: the profile's.
+    #[arg(long, env = "VOSS_RELEASE", value_name = "X.Y")]
+    pub voss_release: Option<String>,
+}
+
+impl ApiProfile {
+    /// The effective profile: the built-in one, the `--profile` file over it, then
+    /// `--voss-release`. Errors name the file, line and column, or the flag.
+    pub fn load(&self) -> Result<crate::voss::profile::Profile, String> {
+        use crate::voss::profile::{Profile, release_number};
+        let mut profile = match &self.profile {
+            Some(path) => Profile::load(path),
+            None => Profile::builtin(),
+        }
+        .map_err(|e| e.to_string())?;
+        if let Some(release) = self.voss_release.as_deref().filter(|r| !r.is_empty()) {
+            if release_number(release).is_none() {
+                return Err(format!(
+                    "--voss-release `{release}` is not a release: write MAJOR.MINOR, e.g. 24.2"
+                ));
+            }
+            profile.release = release.to_owned();
+        }
+        Ok(profile)
+    }
 }
 
 /// `--update-method put|patch`.
@@ -67,16 +105,18 @@ impl From<AuthMode> for crate::voss::Auth {
 }
 
 impl Connection {
-    /// The `--page-size`, `--read-concurrency` and `--update-method` choices.
-    pub fn tuning(&self) -> crate::voss::Tuning {
-        crate::voss::Tuning {
+    /// The profile and the `--page-size`, `--read-concurrency` and `--update-method`
+    /// choices.
+    pub fn tuning(&self) -> Result<crate::voss::Tuning, String> {
+        Ok(crate::voss::Tuning {
+            profile: Some(self.api.load()?),
             page_size: self.page_size,
-            read_concurrency: usize::try_from(self.read_concurrency).unwrap_or(usize::MAX),
-            update_method: match self.update_method {
+            read_concurrency: Some(usize::try_from(self.read_concurrency).unwrap_or(usize::MAX)),
+            update_method: self.update_method.map(|mode| match mode {
                 UpdateMode::Put => crate::voss::UpdateMethod::Put,
                 UpdateMode::Patch => crate::voss::UpdateMethod::Patch,
-            },
-        }
+            }),
+        })
     }
 
     /// Where to connect: `--sim SEED`, or the server of `--url`. With `--sim`, a
@@ -97,7 +137,7 @@ impl Connection {
                     seed: seed.clone(),
                     user,
                     auth: self.auth.into(),
-                    tuning: self.tuning(),
+                    tuning: self.tuning()?,
                 })
             }
             None => self
@@ -109,7 +149,7 @@ impl Connection {
 
     /// The checked settings for a real server; the password comes from `VOSS_PASSWORD`.
     /// (`--sim` is started by the command, which then makes its own settings.)
-    pub fn settings(&self) -> Result<crate::voss::ConnectSettings, crate::voss::SettingsError> {
+    pub fn settings(&self) -> Result<crate::voss::ConnectSettings, String> {
         let from_env = |name: &str| std::env::var(name).ok();
         let url = self.url.clone().or_else(|| from_env("VOSS_URL"));
         let username = self.username.clone().or_else(|| from_env("VOSS_USERNAME"));
@@ -118,9 +158,10 @@ impl Connection {
             username.as_deref(),
             self.ca_cert.clone(),
             self.insecure,
-        )?;
+        )
+        .map_err(|e| e.to_string())?;
         settings.auth = self.auth.into();
-        Ok(settings.tuned(self.tuning()))
+        Ok(settings.tuned(self.tuning()?))
     }
 }
 
@@ -136,9 +177,10 @@ mod tests {
             insecure: false,
             auth: super::AuthMode::Basic,
             sim: None,
-            page_size: 200,
+            page_size: None,
             read_concurrency: 16,
-            update_method: super::UpdateMode::Put,
+            update_method: None,
+            api: super::ApiProfile::default(),
         }
     }
 

@@ -79,6 +79,11 @@ impl Client {
         &self.inner.settings
     }
 
+    /// The API profile this client speaks (routes, JSON names, write rules).
+    pub fn profile(&self) -> &super::profile::Profile {
+        &self.inner.settings.profile
+    }
+
     /// Sends a request (retrying reads) and reads its answer with `decode` (one of
     /// [`super::decode`]'s readers); an unreadable answer is a `BadResponse` naming it.
     pub(crate) async fn send_decoded<T, B: Serialize + ?Sized>(

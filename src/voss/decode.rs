@@ -154,8 +154,9 @@ pub(crate) fn record(value: Value) -> Result<Record, Unreadable> {
 }
 
 /// The state of a transaction, from its `status` text [doc]: `Queued`, `In Progress`,
-/// `Success`, `Fail`; a guide example shows `Completed` (success). Anything else is
-/// `Unknown` and keeps being followed.
+/// `Success`, `Fail`; a guide example shows `Completed` (success). Which texts mean done
+/// and failed is the profile's (`writes.success_statuses`, `writes.failure_statuses`).
+/// Anything else is `Unknown` and keeps being followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum TxnState {
     Running,
@@ -165,19 +166,31 @@ pub(crate) enum TxnState {
 }
 
 impl TxnState {
-    pub fn of(status: &str) -> TxnState {
-        match status.trim().to_ascii_lowercase().as_str() {
-            "queued" | "in progress" | "inprogress" | "running" | "pending" => TxnState::Running,
-            "success" | "completed" | "complete" | "succeeded" => TxnState::Succeeded,
-            "fail" | "failed" | "failure" | "error" => TxnState::Failed,
-            _ => TxnState::Unknown(status.chars().take(40).collect()),
+    /// The state `status` means, given the texts that mean success and failure (compared
+    /// without regard to case or surrounding spaces).
+    pub fn of(status: &str, success: &[String], failure: &[String]) -> TxnState {
+        let is = |list: &[String]| {
+            list.iter()
+                .any(|s| s.trim().eq_ignore_ascii_case(status.trim()))
+        };
+        if is(success) {
+            TxnState::Succeeded
+        } else if is(failure) {
+            TxnState::Failed
+        } else if matches!(
+            status.trim().to_ascii_lowercase().as_str(),
+            "queued" | "in progress"
+        ) {
+            TxnState::Running
+        } else {
+            TxnState::Unknown(status.chars().take(40).collect())
         }
     }
 }
 
-/// A poll answer `{"UUID": {"status", "href", "description"}}` [doc]: the status and the
-/// description of transaction `id`; `None` when the answer holds no entry for it.
-pub(crate) fn poll(bytes: &[u8], id: &str) -> Result<Option<(TxnState, String)>, Unreadable> {
+/// A poll answer `{"UUID": {"status", "href", "description"}}` [doc]: the status text and
+/// the description of transaction `id`; `None` when the answer holds no entry for it.
+pub(crate) fn poll(bytes: &[u8], id: &str) -> Result<Option<(String, String)>, Unreadable> {
     let value: Map<String, Value> = serde_json::from_slice(bytes)
         .map_err(|e| Unreadable(format!("not a poll answer ({e})")))?;
     let Some(entry) = value.get(id) else {
@@ -189,7 +202,7 @@ pub(crate) fn poll(bytes: &[u8], id: &str) -> Result<Option<(TxnState, String)>,
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned();
-    Ok(Some((TxnState::of(status), description)))
+    Ok(Some((status.to_owned(), description)))
 }
 
 /// The answer to a write sent with `nowait=true` [doc]: `{"success": true, "href":

@@ -88,18 +88,28 @@ fn a_dotted_meta_path_is_not_mistaken_for_a_list() {
 
 #[test]
 fn completed_is_success_and_unknown_statuses_are_followed() {
-    let (state, description) = poll(POLL.as_bytes(), "0d3a6b2e-1f4c-4a57-9a7e-3c1d2b4e5f60")
+    let profile = crate::voss::profile::Profile::builtin().unwrap();
+    let state = |status: &str| {
+        TxnState::of(
+            status,
+            &profile.writes.success_statuses,
+            &profile.writes.failure_statuses,
+        )
+    };
+    let (status, description) = poll(POLL.as_bytes(), "0d3a6b2e-1f4c-4a57-9a7e-3c1d2b4e5f60")
         .unwrap()
         .unwrap();
-    assert_eq!(state, TxnState::Succeeded);
+    assert_eq!(state(&status), TxnState::Succeeded);
     assert_eq!(description, "Add relation/HcsCustomerREL Acme Corp");
     assert_eq!(poll(POLL.as_bytes(), "other").unwrap(), None);
-    assert_eq!(TxnState::of("Success"), TxnState::Succeeded);
-    assert_eq!(TxnState::of("In Progress"), TxnState::Running);
-    assert_eq!(TxnState::of("Queued"), TxnState::Running);
-    assert_eq!(TxnState::of("Fail"), TxnState::Failed);
+    assert_eq!(state("Success"), TxnState::Succeeded);
+    assert_eq!(state("In Progress"), TxnState::Running);
+    assert_eq!(state("Queued"), TxnState::Running);
+    assert_eq!(state("Fail"), TxnState::Failed);
+    assert_eq!(state("Suspended"), TxnState::Unknown("Suspended".into()));
+    // A profile that says so makes another text mean done.
     assert_eq!(
-        TxnState::of("Suspended"),
-        TxnState::Unknown("Suspended".into())
+        TxnState::of("Done", &["Done".to_owned()], &[]),
+        TxnState::Succeeded
     );
 }

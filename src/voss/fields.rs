@@ -1,22 +1,8 @@
-//! The field map: a customer in model terms ↔ `relation/HcsCustomerREL` JSON. Every JSON
-//! name of a customer field, and every translation of a value, lives here and nowhere
-//! else (the source of each is marked: [doc] the vendor's pages, [seen] captured answers,
-//! [ours] a guess to check on a real server):
-//!
-//! | field | JSON | value | source |
-//! |---|---|---|---|
-//! | `name` | `name` | text | [doc] |
-//! | `description` | `description` | text | [ours] |
-//! | `extended_name` | `extendedName` | text | [ours] |
-//! | `external_customer_id` | `externalCustomerId` | text | [ours] |
-//! | `domain` | `directoryDomain` | text | [doc] |
-//! | `public_sector` | `publicSector` | boolean | [ours] |
-//! | `inactive_billing` | `inactiveBilling` | boolean | [ours] |
-//! | `account_id` | `accountId` | text | [ours] |
-//! | `deal_ids` | `dealIds` | one text, comma separated | [ours] |
-//! | `prime_collaboration` | `primeCollaboration` | text, `""` for none | [ours] |
-//! | `shared_uc_apps` | `shared_uc_apps` | boolean | [doc] |
-//! | `number_management` | `disableNumMgmt` | boolean, negated | [doc] |
+//! The field map: a customer in model terms ↔ the customer model's JSON. The JSON names
+//! come from the API profile (`profile.yaml`: each with its source, [doc], [seen] or
+//! [ours]); how each value travels is fixed here: texts as texts, `deal_ids` as one
+//! comma-separated text, `prime_collaboration` `""` for none, `number_management` as its
+//! opposite (`disableNumMgmt`), flags as booleans.
 //!
 //! Booleans are read as JSON booleans or as the texts `"true"`/`"false"` (the vendor's
 //! schema defaults are texts [doc]); a whole-record update writes a flag back in the form
@@ -27,6 +13,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::decode::{Record, Unreadable};
+use super::profile::Profile;
 use super::secret::Secret;
 use crate::model::{Field, FieldValues, LiveCustomer};
 
@@ -43,55 +30,47 @@ enum Form {
     EmptyIsNone,
 }
 
-/// The managed fields (and the name) with their JSON names; see the module's table.
-const CUSTOMER_FIELDS: [(Field, &str, Form); 12] = [
-    (Field::Name, "name", Form::Text),
-    (Field::Description, "description", Form::Text),
-    (Field::ExtendedName, "extendedName", Form::Text),
-    (Field::ExternalCustomerId, "externalCustomerId", Form::Text),
-    (Field::Domain, "directoryDomain", Form::Text),
-    (Field::PublicSector, "publicSector", Form::Flag),
-    (Field::InactiveBilling, "inactiveBilling", Form::Flag),
-    (Field::AccountId, "accountId", Form::Text),
-    (Field::DealIds, "dealIds", Form::CommaList),
-    (
-        Field::PrimeCollaboration,
-        "primeCollaboration",
-        Form::EmptyIsNone,
-    ),
-    (Field::SharedUcApps, "shared_uc_apps", Form::Flag),
-    (Field::NumberManagement, "disableNumMgmt", Form::NegatedFlag),
+/// How each managed field (and the name) travels.
+const CUSTOMER_FIELDS: [(Field, Form); 12] = [
+    (Field::Name, Form::Text),
+    (Field::Description, Form::Text),
+    (Field::ExtendedName, Form::Text),
+    (Field::ExternalCustomerId, Form::Text),
+    (Field::Domain, Form::Text),
+    (Field::PublicSector, Form::Flag),
+    (Field::InactiveBilling, Form::Flag),
+    (Field::AccountId, Form::Text),
+    (Field::DealIds, Form::CommaList),
+    (Field::PrimeCollaboration, Form::EmptyIsNone),
+    (Field::SharedUcApps, Form::Flag),
+    (Field::NumberManagement, Form::NegatedFlag),
 ];
 
-/// Create Local Admin [doc] (default "true" on the server).
-pub const CREATE_ADMIN: &str = "create_admin";
-/// The role the local admin's role is cloned from [ours].
-pub const CLONED_ADMIN_ROLE: &str = "clonedAdminRole";
-/// The local admin's derived role [ours]; read-only.
-pub const DEFAULT_ADMIN_ROLE: &str = "defaultAdminRole";
-/// The local admin's password, sent twice as the form asks [ours]; write-only.
-pub const ADMIN_PASSWORD: &str = "defaultAdminPassword";
-/// See [`ADMIN_PASSWORD`].
-pub const REPEAT_ADMIN_PASSWORD: &str = "repeatDefaultAdminPassword";
 /// Migrate from HCM-F [doc].
 pub const MIGRATE: &str = "migrate";
 /// The create form's hierarchy field [doc].
 pub const HIERARCHY_PATH: &str = "HierarchyPath";
 
-/// Keys an instance carries that a write never sends back: the data model's own `pkid`
-/// [seen], the parent's `hierarchy_path` [seen], the derived admin role [ours].
-pub const READ_ONLY: [&str; 3] = ["pkid", "hierarchy_path", DEFAULT_ADMIN_ROLE];
-/// Keys a write may carry that are never read back (secrets) [ours].
-pub const WRITE_ONLY: [&str; 2] = [ADMIN_PASSWORD, REPEAT_ADMIN_PASSWORD];
-
-/// The JSON name of `field` on `relation/HcsCustomerREL`; `None` for what only files and
-/// plans carry (the local admin travels as [`CreateRequest`]).
-pub fn json_name(field: Field) -> Option<&'static str> {
-    entry(field).map(|(_, json, _)| json)
+/// Each field with its JSON name in `profile` and how it travels.
+fn entries(profile: &Profile) -> impl Iterator<Item = (Field, &str, Form)> {
+    CUSTOMER_FIELDS
+        .into_iter()
+        .filter_map(|(field, form)| Some((field, profile.json_name(field)?, form)))
 }
 
-fn entry(field: Field) -> Option<(Field, &'static str, Form)> {
-    CUSTOMER_FIELDS.into_iter().find(|(f, _, _)| *f == field)
+fn entry(profile: &Profile, field: Field) -> Option<(&str, Form)> {
+    entries(profile)
+        .find(|(f, _, _)| *f == field)
+        .map(|(_, json, form)| (json, form))
+}
+
+/// The keys a write never sends back: the profile's read-only keys, and the local admin's
+/// passwords (write-only, create-only).
+fn never_sent_back(profile: &Profile) -> impl Iterator<Item = &str> {
+    profile.writes.read_only.iter().map(String::as_str).chain([
+        profile.local_admin.password.as_str(),
+        profile.local_admin.repeat_password.as_str(),
+    ])
 }
 
 /// The JSON value of a model value (in file terms). `like` is the server's current value
@@ -168,17 +147,19 @@ fn from_json(form: Form, value: &Value) -> Result<Value, &'static str> {
 pub(crate) fn live_from_record(
     record: &Record,
     hierarchy: &str,
+    profile: &Profile,
 ) -> Result<LiveCustomer, Unreadable> {
-    let name = record.text("name").ok_or_else(|| {
+    let name_key = profile.json_name(Field::Name).unwrap_or("name");
+    let name = record.text(name_key).ok_or_else(|| {
         Unreadable(format!(
-            "customer {} has no `name` in its data",
+            "customer {} has no `{name_key}` in its data",
             record.pkid
         ))
     })?;
     let mut live = LiveCustomer::with_defaults(&record.pkid, hierarchy, name);
     live.version = record.version.clone();
     let mut unread = BTreeSet::new();
-    for (field, json, form) in CUSTOMER_FIELDS {
+    for (field, json, form) in entries(profile) {
         if field == Field::Name {
             continue;
         }
@@ -195,12 +176,15 @@ pub(crate) fn live_from_record(
         set_live(&mut live, field, value);
     }
     live.unread = unread;
-    let create_admin = record.data.get(CREATE_ADMIN).and_then(|v| match v {
-        Value::Bool(on) => Some(*on),
-        Value::String(s) => Some(s.eq_ignore_ascii_case("true")),
-        _ => None,
-    });
-    live.local_admin_role = match (create_admin, record.text(CLONED_ADMIN_ROLE)) {
+    let create_admin = record
+        .data
+        .get(&profile.local_admin.create)
+        .and_then(|v| match v {
+            Value::Bool(on) => Some(*on),
+            Value::String(s) => Some(s.eq_ignore_ascii_case("true")),
+            _ => None,
+        });
+    live.local_admin_role = match (create_admin, record.text(&profile.local_admin.cloned_role)) {
         (Some(false), _) | (_, None | Some("")) => None,
         (_, Some(role)) => Some(role.to_owned()),
     };
@@ -240,26 +224,39 @@ fn set_live(live: &mut LiveCustomer, field: Field, value: Value) {
 /// The body of a whole-record update (PUT replaces the record with its payload [doc]):
 /// the instance's data as read, with `values` set and the read-only and write-only keys
 /// left out; every other key, unknown ones too, goes back as it was.
-pub fn whole_record(current: &Map<String, Value>, values: &FieldValues) -> Map<String, Value> {
+pub fn whole_record(
+    current: &Map<String, Value>,
+    values: &FieldValues,
+    profile: &Profile,
+) -> Map<String, Value> {
     let mut body = current.clone();
-    for key in READ_ONLY.iter().chain(WRITE_ONLY.iter()) {
-        body.remove(*key);
+    for key in never_sent_back(profile) {
+        body.remove(key);
     }
-    set_values(&mut body, values, current);
+    set_values(&mut body, values, current, profile);
     body
 }
 
 /// The body of a partial update (PATCH, where a server merges [seen in use]): only the
 /// keys of `values`, flags in the form `current` uses.
-pub fn partial_record(values: &FieldValues, current: &Map<String, Value>) -> Map<String, Value> {
+pub fn partial_record(
+    values: &FieldValues,
+    current: &Map<String, Value>,
+    profile: &Profile,
+) -> Map<String, Value> {
     let mut body = Map::new();
-    set_values(&mut body, values, current);
+    set_values(&mut body, values, current, profile);
     body
 }
 
-fn set_values(body: &mut Map<String, Value>, values: &FieldValues, current: &Map<String, Value>) {
+fn set_values(
+    body: &mut Map<String, Value>,
+    values: &FieldValues,
+    current: &Map<String, Value>,
+    profile: &Profile,
+) {
     for (field, value) in values.iter() {
-        if let Some((_, json, form)) = entry(field) {
+        if let Some((json, form)) = entry(profile, field) {
             body.insert(json.to_owned(), to_json(form, value, current.get(json)));
         }
     }
@@ -289,27 +286,36 @@ impl CreateRequest {
     /// asks. A migration carries only the name, `migrate`, `HierarchyPath` and the local
     /// admin ([doc]: what else it may carry is undocumented); its fields follow as an
     /// update.
-    pub fn to_wire(&self, hierarchy: &str) -> Map<String, Value> {
+    ///
+    /// From the release the profile names in `local_admin.clone_from_release` on (24.2
+    /// [doc]), a create no longer clones the role by itself: the profile's `clone_flag` is
+    /// sent to ask for it.
+    pub fn to_wire(&self, hierarchy: &str, profile: &Profile) -> Map<String, Value> {
+        let names = &profile.local_admin;
         let mut body = Map::new();
         if self.migrate {
             body.insert(MIGRATE.to_owned(), Value::Bool(true));
             body.insert(HIERARCHY_PATH.to_owned(), Value::from(hierarchy));
         } else {
-            set_values(&mut body, &self.fields, &Map::new());
+            set_values(&mut body, &self.fields, &Map::new(), profile);
         }
-        body.insert("name".to_owned(), Value::from(self.name.as_str()));
+        let name_key = profile.json_name(Field::Name).unwrap_or("name");
+        body.insert(name_key.to_owned(), Value::from(self.name.as_str()));
         body.insert(
-            CREATE_ADMIN.to_owned(),
+            names.create.clone(),
             Value::Bool(self.local_admin.is_some()),
         );
         if let Some(admin) = &self.local_admin {
             let password = Value::from(admin.password.expose());
             body.insert(
-                CLONED_ADMIN_ROLE.to_owned(),
+                names.cloned_role.clone(),
                 Value::from(admin.cloned_role.as_str()),
             );
-            body.insert(ADMIN_PASSWORD.to_owned(), password.clone());
-            body.insert(REPEAT_ADMIN_PASSWORD.to_owned(), password);
+            if profile.asks_to_clone_role() {
+                body.insert(names.clone_flag.clone(), Value::Bool(true));
+            }
+            body.insert(names.password.clone(), password.clone());
+            body.insert(names.repeat_password.clone(), password);
         }
         body
     }

@@ -3,6 +3,10 @@ use serde_json::json;
 use super::*;
 use crate::voss::decode;
 
+fn builtin() -> Profile {
+    Profile::builtin().unwrap()
+}
+
 fn values(pairs: &[(Field, Value)]) -> FieldValues {
     let mut values = FieldValues::default();
     for (field, value) in pairs {
@@ -42,6 +46,7 @@ fn a_whole_record_update_keeps_every_other_field_and_drops_read_only_ones() {
             (Field::Description, json!("new")),
             (Field::PublicSector, json!(true)),
         ]),
+        &builtin(),
     );
     assert_eq!(
         Value::Object(body),
@@ -64,7 +69,7 @@ fn a_partial_update_sends_only_the_given_fields_under_their_voss_names() {
         (Field::PrimeCollaboration, Value::Null),
     ]);
     assert_eq!(
-        Value::Object(partial_record(&updates, &Map::new())),
+        Value::Object(partial_record(&updates, &Map::new(), &builtin())),
         json!({
             "directoryDomain": "acme.example",
             "dealIds": "D-100,D-200",
@@ -86,7 +91,7 @@ fn create_carries_the_name_the_admin_and_the_password_twice() {
         }),
     };
     assert_eq!(
-        Value::Object(request.to_wire("sys.hcs.P.R1")),
+        Value::Object(request.to_wire("sys.hcs.P.R1", &builtin())),
         json!({
             "name": "Acme Corp",
             "disableNumMgmt": true,
@@ -107,7 +112,7 @@ fn a_migration_carries_only_name_migrate_and_hierarchy_path() {
         local_admin: None,
     };
     assert_eq!(
-        Value::Object(request.to_wire("sys.hcs.P.R1")),
+        Value::Object(request.to_wire("sys.hcs.P.R1", &builtin())),
         json!({"name": "Legacy Co", "migrate": true, "HierarchyPath": "sys.hcs.P.R1",
                "create_admin": false})
     );
@@ -122,7 +127,7 @@ fn a_record_takes_voss_defaults_for_what_it_lacks_and_says_which() {
         "shared_uc_apps": false, "disableNumMgmt": true, "create_admin": true,
         "clonedAdminRole": "CustomerAdminTemplate"
     }));
-    let live = live_from_record(&full, "sys.hcs.P.R1").unwrap();
+    let live = live_from_record(&full, "sys.hcs.P.R1", &builtin()).unwrap();
     assert_eq!(live.pkid, "5b00000000000000000000a1");
     assert_eq!(live.hierarchy, "sys.hcs.P.R1");
     assert_eq!(live.domain, "globex.example");
@@ -137,17 +142,18 @@ fn a_record_takes_voss_defaults_for_what_it_lacks_and_says_which() {
     assert!(live.unread.is_empty());
 
     let summary = record(json!({"name": "Globex", "hierarchy_path": "sys.hcs.P.R1"}));
-    let live = live_from_record(&summary, "sys.hcs.P.R1").unwrap();
+    let live = live_from_record(&summary, "sys.hcs.P.R1", &builtin()).unwrap();
     assert_eq!(live.unread.len(), 11, "{:?}", live.unread);
     assert!(live.number_management, "VOSS's default");
 }
 
 #[test]
 fn a_record_without_a_name_or_with_a_bad_value_is_named() {
-    let Unreadable(error) = live_from_record(&record(json!({})), "sys.hcs.P").unwrap_err();
+    let Unreadable(error) =
+        live_from_record(&record(json!({})), "sys.hcs.P", &builtin()).unwrap_err();
     assert!(error.contains("5b00000000000000000000a1"), "{error}");
     let bad = record(json!({"name": "Globex", "publicSector": 3}));
-    let Unreadable(error) = live_from_record(&bad, "sys.hcs.P").unwrap_err();
+    let Unreadable(error) = live_from_record(&bad, "sys.hcs.P", &builtin()).unwrap_err();
     assert!(
         error.contains("Globex") && error.contains("`publicSector` is not true or false"),
         "{error}"
@@ -156,10 +162,13 @@ fn a_record_without_a_name_or_with_a_bad_value_is_named() {
 
 #[test]
 fn every_managed_field_has_one_json_name() {
-    let names: BTreeSet<&str> = Field::managed().filter_map(json_name).collect();
+    let profile = Profile::builtin().unwrap();
+    let names: BTreeSet<&str> = Field::managed()
+        .filter_map(|f| profile.json_name(f))
+        .collect();
     assert_eq!(names.len(), Field::managed().count());
-    assert_eq!(json_name(Field::Domain), Some("directoryDomain"));
-    assert_eq!(json_name(Field::LocalAdmin), None);
+    assert_eq!(profile.json_name(Field::Domain), Some("directoryDomain"));
+    assert_eq!(profile.json_name(Field::LocalAdmin), None);
 }
 
 #[test]
@@ -168,4 +177,37 @@ fn deal_ids_round_trip() {
     assert_eq!(deal_ids_to_wire(&ids), "D-100,D-200");
     assert!(deal_ids_from_wire("").is_empty());
     assert_eq!(deal_ids_to_wire(&[]), "");
+}
+
+#[test]
+fn from_24_2_on_a_create_asks_for_the_role_to_be_cloned_and_names_follow_the_profile() {
+    let profile = Profile::layered(Some((
+        "mine.yaml",
+        "release: \"24.2\"\nfields:\n  extended_name: extName\n",
+    )))
+    .unwrap();
+    let request = CreateRequest {
+        name: "Acme".into(),
+        fields: values(&[(Field::ExtendedName, json!("Acme Corporation"))]),
+        migrate: false,
+        local_admin: Some(LocalAdminRequest {
+            cloned_role: "CustomerAdminTemplate".into(),
+            password: Secret::new("pw"),
+        }),
+    };
+    let body = request.to_wire("sys.hcs.P.R1", &profile);
+    assert_eq!(body["clone_admin_role"], json!(true));
+    assert_eq!(body["extName"], json!("Acme Corporation"));
+    assert!(!body.contains_key("extendedName"));
+    // Before 24.2 the role is cloned with the customer: no flag.
+    let body = request.to_wire("sys.hcs.P.R1", &builtin());
+    assert!(!body.contains_key("clone_admin_role"));
+    let live = live_from_record(
+        &record(json!({"name": "Acme", "extName": "X"})),
+        "sys.hcs.P",
+        &profile,
+    )
+    .unwrap();
+    assert_eq!(live.extended_name, "X");
+    assert!(!live.unread.contains(&Field::ExtendedName));
 }

@@ -16,7 +16,6 @@ use super::client::{Client, NO_BODY};
 use super::decode::{self, Record};
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
-use super::routes;
 use crate::model::{HierarchyNode, NodeType};
 
 /// No list is read past this many pages, whatever the server says its total is.
@@ -26,7 +25,7 @@ impl Client {
     /// Every instance of `model` at `hierarchy` and below, page by page.
     pub(crate) async fn list_all(
         &self,
-        model: &'static str,
+        model: &str,
         hierarchy: &str,
     ) -> Result<Vec<Record>, ApiError> {
         // `None`: the server refused our page size; ask without one (its default).
@@ -74,11 +73,7 @@ impl Client {
     }
 
     /// How many instances of `model` there are at `hierarchy` and below (one request).
-    pub(crate) async fn count(
-        &self,
-        model: &'static str,
-        hierarchy: &str,
-    ) -> Result<u64, ApiError> {
+    pub(crate) async fn count(&self, model: &str, hierarchy: &str) -> Result<u64, ApiError> {
         let request = ApiRequest::at(Method::Get, model, hierarchy)
             .param("skip", 0)
             .param("limit", 1);
@@ -91,7 +86,7 @@ impl Client {
 
     /// The node at `path`, or `None` when the system has no such node (HTTP 404).
     pub async fn hierarchy_node(&self, path: &str) -> Result<Option<HierarchyNode>, ApiError> {
-        let request = ApiRequest::at(Method::Get, routes::HIERARCHY_NODE, path)
+        let request = ApiRequest::at(Method::Get, &self.profile().routes.hierarchy_node, path)
             .param("skip", 0)
             .param("limit", 1);
         let page = match self.send_decoded(&request, NO_BODY, decode::page).await {

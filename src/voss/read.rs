@@ -13,7 +13,6 @@ use super::decode::{self, Record, Unreadable};
 use super::error::ApiError;
 use super::fields::live_from_record;
 use super::request::{ApiRequest, Method};
-use super::routes;
 use crate::model::{Dependents, ExtraReads, HierarchyNode, LiveCustomer, LiveState, NodeType};
 
 /// What one list at a root hierarchy gave: whether its node exists, and its records.
@@ -221,7 +220,10 @@ impl Client {
     /// The customer records of a list at `hierarchy` (every page; customers of nodes below
     /// it too); `None` when the system has no such node.
     async fn customer_records(&self, hierarchy: &str) -> Result<Option<Vec<Record>>, ApiError> {
-        match self.list_all(routes::CUSTOMER, hierarchy).await {
+        match self
+            .list_all(&self.profile().routes.customer, hierarchy)
+            .await
+        {
             Ok(records) => Ok(Some(records)),
             Err(ApiError::NotFound { request, message }) => {
                 // A 404 is a missing node only when the node lookup agrees; otherwise the
@@ -237,15 +239,23 @@ impl Client {
 
     /// A record in model terms; `at` names the list in an error.
     fn decoded(&self, record: &Record, parent: &str, at: &str) -> Result<LiveCustomer, ApiError> {
-        live_from_record(record, parent).map_err(|Unreadable(detail)| ApiError::BadResponse {
-            request: Box::new(ApiRequest::at(Method::Get, routes::CUSTOMER, at)),
-            detail,
+        live_from_record(record, parent, self.profile()).map_err(|Unreadable(detail)| {
+            ApiError::BadResponse {
+                request: Box::new(ApiRequest::at(
+                    Method::Get,
+                    &self.profile().routes.customer,
+                    at,
+                )),
+                detail,
+            }
         })
     }
 
     /// The customers directly under `hierarchy` (every page of its list, filtered).
     pub async fn customers_at(&self, hierarchy: &str) -> Result<Vec<LiveCustomer>, ApiError> {
-        let records = self.list_all(routes::CUSTOMER, hierarchy).await?;
+        let records = self
+            .list_all(&self.profile().routes.customer, hierarchy)
+            .await?;
         records
             .iter()
             .filter(|r| r.parent_given(hierarchy).as_deref() == Some(hierarchy))
@@ -256,14 +266,20 @@ impl Client {
     /// The customers at `hierarchy` and every node below it (every page; one list).
     /// Errors: a record below `hierarchy` that does not say where it lives.
     pub async fn customers_below(&self, hierarchy: &str) -> Result<Vec<LiveCustomer>, ApiError> {
-        let records = self.list_all(routes::CUSTOMER, hierarchy).await?;
+        let records = self
+            .list_all(&self.profile().routes.customer, hierarchy)
+            .await?;
         records
             .iter()
             .map(|r| {
                 let parent = r
                     .parent_given(hierarchy)
                     .ok_or_else(|| ApiError::BadResponse {
-                        request: Box::new(ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy)),
+                        request: Box::new(ApiRequest::at(
+                            Method::Get,
+                            &self.profile().routes.customer,
+                            hierarchy,
+                        )),
                         detail: format!("customer {} has no `hierarchy_path`", r.pkid),
                     })?;
                 self.decoded(r, &parent, hierarchy)
@@ -298,19 +314,20 @@ impl Client {
         &self,
         pkid: &str,
     ) -> Result<Option<(LiveCustomer, serde_json::Map<String, serde_json::Value>)>, ApiError> {
-        let request = ApiRequest::instance(Method::Get, routes::CUSTOMER, pkid);
+        let request = ApiRequest::instance(Method::Get, &self.profile().routes.customer, pkid);
         let record = match self.send_decoded(&request, NO_BODY, decode::instance).await {
             Ok(record) => record,
             Err(ApiError::NotFound { .. }) => return Ok(None),
             Err(error) => return Err(error),
         };
         let parent = record.parent.clone().unwrap_or_default();
-        let live = live_from_record(&record, &parent).map_err(|Unreadable(detail)| {
-            ApiError::BadResponse {
-                request: Box::new(request.clone()),
-                detail,
-            }
-        })?;
+        let live =
+            live_from_record(&record, &parent, self.profile()).map_err(|Unreadable(detail)| {
+                ApiError::BadResponse {
+                    request: Box::new(request.clone()),
+                    detail,
+                }
+            })?;
         Ok(Some((live, record.data)))
     }
 
@@ -330,7 +347,10 @@ impl Client {
     /// Customers synced from HCM-F, waiting directly at `sys.hcs`; none when the admin
     /// cannot see `sys.hcs`.
     pub async fn hcmf_customers(&self) -> Result<Vec<LiveCustomer>, ApiError> {
-        match self.customers_at(routes::HCMF_HIERARCHY).await {
+        match self
+            .customers_at(&self.profile().lists.hcmf_hierarchy)
+            .await
+        {
             Err(ApiError::Forbidden { .. } | ApiError::NotFound { .. }) => Ok(Vec::new()),
             other => other,
         }
@@ -339,7 +359,9 @@ impl Client {
     /// The names of the roles visible from `hierarchy`: defined at it or above it (a list
     /// that also holds roles defined below it, such as customers' own roles, is filtered).
     pub async fn roles(&self, hierarchy: &str) -> Result<BTreeSet<String>, ApiError> {
-        let roles = self.list_all(routes::ROLE, hierarchy).await?;
+        let roles = self
+            .list_all(&self.profile().routes.role, hierarchy)
+            .await?;
         Ok(roles
             .iter()
             .filter(|r| {
@@ -356,8 +378,8 @@ impl Client {
     pub async fn prime_collaboration(&self) -> Result<Option<BTreeSet<String>>, ApiError> {
         let listed = self
             .list_all(
-                routes::PRIME_COLLABORATION,
-                routes::PRIME_COLLABORATION_HIERARCHY,
+                &self.profile().routes.prime_collaboration,
+                &self.profile().lists.prime_collaboration_hierarchy,
             )
             .await;
         match listed {
@@ -376,11 +398,11 @@ impl Client {
     pub async fn dependents(&self, customer: &LiveCustomer) -> Result<Dependents, ApiError> {
         let node = customer_node(customer);
         let (ldap, sso_providers, devices, network_device_lists, sites) = tokio::try_join!(
-            self.count(routes::LDAP, &node),
-            self.count(routes::SSO_PROVIDER, &node),
-            self.count(routes::PHONE, &node),
-            self.count(routes::NETWORK_DEVICE_LIST, &node),
-            self.count(routes::SITE, &node),
+            self.count(&self.profile().routes.ldap, &node),
+            self.count(&self.profile().routes.sso_provider, &node),
+            self.count(&self.profile().routes.phone, &node),
+            self.count(&self.profile().routes.network_device_list, &node),
+            self.count(&self.profile().routes.site, &node),
         )?;
         Ok(Dependents {
             ldap,

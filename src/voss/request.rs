@@ -40,7 +40,8 @@ impl Method {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiRequest {
     pub method: Method,
-    pub model: &'static str,
+    /// The model type's path under `/api/` (from the profile's `routes`).
+    pub model: String,
     pub pkid: Option<String>,
     pub action: Option<&'static str>,
     pub hierarchy: Option<String>,
@@ -49,10 +50,10 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     /// A request about the instances of `model` at `hierarchy`.
-    pub fn at(method: Method, model: &'static str, hierarchy: &str) -> Self {
+    pub fn at(method: Method, model: &str, hierarchy: &str) -> Self {
         ApiRequest {
             method,
-            model,
+            model: model.to_owned(),
             pkid: None,
             action: None,
             hierarchy: Some(hierarchy.to_owned()),
@@ -61,10 +62,10 @@ impl ApiRequest {
     }
 
     /// A request about one instance of `model`, named by its id.
-    pub fn instance(method: Method, model: &'static str, pkid: &str) -> Self {
+    pub fn instance(method: Method, model: &str, pkid: &str) -> Self {
         ApiRequest {
             method,
-            model,
+            model: model.to_owned(),
             pkid: Some(pkid.to_owned()),
             action: None,
             hierarchy: None,

@@ -108,7 +108,7 @@ impl SessionSlot {
 fn login_request() -> ApiRequest {
     ApiRequest {
         method: Method::Post,
-        model: LOGIN_PATH,
+        model: LOGIN_PATH.to_owned(),
         pkid: None,
         action: None,
         hierarchy: None,

@@ -2,19 +2,17 @@
 //! and transaction polling. Checked once, before any request.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
 
+use super::profile::{Profile, ProfileError};
 use super::retry::{PollPolicy, RetryPolicy};
 use super::secret::Secret;
 
 /// The environment variable that holds the admin's password (the only place it is read).
 pub const PASSWORD_VAR: &str = "VOSS_PASSWORD";
-
-/// The page size a list asks for first: the `maximum_limit` seen on a real server [seen];
-/// a server that announces a smaller one gets that from its second page on.
-pub const FIRST_PAGE_SIZE: u64 = 200;
 
 /// How requests prove who the admin is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -59,36 +57,44 @@ pub struct ConnectSettings {
     pub read_concurrency: usize,
     /// How an update is sent.
     pub update_method: UpdateMethod,
+    /// Routes, JSON names and write rules of the server's API (the built-in profile with
+    /// the user's `--profile` laid over it).
+    pub profile: Arc<Profile>,
 }
 
 /// How this tool talks to one server, beyond where it is and who logs in: what a user may
-/// need to fit their server (`--page-size`, `--read-concurrency`, `--update-method`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// need to fit their server. `None` keeps what the profile says.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tuning {
-    /// See [`ConnectSettings::page_size`].
-    pub page_size: u64,
-    /// See [`ConnectSettings::read_concurrency`].
-    pub read_concurrency: usize,
-    /// See [`ConnectSettings::update_method`].
-    pub update_method: UpdateMethod,
-}
-
-impl Default for Tuning {
-    fn default() -> Self {
-        Tuning {
-            page_size: FIRST_PAGE_SIZE,
-            read_concurrency: 16,
-            update_method: UpdateMethod::Put,
-        }
-    }
+    /// `--profile FILE` laid over the built-in profile (its page size and update method
+    /// become the defaults).
+    pub profile: Option<Profile>,
+    /// `--page-size`: see [`ConnectSettings::page_size`].
+    pub page_size: Option<u64>,
+    /// `--read-concurrency`: see [`ConnectSettings::read_concurrency`].
+    pub read_concurrency: Option<usize>,
+    /// `--update-method`: see [`ConnectSettings::update_method`].
+    pub update_method: Option<UpdateMethod>,
 }
 
 impl ConnectSettings {
-    /// These settings with `tuning` applied (bounds kept: at least one of each).
+    /// These settings with `tuning` applied: its profile first, then each flag given
+    /// (bounds kept: at least one of each).
     pub fn tuned(mut self, tuning: Tuning) -> Self {
-        self.page_size = tuning.page_size.max(1);
-        self.read_concurrency = tuning.read_concurrency.max(1);
-        self.update_method = tuning.update_method;
+        if let Some(profile) = tuning.profile {
+            self.page_size = profile.lists.page_size;
+            self.update_method = profile.writes.update_method.into();
+            self.profile = Arc::new(profile);
+        }
+        if let Some(page_size) = tuning.page_size {
+            self.page_size = page_size.max(1);
+        }
+        if let Some(read_concurrency) = tuning.read_concurrency {
+            self.read_concurrency = read_concurrency.max(1);
+        }
+        if let Some(method) = tuning.update_method {
+            self.update_method = method;
+        }
         self
     }
 }
@@ -136,6 +142,9 @@ pub enum SettingsError {
     /// The HTTP client could not be built.
     #[error("could not set up the HTTP client: {problem}")]
     Client { problem: String },
+    /// The API profile cannot be used (`FILE:LINE:COL: problem`).
+    #[error("{0}")]
+    Profile(#[from] ProfileError),
 }
 
 /// The password from `VOSS_PASSWORD`; unset, empty or not UTF-8 is an error naming it.
@@ -150,6 +159,7 @@ impl ConnectSettings {
     /// Settings with the default timeouts and bounds, after checking the URL.
     pub fn new(url: &str, username: &str, password: Secret) -> Result<Self, SettingsError> {
         base_url(url)?;
+        let profile = Profile::builtin()?;
         Ok(ConnectSettings {
             url: url.to_owned(),
             username: username.to_owned(),
@@ -161,10 +171,11 @@ impl ConnectSettings {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
-            page_size: Tuning::default().page_size,
+            page_size: profile.lists.page_size,
             concurrency: 8,
-            read_concurrency: Tuning::default().read_concurrency,
-            update_method: Tuning::default().update_method,
+            read_concurrency: 16,
+            update_method: profile.writes.update_method.into(),
+            profile: Arc::new(profile),
         })
     }
 

@@ -6,7 +6,6 @@ use super::client::{Client, NO_BODY};
 use super::decode::{self, TxnState};
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
-use super::routes;
 
 /// What a successful write did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +27,8 @@ impl Client {
         id: &str,
     ) -> Result<WriteOutcome, ApiError> {
         let policy = self.settings().poll;
-        let poll = ApiRequest::instance(Method::Get, routes::TRANSACTION, id).action("poll");
+        let poll = ApiRequest::instance(Method::Get, &self.profile().routes.transaction, id)
+            .action("poll");
         let started = Instant::now();
         let mut last = TxnState::Running;
         for n in 0.. {
@@ -44,14 +44,15 @@ impl Client {
                     request: Box::new(request.clone()),
                     detail: format!("transaction {id} could not be followed: {e}"),
                 })?;
-            let Some((state, description)) = entry else {
+            let Some((status, description)) = entry else {
                 // The write was accepted: its outcome is unknown, not failed.
                 return Err(ApiError::Uncertain {
                     request: Box::new(request.clone()),
                     detail: format!("the poll answer holds no status for transaction {id}"),
                 });
             };
-            match state {
+            let writes = &self.profile().writes;
+            match TxnState::of(&status, &writes.success_statuses, &writes.failure_statuses) {
                 TxnState::Succeeded => {
                     return Ok(WriteOutcome {
                         transaction_id: id.to_owned(),
@@ -85,7 +86,7 @@ impl Client {
 
     /// Why a transaction failed, from the transaction itself (`data.message` [ours]).
     async fn failure_message(&self, id: &str) -> Option<String> {
-        let request = ApiRequest::instance(Method::Get, routes::TRANSACTION, id);
+        let request = ApiRequest::instance(Method::Get, &self.profile().routes.transaction, id);
         let body: serde_json::Value = self.send(&request, NO_BODY).await.ok()?;
         body.pointer("/data/message")
             .and_then(serde_json::Value::as_str)

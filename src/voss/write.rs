@@ -8,7 +8,6 @@ use super::decode;
 use super::error::ApiError;
 use super::fields::{CreateRequest, partial_record, whole_record};
 use super::request::{ApiRequest, Method};
-use super::routes;
 use super::settings::UpdateMethod;
 use super::transaction::WriteOutcome;
 use crate::model::FieldValues;
@@ -21,8 +20,10 @@ impl Client {
         hierarchy: &str,
         request: &CreateRequest,
     ) -> Result<WriteOutcome, ApiError> {
-        let api = ApiRequest::at(Method::Post, routes::CUSTOMER, hierarchy);
-        let mut result = self.write(api, Some(&request.to_wire(hierarchy))).await;
+        let api = ApiRequest::at(Method::Post, &self.profile().routes.customer, hierarchy);
+        let mut result = self
+            .write(api, Some(&request.to_wire(hierarchy, self.profile())))
+            .await;
         // A migration carries only the name [doc]: the written fields follow as an update
         // of the moved customer.
         if let Ok(migrated) = &result
@@ -66,10 +67,13 @@ impl Client {
         values: &FieldValues,
     ) -> Result<WriteOutcome, ApiError> {
         let (method, body) = match self.settings().update_method {
-            UpdateMethod::Put => (Method::Put, whole_record(current, values)),
-            UpdateMethod::Patch => (Method::Patch, partial_record(values, current)),
+            UpdateMethod::Put => (Method::Put, whole_record(current, values, self.profile())),
+            UpdateMethod::Patch => (
+                Method::Patch,
+                partial_record(values, current, self.profile()),
+            ),
         };
-        let api = ApiRequest::instance(method, routes::CUSTOMER, pkid);
+        let api = ApiRequest::instance(method, &self.profile().routes.customer, pkid);
         self.write(api, Some(&body)).await
     }
 
@@ -80,7 +84,7 @@ impl Client {
         pkid: &str,
         values: &FieldValues,
     ) -> Result<WriteOutcome, ApiError> {
-        let request = ApiRequest::instance(Method::Get, routes::CUSTOMER, pkid);
+        let request = ApiRequest::instance(Method::Get, &self.profile().routes.customer, pkid);
         match self.customer_record(pkid).await? {
             Some((_, current)) => self.put_customer(pkid, &current, values).await,
             None => Err(ApiError::NotFound {
@@ -98,7 +102,7 @@ impl Client {
         name: &str,
         values: &FieldValues,
     ) -> Result<WriteOutcome, ApiError> {
-        let request = ApiRequest::at(Method::Get, routes::CUSTOMER, hierarchy);
+        let request = ApiRequest::at(Method::Get, &self.profile().routes.customer, hierarchy);
         let uncertain = |detail: String| ApiError::Uncertain {
             request: Box::new(request.clone()),
             detail,
@@ -119,14 +123,14 @@ impl Client {
 
     /// Deletes customer `pkid` (the caller checks its dependents first).
     pub async fn delete_customer(&self, pkid: &str) -> Result<WriteOutcome, ApiError> {
-        let api = ApiRequest::instance(Method::Delete, routes::CUSTOMER, pkid);
+        let api = ApiRequest::instance(Method::Delete, &self.profile().routes.customer, pkid);
         self.write(api, NO_BODY).await
     }
 
     /// Runs the DN audit (Audit Number Inventory) of the customer whose own node is
     /// `customer_node` (`<hierarchy>.<name>`).
     pub async fn run_dn_audit(&self, customer_node: &str) -> Result<WriteOutcome, ApiError> {
-        let api = ApiRequest::at(Method::Post, routes::DN_AUDIT, customer_node);
+        let api = ApiRequest::at(Method::Post, &self.profile().routes.dn_audit, customer_node);
         self.write(api, Some(&serde_json::Map::new())).await
     }
 
