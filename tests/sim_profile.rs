@@ -471,3 +471,46 @@ fn sim_profile_errors_name_the_file_line_and_column() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--voss-release"));
 }
+
+#[tokio::test]
+async fn the_binary_takes_a_profile_and_a_release() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.yaml");
+    std::fs::write(&profile, "fields:\n  extended_name: extName\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voss-customers"))
+        .args(["sim", "--listen", "127.0.0.1:0", "--seed"])
+        .arg(example_seed())
+        .arg("--profile")
+        .arg(&profile)
+        .args(["--voss-release", "24.2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+    let answer: Value = reqwest::Client::new()
+        .get(format!("{url}/api/{ADD_SCHEMA_R1}"))
+        .basic_auth(PROVIDER.0, Some(PROVIDER.1))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let props = properties(&answer).unwrap();
+    assert!(props.contains_key("extName") && props.contains_key("clone_admin_role"));
+    assert_eq!(answer["meta"]["api_version"], "24.2");
+}
