@@ -12,6 +12,7 @@ use crate::apply::{find_stale, read_touched};
 use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
 use crate::ops::plan::make_plan;
+use crate::ops::preflight;
 use crate::plan::{FORMAT_VERSION, Plan, Refusal, safety};
 use crate::render;
 
@@ -98,6 +99,7 @@ enum Source {
 async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<Plan, Exit> {
     match source {
         Source::Fresh(desired) => {
+            checked(preflight::for_desired(&target.client, &desired).await)?;
             let (plan, live) = make_plan(&target.client, &desired).await.map_err(fail)?;
             safety::check(&plan, &live, max_deletes).map_err(refuse)?;
             Ok(plan)
@@ -107,6 +109,7 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
             if !target.is_sim() {
                 safety::check_server(&plan, target.client.target()).map_err(refuse)?;
             }
+            checked(preflight::for_plan(&target.client, &plan).await)?;
             // The same safety rules as a fresh plan, then the stale check, over one read.
             let live = read_touched(&target.client, &plan).await.map_err(fail)?;
             safety::check(&plan, &live, max_deletes).map_err(refuse)?;
@@ -117,6 +120,16 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
             Ok(plan)
         }
     }
+}
+
+/// Prints the preflight's warning, if any; a refusal stops the run (exit 1) before any
+/// write.
+fn checked(result: Result<preflight::Checked, preflight::PreflightError>) -> Result<(), Exit> {
+    let checked = result.map_err(fail)?;
+    if let Some(warning) = checked.warning() {
+        eprintln!("{warning}");
+    }
+    Ok(())
 }
 
 /// Cancels `cancel` on Ctrl-C or SIGTERM, first printing `note` (if any) on stderr: the

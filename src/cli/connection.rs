@@ -137,7 +137,7 @@ impl Connection {
                     seed: seed.clone(),
                     user,
                     auth: self.auth.into(),
-                    tuning: self.tuning()?,
+                    tuning: Box::new(self.tuning()?),
                 })
             }
             None => self

@@ -29,6 +29,14 @@ pub fn run(args: Args) -> Exit {
         Err(exit) => return exit,
     };
     with_target(&args.connection, async |target| {
+        match crate::ops::preflight::for_desired(&target.client, &desired).await {
+            Ok(checked) => {
+                if let Some(warning) = checked.warning() {
+                    eprintln!("{warning}");
+                }
+            }
+            Err(error) => return fail(error),
+        }
         let live = match crate::ops::plan::read_live(&target.client, &desired).await {
             Ok(live) => live,
             Err(error) => return fail(error),

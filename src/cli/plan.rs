@@ -6,6 +6,7 @@ use super::Exit;
 use super::common::{emit, fail, load_desired, stdout_color, with_target};
 use super::connection::Connection;
 use crate::ops::plan::make_plan;
+use crate::ops::preflight;
 use crate::plan::{Plan, safety};
 use crate::render;
 
@@ -55,6 +56,14 @@ pub fn run(args: Args) -> Exit {
         Err(exit) => return exit,
     };
     with_target(&args.connection, async |target| {
+        match preflight::for_desired(&target.client, &desired).await {
+            Ok(checked) => {
+                if let Some(warning) = checked.warning() {
+                    eprintln!("{warning}");
+                }
+            }
+            Err(error) => return fail(error),
+        }
         let (plan, live) = match make_plan(&target.client, &desired).await {
             Ok(made) => made,
             Err(error) => return fail(error),

@@ -232,6 +232,12 @@ async fn run_cycle(target: &Target, args: &Args, cancel: &CancellationToken) -> 
             };
         }
     };
+    // Each cycle checks the names it is about to send before anything is written.
+    if let Err(error) = crate::ops::preflight::for_desired(&target.client, &desired).await {
+        return CycleResult::Error {
+            error: error.to_string(),
+        };
+    }
     let (plan, live) = match make_plan(&target.client, &desired).await {
         Ok(made) => made,
         Err(error) => {

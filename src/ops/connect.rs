@@ -36,7 +36,8 @@ pub enum Endpoint {
         seed: PathBuf,
         user: Option<(String, Secret)>,
         auth: Auth,
-        tuning: Tuning,
+        /// Boxed: a profile is large next to the other variant.
+        tuning: Box<Tuning>,
     },
 }
 
@@ -74,7 +75,7 @@ impl Target {
                     },
                 };
                 let mut settings =
-                    ConnectSettings::new(&running.url(), &username, password)?.tuned(tuning);
+                    ConnectSettings::new(&running.url(), &username, password)?.tuned(*tuning);
                 settings.auth = auth;
                 let client = Client::new(settings)?;
                 Ok(Target {

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod connect;
 pub mod import;
 pub mod plan;
+pub mod preflight;
 pub mod revision;
 pub mod schema;
 pub mod validate;
