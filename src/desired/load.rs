@@ -156,7 +156,7 @@ fn deserialize<T: serde::de::DeserializeOwned>(
     T::deserialize(value).map_err(|plain| {
         let (pointer, message) = match serde_path_to_error::deserialize::<_, T>(value) {
             Err(e) => (
-                format!("{base}{}", pointer_of(e.path())),
+                format!("{base}{}", crate::yaml::pointer_of(e.path())),
                 e.inner().to_string(),
             ),
             Ok(_) => (String::new(), plain.to_string()),
@@ -172,23 +172,6 @@ fn origin(file: &Path, parsed: &Document, pointer: &str) -> Origin {
         line: at.line,
         column: at.column,
     }
-}
-
-/// A serde path (`customers[0].name`) as a JSON pointer (`/customers/0/name`).
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            Segment::Map { key } => {
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            }
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    pointer
 }
 
 #[cfg(test)]

@@ -170,23 +170,10 @@ pub fn load(path: &Path) -> Result<(Store, Credentials), SeedError> {
             positions: Default::default(),
         });
     let seed: Seed = serde_path_to_error::deserialize(&parsed.value).map_err(|e| {
-        let pointer = pointer_of(e.path());
+        let pointer = crate::yaml::pointer_of(e.path());
         at(parsed.key_position(&pointer), e.into_inner().to_string())
     })?;
     build(&seed).map_err(|(pointer, message)| at(parsed.position(&pointer), message))
-}
-
-/// A serde_path_to_error path → a JSON pointer into the parsed document.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .map(|segment| match segment {
-            Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
-            Segment::Enum { variant } => format!("/{variant}"),
-            Segment::Unknown => String::new(),
-        })
-        .collect()
 }
 
 type Problem = (String, String);

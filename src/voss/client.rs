@@ -112,19 +112,11 @@ impl Client {
         request: &ApiRequest,
         body: Option<&B>,
     ) -> Result<T, ApiError> {
-        let password = self.inner.settings.password.expose();
-        let bytes = self
-            .send_raw(request, body)
-            .await
-            .map_err(|e| e.redacted(password))?;
-        let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            ApiError::BadResponse {
-                request: Box::new(request.clone()),
-                detail: e.to_string(),
-            }
-            .redacted(password)
+        self.send_decoded(request, body, |bytes| {
+            let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+            serde_path_to_error::deserialize(deserializer).map_err(|e| Unreadable(e.to_string()))
         })
+        .await
     }
 
     async fn send_raw<B: Serialize + ?Sized>(

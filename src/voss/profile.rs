@@ -153,7 +153,7 @@ impl Profile {
             _ => at("profile.yaml (built in)", base.position(pointer), message),
         };
         let profile: Profile = serde_path_to_error::deserialize(&merged).map_err(|e| {
-            let pointer = pointer_of(e.path());
+            let pointer = crate::yaml::pointer_of(e.path());
             locate(&pointer, e.into_inner().to_string())
         })?;
         profile
@@ -359,19 +359,6 @@ fn merge(base: &mut Value, overlay: &Value) {
         }
         (base, overlay) => *base = overlay.clone(),
     }
-}
-
-/// A serde_path_to_error path → a JSON pointer.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .map(|segment| match segment {
-            Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
-            Segment::Enum { variant } => format!("/{variant}"),
-            Segment::Unknown => String::new(),
-        })
-        .collect()
 }
 
 /// A value made of mappings, lists of scalars and scalars, as block YAML (texts quoted).

@@ -6,6 +6,7 @@
 //! use. The arrows run one way: `reader` → `index` → `position`.
 
 mod index;
+mod pointer;
 mod position;
 mod quote;
 mod reader;
@@ -13,6 +14,7 @@ mod suggest;
 
 pub use index::PositionIndex;
 pub use position::{NodePosition, Position};
+pub use pointer::pointer_of;
 pub use quote::quote;
 pub use reader::{Document, Locate, Parsed, YamlError, parse, parse_document};
 pub use suggest::nearest;
