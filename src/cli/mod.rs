@@ -6,6 +6,7 @@ mod common;
 mod completions;
 mod connection;
 mod diff;
+mod doctor;
 mod drift;
 mod exit;
 mod import;
@@ -48,6 +49,9 @@ enum Command {
     Diff(diff::Args),
     /// Plan and apply in a loop (controller mode).
     Reconcile(reconcile::Args),
+    /// Check a server against the API profile (TLS, login, hierarchy, routes, field names,
+    /// release); read-only.
+    Doctor(doctor::Args),
     /// Run the local VOSS Automate simulator.
     Sim(sim::Args),
     /// Print shell completions.
@@ -83,6 +87,7 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Reconcile(args) => reconcile::run(args),
+        Command::Doctor(args) => doctor::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Completions(args) => completions::run(args),
     };

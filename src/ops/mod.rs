@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod connect;
+pub mod doctor;
 pub mod import;
 pub mod plan;
 pub mod preflight;

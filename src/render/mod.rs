@@ -4,6 +4,7 @@
 
 mod apply_report;
 pub mod desired_diff;
+pub mod doctor;
 mod drift;
 pub mod import_yaml;
 mod json;
