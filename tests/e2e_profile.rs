@@ -149,3 +149,46 @@ fn the_local_admin_is_asked_for_as_each_release_wants() {
     assert_eq!(apply.code, 0, "{}", apply.all());
     assert_eq!(admin_role(&unasked, "Initrode"), "CustomerAdminTemplate");
 }
+
+#[test]
+fn profile_prints_the_effective_profile_and_names_a_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = write_file(dir.path(), "mine.yaml", RENAMED);
+    let printed = run(&mut tool(&["profile", "--profile", mine.to_str().unwrap()]));
+    assert_eq!(printed.code, 0, "{}", printed.all());
+    assert!(
+        printed.stdout.contains("  extended_name: \"extName\"\n"),
+        "{}",
+        printed.all()
+    );
+    assert!(
+        printed
+            .stdout
+            .contains("  customer: \"relation/HcsCustomerREL\"\n"),
+        "{}",
+        printed.all()
+    );
+    // What it prints is itself a profile that reads back.
+    let again = write_file(dir.path(), "again.yaml", &printed.stdout);
+    let reread = run(&mut tool(&[
+        "profile",
+        "--profile",
+        again.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        reread.stdout,
+        printed.stdout.replace("mine.yaml", "again.yaml")
+    );
+
+    let bad = write_file(dir.path(), "bad.yaml", "fields:\n  acount_id: acctId\n");
+    let refused = run(&mut tool(&["profile", "--profile", bad.to_str().unwrap()]));
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    assert!(
+        refused
+            .stderr
+            .contains("bad.yaml:2:14: `acount_id` is not a customer field")
+            && refused.stderr.contains("did you mean `account_id`?"),
+        "{}",
+        refused.all()
+    );
+}

@@ -11,6 +11,7 @@ mod drift;
 mod exit;
 mod import;
 mod plan;
+mod profile;
 mod reconcile;
 mod schema;
 mod sim;
@@ -52,6 +53,8 @@ enum Command {
     /// Check a server against the API profile (TLS, login, hierarchy, routes, field names,
     /// release); read-only.
     Doctor(doctor::Args),
+    /// Print the effective API profile (routes, JSON names, write rules) as YAML.
+    Profile(profile::Args),
     /// Run the local VOSS Automate simulator.
     Sim(sim::Args),
     /// Print shell completions.
@@ -88,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Reconcile(args) => reconcile::run(args),
         Command::Doctor(args) => doctor::run(args),
+        Command::Profile(args) => profile::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Completions(args) => completions::run(args),
     };
