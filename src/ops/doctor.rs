@@ -4,12 +4,10 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::model::{Field, HierarchyNode};
 use crate::voss::add_schema::{self, Finding, Properties};
 use crate::voss::profile::release_number;
-use crate::voss::request::{ApiRequest, Method};
 use crate::voss::{ApiError, Client};
 use Status::{Fail, Ok as Pass, Warn};
 
@@ -183,11 +181,7 @@ async fn schema(client: &Client, hierarchy: &str) -> Vec<Check> {
     let fields: BTreeSet<Field> = Field::managed().chain([Field::Name]).collect();
     let findings = add_schema::check(client.profile(), &props, &fields, true);
     let mut checks: Vec<Check> = findings.iter().map(finding).collect();
-    let passwords: Vec<&str> = props
-        .iter()
-        .filter(|(_, schema)| schema.get("is_password") == Some(&Value::Bool(true)))
-        .map(|(name, _)| name.as_str())
-        .collect();
+    let passwords = add_schema::password_properties(&props);
     if checks.is_empty() {
         let detail = format!("the {} fields and the local admin are known", fields.len());
         checks.push(check(NAME, Pass, detail, ""));
@@ -228,11 +222,8 @@ fn clone_flag(client: &Client, props: &Properties) -> Option<Check> {
 /// The add form's `meta.api_version` ([seen] "11.5.1"), by MAJOR.MINOR against the profile.
 async fn release(client: &Client, hierarchy: &str) -> Check {
     let assumed = &client.profile().release;
-    let customer = &client.profile().routes.customer;
-    let request = ApiRequest::at(Method::Get, customer, hierarchy).action("add");
-    let answer = client.send::<Value, ()>(&request, None).await;
-    let version = match answer.as_ref().map(|a| &a["meta"]["api_version"]) {
-        Ok(Value::String(text)) => text.trim().to_owned(),
+    let version = match client.server_release(hierarchy).await {
+        Ok(Some(version)) => version,
         _ => {
             let detail = format!("not readable; the profile assumes {assumed}");
             return check("release", Warn, detail, RELEASE_HELP);

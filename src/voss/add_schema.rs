@@ -140,6 +140,21 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The server's release as its customer add form names it (`meta.api_version` [seen:
+    /// "11.5.1"]); `None` when the form does not say.
+    pub async fn server_release(&self, hierarchy: &str) -> Result<Option<String>, ApiError> {
+        let request =
+            ApiRequest::at(Method::Get, &self.profile().routes.customer, hierarchy).action("add");
+        let answer: Value = self.send(&request, NO_BODY).await?;
+        Ok(answer
+            .pointer("/meta/api_version")
+            .and_then(Value::as_str)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty()))
+    }
+}
+
 /// The first `properties` object (of objects) in `value`, breadth first, at most
 /// [`MAX_DEPTH`] levels down.
 pub fn find_properties(value: &Value, depth: usize) -> Option<Properties> {
@@ -234,6 +249,15 @@ pub fn check(
         }
     }
     findings
+}
+
+/// The properties the schema marks `is_password` [doc].
+pub fn password_properties(properties: &Properties) -> Vec<&str> {
+    properties
+        .iter()
+        .filter(|(_, schema)| flag(schema, "is_password"))
+        .map(|(name, _)| name.as_str())
+        .collect()
 }
 
 /// The JSON type this tool sends for `field`.
