@@ -60,6 +60,11 @@ pub fn run(args: Args) -> Exit {
         if plan.is_empty() {
             return Exit::Ok;
         }
+        // Nobody confirms a plan they could not see; with --yes it was approved already.
+        if !args.yes && super::common::output_failed() {
+            eprintln!("error: the plan could not be shown; nothing was changed");
+            return Exit::Error;
+        }
         if !args.yes && !confirmed() {
             return Exit::Error;
         }

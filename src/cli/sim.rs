@@ -86,6 +86,13 @@ pub fn run(args: Args) -> Exit {
         },
         None => None,
     };
+    // A FIFO, device or link as the state file: refused before it is read (a FIFO would
+    // block the start) or replaced by the first write.
+    if let Some(state) = &args.state
+        && let Err(error) = crate::fsio::check_target(state)
+    {
+        return super::common::fail(format!("--state: {error}"));
+    }
     let config = SimConfig {
         seed: args.seed,
         state: args.state,
@@ -117,7 +124,12 @@ pub fn run(args: Args) -> Exit {
                 return Exit::Error;
             }
         };
-        println!("listening on {}", running.url());
+        super::common::emit(&format!("listening on {}\n", running.url()));
+        // Whoever reads the address from standard output did not get it: stop.
+        if super::common::output_failed() {
+            running.shutdown().await;
+            return Exit::Error;
+        }
         eprintln!(
             "voss-customers sim: listening on {}; Ctrl-C stops it",
             running.url()
