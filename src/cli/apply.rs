@@ -132,7 +132,7 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
 fn checked(result: Result<preflight::Checked, preflight::PreflightError>) -> Result<(), Exit> {
     let checked = result.map_err(fail)?;
     if let Some(warning) = checked.warning() {
-        eprintln!("{warning}");
+        eprintln!("{}", crate::render::escape(&warning.to_string()));
     }
     Ok(())
 }
@@ -148,7 +148,7 @@ pub(super) fn cancel_on_signal(
         tokio::select! {
             () = stop_signal() => {
                 if let Some(note) = note {
-                    eprintln!("{note}");
+                    eprintln!("{}", crate::render::escape(note));
                 }
                 cancel.cancel();
             }
@@ -159,7 +159,7 @@ pub(super) fn cancel_on_signal(
 
 /// Prints a refusal; exit 3.
 fn refuse(refusal: Refusal) -> Exit {
-    eprintln!("refused: {refusal}");
+    eprintln!("refused: {}", crate::render::escape(&refusal.to_string()));
     Exit::Refused
 }
 

@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Exit {
         match crate::ops::preflight::for_desired(&target.client, &desired).await {
             Ok(checked) => {
                 if let Some(warning) = checked.warning() {
-                    eprintln!("{warning}");
+                    eprintln!("{}", crate::render::escape(&warning.to_string()));
                 }
             }
             Err(error) => return fail(error),

@@ -120,7 +120,7 @@ pub fn run(args: Args) -> Exit {
         let running = match sim::start(config, args.listen).await {
             Ok(running) => running,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::render::escape(&e.to_string()));
                 return Exit::Error;
             }
         };

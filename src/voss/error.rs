@@ -164,8 +164,20 @@ impl ApiError {
 }
 
 impl std::fmt::Display for ApiError {
+    /// One line: what was asked (names, hierarchies) and what the server said, with every
+    /// control character escaped ([`crate::render::escape`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let text = Sentence(self).to_string();
+        f.write_str(&crate::render::escape(&text))
+    }
+}
+
+/// The sentence of an [`ApiError`], before escaping.
+struct Sentence<'a>(&'a ApiError);
+
+impl std::fmt::Display for Sentence<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
             ApiError::Unauthorized { username } => write!(
                 f,
                 "VOSS Automate refused the credentials of {username} (HTTP 401): \
@@ -478,6 +490,28 @@ mod tests {
                 assert!(text.contains("bad password (sensitive)"), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn names_and_server_text_are_shown_escaped_on_one_line() {
+        let error = ApiError::Rejected {
+            request: Box::new(ApiRequest::at(
+                Method::Post,
+                routes::CUSTOMER,
+                "sys.hcs.P\n::error::x",
+            )),
+            status: 400,
+            message: "bad \u{1b}[2J name\r\n::warning::y".into(),
+            errors: vec![("name\u{7}".into(), "no\ttabs".into())],
+        };
+        let text = error.to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        assert!(text.contains("sys.hcs.P\\n::error::x"), "{text}");
+        assert!(
+            text.contains("bad \\u{1b}[2J name\\r\\n::warning::y"),
+            "{text}"
+        );
+        assert!(text.contains("name\\u{7}: no\\ttabs"), "{text}");
     }
 
     #[test]
