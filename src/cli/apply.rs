@@ -130,9 +130,9 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
 /// Prints the preflight's warning, if any; a refusal stops the run (exit 1) before any
 /// write.
 fn checked(result: Result<preflight::Checked, preflight::PreflightError>) -> Result<(), Exit> {
-    let checked = result.map_err(fail)?;
+    let checked = result.map_err(super::common::fail_lines)?;
     if let Some(warning) = checked.warning() {
-        eprintln!("{}", crate::render::escape(&warning.to_string()));
+        eprintln!("{}", super::common::lines_escaped(&warning.to_string()));
     }
     Ok(())
 }

@@ -48,6 +48,21 @@ pub fn fail(message: impl std::fmt::Display) -> Exit {
     Exit::Error
 }
 
+/// Prints `error: MESSAGE` for a message of several lines (the preflight's, with the
+/// profile lines to paste) and fails: each line escaped, the line breaks kept.
+pub fn fail_lines(message: impl std::fmt::Display) -> Exit {
+    eprintln!("error: {}", lines_escaped(&message.to_string()));
+    Exit::Error
+}
+
+/// `text` with each line escaped ([`crate::render::escape`]) and its line breaks kept.
+pub fn lines_escaped(text: &str) -> String {
+    text.split('\n')
+        .map(|line| crate::render::escape(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Whether stdout is a terminal that wants colour (NO_COLOR honoured).
 pub fn stdout_color() -> bool {
     use std::io::IsTerminal;

@@ -59,10 +59,10 @@ pub fn run(args: Args) -> Exit {
         match preflight::for_desired(&target.client, &desired).await {
             Ok(checked) => {
                 if let Some(warning) = checked.warning() {
-                    eprintln!("{}", crate::render::escape(&warning.to_string()));
+                    eprintln!("{}", super::common::lines_escaped(&warning.to_string()));
                 }
             }
-            Err(error) => return fail(error),
+            Err(error) => return super::common::fail_lines(error),
         }
         let (plan, live) = match make_plan(&target.client, &desired).await {
             Ok(made) => made,
