@@ -60,6 +60,11 @@ pub fn run(args: Args) -> Exit {
         if plan.is_empty() {
             return Exit::Ok;
         }
+        // Nobody confirms a plan they could not see; with --yes it was approved already.
+        if !args.yes && super::common::output_failed() {
+            eprintln!("error: the plan could not be shown; nothing was changed");
+            return Exit::Error;
+        }
         if !args.yes && !confirmed() {
             return Exit::Error;
         }
@@ -125,9 +130,9 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
 /// Prints the preflight's warning, if any; a refusal stops the run (exit 1) before any
 /// write.
 fn checked(result: Result<preflight::Checked, preflight::PreflightError>) -> Result<(), Exit> {
-    let checked = result.map_err(fail)?;
+    let checked = result.map_err(super::common::fail_lines)?;
     if let Some(warning) = checked.warning() {
-        eprintln!("{warning}");
+        eprintln!("{}", super::common::lines_escaped(&warning.to_string()));
     }
     Ok(())
 }
@@ -143,7 +148,7 @@ pub(super) fn cancel_on_signal(
         tokio::select! {
             () = stop_signal() => {
                 if let Some(note) = note {
-                    eprintln!("{note}");
+                    eprintln!("{}", crate::render::escape(note));
                 }
                 cancel.cancel();
             }
@@ -154,7 +159,7 @@ pub(super) fn cancel_on_signal(
 
 /// Prints a refusal; exit 3.
 fn refuse(refusal: Refusal) -> Exit {
-    eprintln!("refused: {refusal}");
+    eprintln!("refused: {}", crate::render::escape(&refusal.to_string()));
     Exit::Refused
 }
 

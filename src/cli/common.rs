@@ -42,9 +42,25 @@ where
 }
 
 /// Prints `error: MESSAGE` and fails.
+/// The message is escaped: it may quote names from files or text from a server.
 pub fn fail(message: impl std::fmt::Display) -> Exit {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", crate::render::escape(&message.to_string()));
     Exit::Error
+}
+
+/// Prints `error: MESSAGE` for a message of several lines (the preflight's, with the
+/// profile lines to paste) and fails: each line escaped, the line breaks kept.
+pub fn fail_lines(message: impl std::fmt::Display) -> Exit {
+    eprintln!("error: {}", lines_escaped(&message.to_string()));
+    Exit::Error
+}
+
+/// `text` with each line escaped ([`crate::render::escape`]) and its line breaks kept.
+pub fn lines_escaped(text: &str) -> String {
+    text.split('\n')
+        .map(|line| crate::render::escape(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Whether stdout is a terminal that wants colour (NO_COLOR honoured).
@@ -72,14 +88,34 @@ pub async fn stop_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// Writes `text` to stdout. A closed pipe (`voss-customers plan | head`) is not an error
-/// worth a panic: the reader has what it wanted.
+/// Set once a write to standard output failed.
+static OUTPUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes `text` to stdout. A failure (a full disk, a closed pipe) is said once on stderr
+/// and remembered: the command finishes what it was doing (an apply is not cut in the
+/// middle), then exits 1 ([`after_output`]), so `import > customers.yaml` on a full disk
+/// never "succeeds" with a cut file.
 pub fn emit(text: &str) {
     use std::io::Write;
+    use std::sync::atomic::Ordering;
     let mut out = std::io::stdout().lock();
-    if let Err(error) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
+    if let Err(error) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && !OUTPUT_FAILED.swap(true, Ordering::SeqCst)
+    {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: standard output was closed before everything was written");
+        } else {
             eprintln!("error: cannot write to standard output: {error}");
         }
     }
+}
+
+/// Whether a write to standard output failed.
+pub fn output_failed() -> bool {
+    OUTPUT_FAILED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// `exit`, or [`Exit::Error`] when a write to standard output failed.
+pub fn after_output(exit: Exit) -> Exit {
+    if output_failed() { Exit::Error } else { exit }
 }

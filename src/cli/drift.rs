@@ -32,10 +32,10 @@ pub fn run(args: Args) -> Exit {
         match crate::ops::preflight::for_desired(&target.client, &desired).await {
             Ok(checked) => {
                 if let Some(warning) = checked.warning() {
-                    eprintln!("{warning}");
+                    eprintln!("{}", super::common::lines_escaped(&warning.to_string()));
                 }
             }
-            Err(error) => return fail(error),
+            Err(error) => return super::common::fail_lines(error),
         }
         let live = match crate::ops::plan::read_live(&target.client, &desired).await {
             Ok(live) => live,

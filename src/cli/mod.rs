@@ -73,8 +73,8 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            let _ = error.print();
-            return if error.use_stderr() {
+            // --help or --version that cannot be written fails like any other output.
+            return if error.print().is_err() || error.use_stderr() {
                 Exit::Error.into()
             } else {
                 Exit::Ok.into()
@@ -95,5 +95,5 @@ pub fn main() -> ExitCode {
         Command::Sim(args) => sim::run(args),
         Command::Completions(args) => completions::run(args),
     };
-    exit.into()
+    common::after_output(exit).into()
 }

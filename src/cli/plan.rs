@@ -59,10 +59,10 @@ pub fn run(args: Args) -> Exit {
         match preflight::for_desired(&target.client, &desired).await {
             Ok(checked) => {
                 if let Some(warning) = checked.warning() {
-                    eprintln!("{warning}");
+                    eprintln!("{}", super::common::lines_escaped(&warning.to_string()));
                 }
             }
-            Err(error) => return fail(error),
+            Err(error) => return super::common::fail_lines(error),
         }
         let (plan, live) = match make_plan(&target.client, &desired).await {
             Ok(made) => made,
@@ -75,7 +75,10 @@ pub fn run(args: Args) -> Exit {
             }
         }
         if let Err(refusal) = safety::check(&plan, &live, args.max_deletes) {
-            eprintln!("warning: apply will refuse this plan: {refusal}");
+            eprintln!(
+                "warning: apply will refuse this plan: {}",
+                crate::render::escape(&refusal.to_string())
+            );
         }
         if plan.has_blocked() {
             eprintln!(

@@ -196,7 +196,11 @@ pub fn run(args: Args) -> Exit {
                 Ok(json) => emit(&format!("{json}\n")),
                 Err(error) => eprintln!("error: cycle {cycle}: cannot write its log line: {error}"),
             }
-            if cancel.is_cancelled() || args.cycles.is_some_and(|n| cycle >= n) {
+            // A controller whose log cannot be written stops after the cycle it finished.
+            if cancel.is_cancelled()
+                || args.cycles.is_some_and(|n| cycle >= n)
+                || super::common::output_failed()
+            {
                 break;
             }
             let wait = args

@@ -86,6 +86,13 @@ pub fn run(args: Args) -> Exit {
         },
         None => None,
     };
+    // A FIFO, device or link as the state file: refused before it is read (a FIFO would
+    // block the start) or replaced by the first write.
+    if let Some(state) = &args.state
+        && let Err(error) = crate::fsio::check_target(state)
+    {
+        return super::common::fail(format!("--state: {error}"));
+    }
     let config = SimConfig {
         seed: args.seed,
         state: args.state,
@@ -113,11 +120,16 @@ pub fn run(args: Args) -> Exit {
         let running = match sim::start(config, args.listen).await {
             Ok(running) => running,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::render::escape(&e.to_string()));
                 return Exit::Error;
             }
         };
-        println!("listening on {}", running.url());
+        super::common::emit(&format!("listening on {}\n", running.url()));
+        // Whoever reads the address from standard output did not get it: stop.
+        if super::common::output_failed() {
+            running.shutdown().await;
+            return Exit::Error;
+        }
         eprintln!(
             "voss-customers sim: listening on {}; Ctrl-C stops it",
             running.url()

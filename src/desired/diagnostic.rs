@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::render::{escape, github_data, github_property};
 use crate::yaml::{Locate, Position};
 
 /// One problem, at the key or value that causes it.
@@ -103,15 +104,16 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// One `FILE:LINE:COL: message` line per problem, each followed by `  help: ...` when
-/// there is a hint.
+/// there is a hint. Control characters (a newline or an ESC in a key or a name quoted by
+/// the message) are escaped: one problem is one line.
 pub fn render_text(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&d.to_string());
+        out.push_str(&escape(&d.to_string()));
         out.push('\n');
         if let Some(help) = &d.help {
             out.push_str("  help: ");
-            out.push_str(help);
+            out.push_str(&escape(help));
             out.push('\n');
         }
     }
@@ -138,32 +140,21 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// GitHub Actions workflow commands: `::error file=F,line=L,col=C::message`.
+/// GitHub Actions workflow commands: `::error file=F,line=L,col=C::message`, escaped as
+/// the runner unescapes them, with every other control character escaped too.
 pub fn render_github(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         out.push_str("::error file=");
-        out.push_str(&escape_property(&d.file.display().to_string()));
+        out.push_str(&github_property(&d.file.display().to_string()));
         if d.has_position() {
             out.push_str(&format!(",line={},col={}", d.line, d.column));
         }
         out.push_str("::");
-        out.push_str(&escape_data(&d.message));
+        out.push_str(&github_data(&d.message));
         out.push('\n');
     }
     out
-}
-
-/// The escaping GitHub's runner applies to a command's message.
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// The escaping GitHub's runner applies to a command's property values.
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]
@@ -204,6 +195,28 @@ mod tests {
             render_github(&d),
             "::error file=a.yaml,line=3,col=5::50%25 done%0Anext\n::error file=a%2Cb%3Ac::no *.yaml or *.yml file in this directory\n"
         );
+    }
+
+    #[test]
+    fn a_newline_in_a_key_cannot_print_a_workflow_command_line() {
+        let mut d = sample();
+        d[0].message = "unknown key `bad\n::error file=k::key` in a customer".into();
+        d[0].help = Some("`\u{1b}[31m` is not allowed".into());
+        let text = render_text(&d);
+        assert!(text.lines().all(|line| !line.starts_with("::")), "{text}");
+        assert!(text.contains("`bad\\n::error file=k::key`"), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("\\u{1b}[31m"), "{text}");
+        let github = render_github(&d);
+        assert_eq!(github.lines().count(), 2, "{github}");
+        assert!(github.contains("`bad%0A::error file=k::key`"), "{github}");
+    }
+
+    #[test]
+    fn github_escapes_other_control_characters() {
+        let mut d = sample();
+        d[0].message = "a\u{1b}[2Jb".into();
+        assert!(render_github(&d).contains("::a\\u{1b}[2Jb\n"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The closing summary of an apply: one line per step that was not applied (uncertain,
 //! failed or skipped, with why), then one sentence of counts and what to do next.
 
+use super::escape::escape;
 use crate::apply::{ApplyReport, Counts, Outcome};
 
 /// The closing summary: what succeeded, what is uncertain, what failed and why, what
@@ -21,8 +22,11 @@ pub fn apply_report(report: &ApplyReport) -> String {
             Outcome::Skipped { reason } => ("skipped  ", reason),
         };
         out.push_str(&format!(
-            "{word}{} {} at {}: {why}\n",
-            r.step, r.name, r.hierarchy
+            "{word}{} {} at {}: {}\n",
+            escape(&r.step),
+            escape(&r.name),
+            escape(&r.hierarchy),
+            escape(why)
         ));
     }
     out.push_str(&format!(

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::escape::escape as e;
 use crate::model::State;
 use crate::plan::desired_diff::{CustomerDiff, DesiredDiff, DiffKind, FieldDiff, ScopeDiff};
 
@@ -33,18 +34,19 @@ pub fn json(diff: &DesiredDiff, base: &str) -> String {
 
 /// One line per customer, its fields indented below, then the summary.
 pub fn text(diff: &DesiredDiff, base: &str) -> String {
+    let base = e(base);
     if diff.is_empty() {
         return format!("No changes to the declared customers since {base}.\n");
     }
     let mut out = format!("Declared customers changed since {base}:\n\n");
     for change in &diff.changes {
-        let _ = writeln!(out, "{} {}", sign(change.kind), headline(change));
+        let _ = writeln!(out, "{} {}", sign(change.kind), e(&headline(change)));
         for field in &change.fields {
-            let _ = writeln!(out, "    {}", field_line(field));
+            let _ = writeln!(out, "    {}", e(&field_line(field)));
         }
     }
     for scope in &diff.scopes {
-        let _ = writeln!(out, "{} {}", scope_sign(scope), scope_line(scope));
+        let _ = writeln!(out, "{} {}", scope_sign(scope), e(&scope_line(scope)));
     }
     let _ = writeln!(out, "\n{}", summary(diff));
     out
@@ -52,6 +54,7 @@ pub fn text(diff: &DesiredDiff, base: &str) -> String {
 
 /// A summary table and one list per customer.
 pub fn markdown(diff: &DesiredDiff, base: &str) -> String {
+    let base = e(base).replace('`', "'");
     if diff.is_empty() {
         return format!("**No changes** to the declared customers since `{base}`.\n");
     }
@@ -65,7 +68,7 @@ pub fn markdown(diff: &DesiredDiff, base: &str) -> String {
     for change in &diff.changes {
         let _ = writeln!(out, "- **{}**", escape(&headline(change)));
         for field in &change.fields {
-            let _ = writeln!(out, "  - `{}`", field_line(field).replace('`', "'"));
+            let _ = writeln!(out, "  - `{}`", e(&field_line(field)).replace('`', "'"));
         }
     }
     if !diff.scopes.is_empty() {
@@ -167,10 +170,11 @@ fn summary(diff: &DesiredDiff) -> String {
     line
 }
 
-/// Markdown's inline specials escaped, so a name cannot break the list.
+/// Markdown's inline specials escaped, so a name cannot break the list (control
+/// characters first, by [`e`]).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    for ch in e(text).chars() {
         if matches!(
             ch,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'

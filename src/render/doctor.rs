@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use super::escape::escape;
 use crate::ops::doctor::{Check, Status};
 
 /// The heading above the merged profile fix in text.
@@ -23,9 +24,13 @@ pub fn doctor_text(checks: &[Check]) -> String {
             Status::Warn => "warn",
             Status::Fail => "FAIL",
         };
-        out.push_str(&format!("{mark:<4}  {}: {}", check.name, check.detail));
+        out.push_str(&format!(
+            "{mark:<4}  {}: {}",
+            escape(&check.name),
+            escape(&check.detail)
+        ));
         if let Some(help) = &check.help {
-            out.push_str(&format!(" -> {help}"));
+            out.push_str(&format!(" -> {}", escape(help)));
         }
         out.push('\n');
     }

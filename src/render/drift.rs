@@ -1,5 +1,6 @@
 //! Drift (what changed live, outside the files) as text, Markdown and JSON.
 
+use super::escape::escape as e;
 use super::json::pretty;
 use super::style::{BOLD, CYAN, GREEN, RED, Style, YELLOW};
 use super::value::{count, show};
@@ -19,13 +20,13 @@ pub fn drift_text(drift: &Drift, color: bool) -> String {
         out.push_str(&format!(
             "{} \"{}\" at {}: changed live\n",
             style.paint(YELLOW, "~"),
-            c.name,
-            c.hierarchy
+            e(&c.name),
+            e(&c.hierarchy)
         ));
         for f in &c.fields {
             out.push_str(&format!(
                 "    {}: file {}, live {}\n",
-                f.field,
+                e(&f.field.to_string()),
                 show(&f.file),
                 show(&f.live)
             ));
@@ -46,8 +47,8 @@ pub fn drift_text(drift: &Drift, color: bool) -> String {
             out.push_str(&format!(
                 "{} \"{}\" at {}: {what}\n",
                 style.paint(color, mark),
-                c.name,
-                c.hierarchy
+                e(&c.name),
+                e(&c.hierarchy)
             ));
         }
     }
@@ -75,7 +76,7 @@ pub fn drift_markdown(drift: &Drift) -> String {
                 out.push_str(&format!(
                     "| {} at `{}` | `{}` | {} | {} |\n",
                     cell(&c.name),
-                    c.hierarchy,
+                    e(&c.hierarchy).replace('`', "'"),
                     f.field,
                     cell(&show(&f.file)),
                     cell(&show(&f.live))
@@ -108,7 +109,11 @@ fn push_list(out: &mut String, list: &[CustomerRef], title: &str) {
     }
     out.push_str(&format!("\n### {title}\n\n"));
     for c in list {
-        out.push_str(&format!("- {} at `{}`\n", cell(&c.name), c.hierarchy));
+        out.push_str(&format!(
+            "- {} at `{}`\n",
+            cell(&c.name),
+            e(&c.hierarchy).replace('`', "'")
+        ));
     }
 }
 
@@ -123,10 +128,9 @@ fn summary(drift: &Drift) -> String {
     )
 }
 
-/// Text safe in a Markdown table cell.
+/// Text safe in a Markdown table cell (control characters escaped).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace('\n', " ")
+    e(s).replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }

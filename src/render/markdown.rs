@@ -1,6 +1,7 @@
 //! The plan as a pull-request comment: a summary table and one collapsible section per
 //! customer, cut at a customer boundary so the whole stays within the comment limit.
 
+use super::escape::escape as e;
 use super::text::NO_CHANGES;
 use super::value::{
     count, follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line,
@@ -97,7 +98,7 @@ fn section(change: &Change) -> String {
         html(&change.hierarchy),
     );
     for reason in &change.blocked {
-        out.push_str(&format!("- **Blocked:** {reason}\n"));
+        out.push_str(&format!("- **Blocked:** {}\n", e(reason)));
     }
     for f in &change.follow_up {
         out.push_str(&format!("- **Follow-up:** {}\n", follow_up(*f)));
@@ -105,7 +106,11 @@ fn section(change: &Change) -> String {
     if !change.blocked.is_empty() || !change.follow_up.is_empty() {
         out.push('\n');
     }
-    let body = diff_body(change);
+    // Each line escaped: a control character in a name or a value cannot end the fence.
+    let body: String = diff_body(change)
+        .lines()
+        .map(|line| format!("{}\n", e(line)))
+        .collect();
     let fence = "`".repeat(longest_backtick_run(&body).max(2) + 1);
     out.push_str(&format!("{fence}diff\n{body}{fence}\n\n</details>\n\n"));
     out
@@ -160,7 +165,7 @@ fn warnings(plan: &Plan) -> String {
             "- **{}** at `{}`: {}\n",
             html(&w.name),
             code(&w.hierarchy),
-            w.message
+            e(&w.message)
         ));
     }
     let rest = plan.warnings.len().saturating_sub(WARNINGS_LISTED);
@@ -181,15 +186,15 @@ fn longest_backtick_run(s: &str) -> usize {
     s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
-/// Text safe inside HTML.
+/// Text safe inside HTML (control characters escaped).
 fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
+    e(s).replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-/// Text safe inside an inline code span.
+/// Text safe inside an inline code span (control characters escaped).
 fn code(s: &str) -> String {
-    s.replace('`', "'")
+    e(s).replace('`', "'")
 }

@@ -1,6 +1,7 @@
 //! The plan for a terminal, Terraform-like: a marker and a verb per customer, then each
 //! field's `before → after`.
 
+use super::escape::escape as e;
 use super::style::{BOLD, BOLD_RED, CYAN, GREEN, RED, Style, YELLOW};
 use super::value::{
     follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line,
@@ -22,7 +23,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
     }
     out.push_str(&format!(
         "voss-customers will make these changes on {}:\n",
-        plan.target
+        e(&plan.target)
     ));
     for change in &plan.changes {
         out.push('\n');
@@ -58,8 +59,9 @@ fn push_change(out: &mut String, change: &Change, style: Style) {
     }
     for reason in &change.blocked {
         out.push_str(&format!(
-            "    {} {reason}\n",
-            style.paint(BOLD_RED, "blocked:")
+            "    {} {}\n",
+            style.paint(BOLD_RED, "blocked:"),
+            e(reason)
         ));
     }
     for f in &change.follow_up {
@@ -75,13 +77,19 @@ fn push_change(out: &mut String, change: &Change, style: Style) {
 fn title(change: &Change) -> String {
     match (&change.action, &change.renamed_from) {
         (Action::Rename, Some(old)) => {
-            format!("\"{old}\" → \"{}\" at {}", change.name, change.hierarchy)
+            format!(
+                "\"{}\" → \"{}\" at {}",
+                e(old),
+                e(&change.name),
+                e(&change.hierarchy)
+            )
         }
         (Action::Migrate, _) => format!(
             "\"{}\" from HCM-F (sys.hcs) to {}",
-            change.name, change.hierarchy
+            e(&change.name),
+            e(&change.hierarchy)
         ),
-        _ => format!("\"{}\" at {}", change.name, change.hierarchy),
+        _ => format!("\"{}\" at {}", e(&change.name), e(&change.hierarchy)),
     }
 }
 
@@ -94,6 +102,7 @@ fn push_field(out: &mut String, action: Action, f: &FieldChange, style: Style) {
     } else if let Some(diff) = long_text_diff(f) {
         out.push_str(&format!("    {sign} {}:\n", f.field));
         for line in diff.lines() {
+            let line = &*e(line);
             let painted = match line.chars().next() {
                 Some('+') => style.paint(GREEN, line),
                 Some('-') => style.paint(RED, line),
@@ -123,9 +132,9 @@ fn push_warnings(out: &mut String, warnings: &[Warning], style: Style) {
         out.push_str(&format!(
             "  {} \"{}\" at {}: {}\n",
             style.paint(YELLOW, "!"),
-            w.name,
-            w.hierarchy,
-            w.message
+            e(&w.name),
+            e(&w.hierarchy),
+            e(&w.message)
         ));
     }
 }

@@ -74,13 +74,13 @@ impl ApiError {
         matches!(self, ApiError::Uncertain { .. })
     }
 
-    /// The same error with every occurrence of `secret` in what the server said replaced
-    /// by `(sensitive)`: a server that echoes a request body must not leak a password.
+    /// The same error with `secret` hidden from what the server said ([`mask_secret`]):
+    /// a server that echoes a request body must not leak a password.
     pub fn redacted(self, secret: &str) -> ApiError {
         if secret.is_empty() {
             return self;
         }
-        let hide = |text: String| text.replace(secret, "(sensitive)");
+        let hide = |text: String| mask_secret(&text, secret);
         match self {
             ApiError::Forbidden { request, message } => ApiError::Forbidden {
                 request,
@@ -101,7 +101,7 @@ impl ApiError {
                 message: hide(message),
                 errors: errors
                     .into_iter()
-                    .map(|(field, message)| (field, hide(message)))
+                    .map(|(field, message)| (hide(field), hide(message)))
                     .collect(),
             },
             ApiError::Unavailable {
@@ -164,8 +164,20 @@ impl ApiError {
 }
 
 impl std::fmt::Display for ApiError {
+    /// One line: what was asked (names, hierarchies) and what the server said, with every
+    /// control character escaped ([`crate::render::escape`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let text = Sentence(self).to_string();
+        f.write_str(&crate::render::escape(&text))
+    }
+}
+
+/// The sentence of an [`ApiError`], before escaping.
+struct Sentence<'a>(&'a ApiError);
+
+impl std::fmt::Display for Sentence<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
             ApiError::Unauthorized { username } => write!(
                 f,
                 "VOSS Automate refused the credentials of {username} (HTTP 401): \
@@ -290,6 +302,47 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// The shortest secret (in characters) that is masked by replacing it. A shorter one (`y`,
+/// `pw`) occurs inside ordinary words, so replacing it would show where it is (and
+/// garble the text): a server text holding it is withheld instead.
+pub const SHORTEST_MASKED_SECRET: usize = 8;
+
+/// Shown instead of a server text that could hold the password.
+pub const WITHHELD: &str = "the server's message was withheld: it could contain the password";
+
+/// `text` (from a server, which may echo the request) made safe to show when `secret` was
+/// sent: unchanged when it does not hold the secret; a secret of at least
+/// [`SHORTEST_MASKED_SECRET`] characters replaced by `(sensitive)` where it stands as a
+/// whole token (not inside a longer word); and [`WITHHELD`] when the secret is shorter,
+/// or still occurs inside a longer word.
+pub fn mask_secret(text: &str, secret: &str) -> String {
+    if secret.is_empty() || !text.contains(secret) {
+        return text.to_owned();
+    }
+    if secret.chars().count() < SHORTEST_MASKED_SECRET {
+        return WITHHELD.to_owned();
+    }
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for (at, _) in text.match_indices(secret) {
+        let end = at + secret.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(word) && !after.is_some_and(word) {
+            out.push_str(&text[done..at]);
+            out.push_str("(sensitive)");
+            done = end;
+        }
+    }
+    out.push_str(&text[done..]);
+    if out.contains(secret) {
+        WITHHELD.to_owned()
+    } else {
+        out
+    }
+}
+
 /// `: "what the server said"`, or nothing when it said nothing.
 fn said(message: &str) -> String {
     if message.trim().is_empty() {
@@ -379,6 +432,86 @@ mod tests {
         assert!(text.contains("https://voss.example.com/"), "{text}");
         assert!(text.contains("--ca-cert FILE"), "{text}");
         assert!(text.contains("--insecure"), "{text}");
+    }
+
+    const LONG: &str = "Tr0ub4dor&3-horse";
+
+    #[test]
+    fn a_text_without_the_secret_is_kept() {
+        assert_eq!(
+            mask_secret("add Cyberdyne Systems at sys.hcs.P", "x"),
+            "add Cyberdyne Systems at sys.hcs.P"
+        );
+        assert_eq!(mask_secret("anything", ""), "anything");
+    }
+
+    #[test]
+    fn a_short_password_is_never_masked_letter_by_letter_but_withheld() {
+        // Before: `add C(sensitive)berd(sensitive)ne S(sensitive)stems`.
+        for secret in ["y", "pw"] {
+            let text = format!("add Cyberdyne Systems, pwd for {secret}");
+            let shown = mask_secret(&text, secret);
+            assert_eq!(shown, WITHHELD, "{secret}");
+            assert!(!shown.contains("(sensitive)"));
+        }
+    }
+
+    #[test]
+    fn a_long_password_is_masked_where_it_stands_as_a_token() {
+        let text = format!("password \"{LONG}\" is too weak; {LONG}");
+        assert_eq!(
+            mask_secret(&text, LONG),
+            "password \"(sensitive)\" is too weak; (sensitive)"
+        );
+    }
+
+    #[test]
+    fn a_long_password_inside_a_longer_word_withholds_the_text() {
+        let text = format!("value x{LONG}y rejected");
+        assert_eq!(mask_secret(&text, LONG), WITHHELD);
+    }
+
+    #[test]
+    fn redacted_hides_the_secret_in_every_server_text() {
+        let request = Box::new(ApiRequest::at(Method::Post, routes::CUSTOMER, "sys.hcs.P"));
+        for secret in ["y", "pw", LONG] {
+            let error = ApiError::Rejected {
+                request: request.clone(),
+                status: 400,
+                message: format!("bad password {secret}"),
+                errors: vec![(secret.to_owned(), format!("echo: {secret}"))],
+            }
+            .redacted(secret);
+            let text = error.to_string();
+            assert!(!text.contains(&format!(" {secret}")), "{secret}: {text}");
+            if secret.len() < SHORTEST_MASKED_SECRET {
+                assert!(text.contains(WITHHELD), "{text}");
+            } else {
+                assert!(text.contains("bad password (sensitive)"), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_and_server_text_are_shown_escaped_on_one_line() {
+        let error = ApiError::Rejected {
+            request: Box::new(ApiRequest::at(
+                Method::Post,
+                routes::CUSTOMER,
+                "sys.hcs.P\n::error::x",
+            )),
+            status: 400,
+            message: "bad \u{1b}[2J name\r\n::warning::y".into(),
+            errors: vec![("name\u{7}".into(), "no\ttabs".into())],
+        };
+        let text = error.to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        assert!(text.contains("sys.hcs.P\\n::error::x"), "{text}");
+        assert!(
+            text.contains("bad \\u{1b}[2J name\\r\\n::warning::y"),
+            "{text}"
+        );
+        assert!(text.contains("name\\u{7}: no\\ttabs"), "{text}");
     }
 
     #[test]

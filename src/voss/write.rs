@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::client::{Client, NO_BODY};
 use super::decode;
-use super::error::ApiError;
+use super::error::{ApiError, mask_secret};
 use super::fields::{CreateRequest, partial_record, whole_record};
 use super::request::{ApiRequest, Method};
 use super::settings::UpdateMethod;
@@ -38,16 +38,15 @@ impl Client {
                     message: format!("{}; then {}", migrated.message, updated.message),
                 });
         }
-        // Neither the error nor the transaction's description may repeat the password.
+        // Neither the error nor the transaction's description may repeat the password:
+        // both are server texts, masked or withheld (`mask_secret`), never searched and
+        // replaced letter by letter.
         match &request.local_admin {
             Some(admin) => {
                 let secret = admin.password.expose();
                 result
                     .map(|outcome| WriteOutcome {
-                        message: match secret {
-                            "" => outcome.message,
-                            _ => outcome.message.replace(secret, "(sensitive)"),
-                        },
+                        message: mask_secret(&outcome.message, secret),
                         ..outcome
                     })
                     .map_err(|e| e.redacted(secret))
