@@ -111,7 +111,7 @@ pub fn check_target(path: &Path) -> Result<(), WriteError> {
     }
     let (what, hint) = if kind.is_symlink() {
         let to = std::fs::read_link(path)
-            .map(|to| crate::render::escape(&to.display().to_string()).into_owned())
+            .map(|to| crate::escape::escape(&to.display().to_string()).into_owned())
             .unwrap_or_else(|_| "an unreadable target".to_owned());
         (
             format!("a symbolic link to {to}"),

@@ -7,15 +7,17 @@
 //! - [`plan`]: the plan as data and the pure diff engine that makes it.
 //! - [`render`]: text, markdown and JSON views of a plan.
 //! - [`apply`]: the executor that carries a plan out against the live system.
-//! - [`sim`]: the local VOSS Automate simulator (shares only [`voss::wire`]).
+//! - [`sim`]: the local VOSS Automate simulator (shares only [`voss::wire`], route names and the API profile).
 //! - [`ops`]: one function per command, over the pieces above.
 //! - [`cli`]: clap parsing and exit codes.
 //! - [`fsio`]: the atomic file writer the command line and the simulator share.
 //! - [`yaml`]: YAML text → JSON value with positions, for `desired` and the simulator's seed.
+//! - [`escape`]: control characters in text from files or servers, made visible before printing.
 
 pub mod apply;
 pub mod cli;
 pub mod desired;
+pub mod escape;
 pub mod fsio;
 pub mod model;
 pub mod ops;

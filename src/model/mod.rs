@@ -1,6 +1,7 @@
 //! The customer as users declare it ([`customer`], [`scope`], [`document`]) and as it
 //! lives on the system ([`live`]). Plain data: no I/O here.
 
+pub mod check;
 pub mod customer;
 pub mod document;
 pub mod field;

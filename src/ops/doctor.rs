@@ -3,35 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
-
+pub use crate::model::check::{Check, Status};
 use crate::model::{Field, HierarchyNode};
 use crate::voss::add_schema::{self, Finding, Properties};
 use crate::voss::profile::release_number;
 use crate::voss::{ApiError, Client};
 use Status::{Fail, Ok as Pass, Warn};
-
-/// How a check came out: `fail` means plan or apply would not work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Ok,
-    Warn,
-    Fail,
-}
-
-/// One check: what was checked, how it came out, what to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    pub name: String,
-    pub status: Status,
-    pub detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
-    /// The profile lines that fix it (YAML, under their section), merged by the renderer.
-    #[serde(skip)]
-    pub fix: Option<String>,
-}
 
 /// A check; an empty `help` is left out.
 fn check(name: impl Into<String>, status: Status, detail: String, help: &str) -> Check {

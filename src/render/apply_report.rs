@@ -1,8 +1,8 @@
 //! The closing summary of an apply: one line per step that was not applied (uncertain,
 //! failed or skipped, with why), then one sentence of counts and what to do next.
 
-use super::escape::escape;
 use crate::apply::{ApplyReport, Counts, Outcome};
+use crate::escape::escape;
 
 /// The closing summary: what succeeded, what is uncertain, what failed and why, what
 /// was skipped.

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::escape::escape as e;
+use crate::escape::escape as e;
 use crate::model::State;
 use crate::plan::desired_diff::{CustomerDiff, DesiredDiff, DiffKind, FieldDiff, ScopeDiff};
 

@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
-use super::escape::escape;
-use crate::ops::doctor::{Check, Status};
+use crate::escape::escape;
+use crate::model::check::{Check, Status};
 
 /// The heading above the merged profile fix in text.
 pub const FIX_HEADING: &str = "Put these lines in your --profile file:";

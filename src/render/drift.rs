@@ -1,9 +1,9 @@
 //! Drift (what changed live, outside the files) as text, Markdown and JSON.
 
-use super::escape::escape as e;
 use super::json::pretty;
 use super::style::{BOLD, CYAN, GREEN, RED, Style, YELLOW};
 use super::value::{count, show};
+use crate::escape::escape as e;
 use crate::plan::{CustomerRef, Drift};
 
 /// Shown when there is no drift.

@@ -1,11 +1,11 @@
 //! The plan as a pull-request comment: a summary table and one collapsible section per
 //! customer, cut at a customer boundary so the whole stays within the comment limit.
 
-use super::escape::escape as e;
 use super::text::NO_CHANGES;
 use super::value::{
     count, follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line,
 };
+use crate::escape::escape as e;
 use crate::plan::{Action, Change, FieldChange, Plan};
 
 /// The most characters a comment holds (GitHub allows 65,536; the rest is headroom).

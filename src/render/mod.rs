@@ -6,7 +6,6 @@ mod apply_report;
 pub mod desired_diff;
 pub mod doctor;
 mod drift;
-mod escape;
 pub mod import_yaml;
 mod json;
 mod markdown;
@@ -16,9 +15,9 @@ mod value;
 
 use std::ffi::OsStr;
 
+pub use crate::escape::{escape, github_data, github_property};
 pub use apply_report::apply_report;
 pub use drift::{NO_DRIFT, drift_json, drift_markdown, drift_text};
-pub use escape::{escape, github_data, github_property};
 pub use json::{json, plan_schema, pretty as pretty_json};
 pub use markdown::{MARKDOWN_LIMIT, markdown};
 pub use text::{NO_CHANGES, text};

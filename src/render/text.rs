@@ -1,11 +1,11 @@
 //! The plan for a terminal, Terraform-like: a marker and a verb per customer, then each
 //! field's `before → after`.
 
-use super::escape::escape as e;
 use super::style::{BOLD, BOLD_RED, CYAN, GREEN, RED, Style, YELLOW};
 use super::value::{
     follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line,
 };
+use crate::escape::escape as e;
 use crate::plan::{Action, Change, FieldChange, Plan, Warning};
 
 /// Shown instead of the changes when there are none.

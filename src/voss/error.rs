@@ -165,10 +165,10 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     /// One line: what was asked (names, hierarchies) and what the server said, with every
-    /// control character escaped ([`crate::render::escape`]).
+    /// control character escaped ([`crate::escape::escape`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = Sentence(self).to_string();
-        f.write_str(&crate::render::escape(&text))
+        f.write_str(&crate::escape::escape(&text))
     }
 }
 

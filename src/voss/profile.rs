@@ -15,7 +15,6 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::settings::UpdateMethod;
 use crate::model::Field;
 use crate::yaml::{self, Parsed};
 
@@ -93,15 +92,6 @@ pub struct Writes {
 pub enum UpdateMethodName {
     Put,
     Patch,
-}
-
-impl From<UpdateMethodName> for UpdateMethod {
-    fn from(name: UpdateMethodName) -> Self {
-        match name {
-            UpdateMethodName::Put => UpdateMethod::Put,
-            UpdateMethodName::Patch => UpdateMethod::Patch,
-        }
-    }
 }
 
 /// A profile problem: where (`FILE:LINE:COL`, or the file alone) and what to do.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use super::profile::{Profile, ProfileError};
+use super::profile::{Profile, ProfileError, UpdateMethodName};
 use super::retry::{PollPolicy, RetryPolicy};
 use super::secret::Secret;
 
@@ -96,6 +96,15 @@ impl ConnectSettings {
             self.update_method = method;
         }
         self
+    }
+}
+
+impl From<UpdateMethodName> for UpdateMethod {
+    fn from(name: UpdateMethodName) -> Self {
+        match name {
+            UpdateMethodName::Put => UpdateMethod::Put,
+            UpdateMethodName::Patch => UpdateMethod::Patch,
+        }
     }
 }
 
