@@ -364,10 +364,7 @@ impl Store {
         } else if self.nodes.contains_key(hierarchy) {
             return Ok(hierarchy.to_owned());
         }
-        Err(ApiError::not_found(
-            "hierarchy",
-            format!("unknown hierarchy `{hierarchy}`: no such node path or pkid"),
-        ))
+        Err(unknown_hierarchy(hierarchy))
     }
 
     pub fn node_pkid(&self, path: &str) -> Option<&str> {
@@ -494,6 +491,14 @@ impl Default for Store {
 }
 
 /// Whether `path` is `root` or below it.
+/// The answer for a `hierarchy=` that names no node (as given: a path or a pkid).
+pub fn unknown_hierarchy(hierarchy: &str) -> ApiError {
+    ApiError::not_found(
+        "hierarchy",
+        format!("unknown hierarchy `{hierarchy}`: no such node path or pkid"),
+    )
+}
+
 pub fn within(path: &str, root: &str) -> bool {
     path == root
         || (path.len() > root.len()
