@@ -56,6 +56,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
             ApiError::not_found("path", "no such model type or action in this API")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(from_fn_with_state(sim.clone(), super::conn::body_deadline))
         .layer(from_fn_with_state(sim.clone(), faults::layer))
         .layer(from_fn_with_state(sim.clone(), stats::layer))
         .with_state(sim)
