@@ -111,9 +111,10 @@ async fn the_add_schema_has_the_default_names_and_the_documented_rules() {
     assert!(properties(&form).is_none(), "{form}");
     assert_eq!(form["data"]["create_admin"], "true");
 
-    // Scope as for lists: another reseller's hierarchy is refused; a hierarchy is needed.
+    // Scope as for lists: another reseller's hierarchy answers as a missing one; a
+    // hierarchy is needed.
     let (status, _) = h.get(RESELLER2, ADD_SCHEMA_R1).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = h.get(RESELLER1, ADD_SCHEMA_R1).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = h

@@ -42,9 +42,23 @@ pub struct Args {
     /// How many customers are changed at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// Stop after this many cycles (default: run until SIGTERM).
-    #[arg(long)]
+    /// Stop after this many cycles, 1 or more (default: run until SIGTERM).
+    #[arg(long, value_parser = parse_cycles)]
     pub cycles: Option<u64>,
+}
+
+/// `--cycles N`: a whole number, at least 1 (0 cycles would do nothing and say nothing).
+pub fn parse_cycles(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err(
+            "0 cycles would do nothing: give 1 or more, or leave --cycles out to run until SIGTERM"
+                .to_owned(),
+        ),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!(
+            "`{text}` is not a number of cycles ({e}): give 1 or more"
+        )),
+    }
 }
 
 /// A duration as users write it, read by humantime: `250ms`, `30s`, `5m`, `1h`, also
@@ -278,6 +292,14 @@ fn unix_seconds() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zero_cycles_are_refused() {
+        assert_eq!(parse_cycles("3"), Ok(3));
+        let error = parse_cycles("0").unwrap_err();
+        assert!(error.contains("1 or more"), "{error}");
+        assert!(parse_cycles("-1").is_err());
+    }
 
     #[test]
     fn durations_read_as_users_write_them() {

@@ -80,15 +80,26 @@ impl Admin {
         within(path, &self.hierarchy)
     }
 
-    /// 403 unless `path` is in this admin's subtree.
-    pub fn require(&self, path: &str) -> Result<(), ApiError> {
+    /// Whether `path` is a node above this admin's own: one its own path names, so its
+    /// existence is no secret.
+    pub fn is_above(&self, path: &str) -> bool {
+        path != self.hierarchy && within(&self.hierarchy, path)
+    }
+
+    /// `Ok` when `path` is in this admin's subtree. Else 403 for a node above its own
+    /// (which its own path names), and for any other node `missing()`: exactly the answer
+    /// for something that does not exist, so that another reseller's nodes, customers and
+    /// transactions cannot be told from missing ones.
+    pub fn require(&self, path: &str, missing: impl FnOnce() -> ApiError) -> Result<(), ApiError> {
         if self.sees(path) {
             Ok(())
-        } else {
+        } else if self.is_above(path) {
             Err(ApiError::forbidden(format!(
                 "{} may not access {path}: outside its hierarchy {}",
                 self.email, self.hierarchy
             )))
+        } else {
+            Err(missing())
         }
     }
 }

@@ -17,6 +17,7 @@
 mod add_form;
 mod auth;
 mod body;
+mod conn;
 mod dialect;
 mod errors;
 mod faults;
@@ -49,6 +50,7 @@ use persist::Persister;
 use stats::Stats;
 use store::Store;
 
+pub use conn::Limits;
 pub use persist::StateError;
 pub use tls::{FileProblem, TlsError};
 
@@ -215,6 +217,8 @@ pub struct Sim {
     dialect: Dialect,
     /// Successful transactions so far (for [`TxnSuccess::Mixed`]).
     successes: AtomicU64,
+    /// How long clients may take.
+    limits: Limits,
 }
 
 impl Sim {
@@ -250,6 +254,7 @@ pub struct RunningSim {
     admin: Option<(String, crate::voss::Secret)>,
     stop: oneshot::Sender<()>,
     server: JoinHandle<()>,
+    limits: Limits,
 }
 
 impl RunningSim {
@@ -271,15 +276,32 @@ impl RunningSim {
         format!("{scheme}://{}", self.addr)
     }
 
-    /// Stops accepting, finishes the requests in flight, and returns.
+    /// Stops accepting, finishes the requests in flight (waiting at most
+    /// [`Limits::shutdown`] for them), and returns.
     pub async fn shutdown(self) {
         let _ = self.stop.send(());
-        let _ = self.server.await;
+        let mut server = self.server;
+        if tokio::time::timeout(self.limits.shutdown, &mut server)
+            .await
+            .is_err()
+        {
+            server.abort();
+            let _ = server.await;
+        }
     }
 }
 
 /// Loads the seed (or the state file) and serves on `listen`, a loopback address.
 pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, SimError> {
+    start_with(config, listen, Limits::default()).await
+}
+
+/// [`start`] with other bounds on how long clients may take.
+pub async fn start_with(
+    config: SimConfig,
+    listen: SocketAddr,
+    limits: Limits,
+) -> Result<RunningSim, SimError> {
     check_config(&config, listen)?;
     let dialect = Dialect::new(
         config.options.profile.as_ref(),
@@ -332,6 +354,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
         options: config.options,
         dialect,
         successes: AtomicU64::new(0),
+        limits,
     });
     if sim.persister.is_some() {
         // The state file exists from the start, so a restart never falls back to the seed.
@@ -348,11 +371,13 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
         let served = match acceptor {
             Some(acceptor) => {
                 let listener = tls::TlsListener::new(listener, acceptor);
+                let listener = conn::TimedListener::new(listener, limits);
                 axum::serve(listener, app)
                     .with_graceful_shutdown(stopped)
                     .await
             }
             None => {
+                let listener = conn::TimedListener::new(listener, limits);
                 axum::serve(listener, app)
                     .with_graceful_shutdown(stopped)
                     .await
@@ -369,6 +394,7 @@ pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, 
         admin,
         stop,
         server,
+        limits,
     })
 }
 

@@ -49,6 +49,20 @@ pub enum StateError {
         /// The format version the file holds.
         found: u32,
     },
+    /// The state file reads, but does not hold a consistent store (hand-edited?); it is
+    /// left untouched.
+    #[error(
+        "the state file {} is inconsistent: {}; it was left as it is: fix it, or move it \
+         away to start again from the seed",
+        .path.display(),
+        .problems.join("; ")
+    )]
+    Inconsistent {
+        /// The state file.
+        path: PathBuf,
+        /// Each problem, naming the customer, node or transaction.
+        problems: Vec<String>,
+    },
     /// The store could not be turned into JSON.
     #[error("cannot serialise the state: {0}")]
     Serialise(#[source] serde_json::Error),
@@ -114,6 +128,13 @@ pub fn load(path: &Path) -> Result<Option<Store>, StateError> {
         return Err(StateError::Format {
             path: path.to_path_buf(),
             found: store.format_version,
+        });
+    }
+    let problems = store.problems();
+    if !problems.is_empty() {
+        return Err(StateError::Inconsistent {
+            path: path.to_path_buf(),
+            problems,
         });
     }
     store.reindex();

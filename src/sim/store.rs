@@ -310,6 +310,99 @@ impl Store {
             .collect();
     }
 
+    /// What is wrong with a store read from a (possibly hand-edited) state file: each
+    /// problem names the customer, node or transaction. Empty when it is consistent.
+    /// At most `MAX_PROBLEMS` are listed.
+    pub fn problems(&self) -> Vec<String> {
+        const MAX_PROBLEMS: usize = 20;
+        let mut found = Vec::new();
+        for root in ROOTS {
+            if !self.nodes.contains_key(root) {
+                found.push(format!("the root node `{root}` is missing"));
+            }
+        }
+        let mut node_pkids: HashMap<&str, &str> = HashMap::new();
+        for (path, node) in &self.nodes {
+            if !is_pkid(&node.pkid) {
+                found.push(format!(
+                    "node `{path}` has pkid `{}`, not 24 hexadecimal characters",
+                    node.pkid
+                ));
+            }
+            if let Some(other) = node_pkids.insert(&node.pkid, path) {
+                found.push(format!(
+                    "nodes `{other}` and `{path}` share the pkid `{}`",
+                    node.pkid
+                ));
+            }
+            if let Some(parent) = parent_of(path) {
+                if !self.nodes.contains_key(parent) {
+                    found.push(format!(
+                        "node `{path}` is under `{parent}`, which is not a node"
+                    ));
+                }
+            }
+            if let Some(pkid) = &node.customer {
+                if !self.customers.contains_key(pkid) {
+                    found.push(format!(
+                        "node `{path}` belongs to customer pkid `{pkid}`, which is not a customer"
+                    ));
+                }
+            }
+        }
+        let mut places: HashMap<(&str, &str), &str> = HashMap::new();
+        for (key, customer) in &self.customers {
+            let name = &customer.fields.name;
+            if *key != customer.pkid {
+                found.push(format!(
+                    "customer `{name}` is filed under pkid `{key}` but its pkid is `{}`",
+                    customer.pkid
+                ));
+            }
+            if !is_pkid(&customer.pkid) {
+                found.push(format!(
+                    "customer `{name}` has pkid `{}`, not 24 hexadecimal characters",
+                    customer.pkid
+                ));
+            }
+            if node_pkids.contains_key(customer.pkid.as_str()) {
+                found.push(format!(
+                    "customer `{name}` has pkid `{}`, which is also a node's",
+                    customer.pkid
+                ));
+            }
+            if !self.nodes.contains_key(&customer.parent) {
+                found.push(format!(
+                    "customer `{name}` is under `{}`, which is not a node",
+                    customer.parent
+                ));
+            }
+            if name.trim().is_empty() {
+                found.push(format!("customer pkid `{key}` has no name"));
+            }
+            if let Some(other) = places.insert((&customer.parent, name), key) {
+                found.push(format!(
+                    "customers `{other}` and `{key}` are both named `{name}` under `{}`",
+                    customer.parent
+                ));
+            }
+        }
+        for (key, txn) in &self.transactions {
+            if *key != txn.id {
+                found.push(format!(
+                    "transaction `{key}` is filed under another id than its own (`{}`)",
+                    txn.id
+                ));
+            }
+        }
+        if found.len() > MAX_PROBLEMS {
+            let more = found.len() - MAX_PROBLEMS;
+            found.truncate(MAX_PROBLEMS);
+            found.push(format!("and {more} more"));
+        }
+        found
+    }
+
     /// A fresh 24-hex pkid.
     pub fn new_pkid(&mut self) -> String {
         format!("{:016x}{:08x}", self.rng.u64(..), self.rng.u32(..))
@@ -364,10 +457,7 @@ impl Store {
         } else if self.nodes.contains_key(hierarchy) {
             return Ok(hierarchy.to_owned());
         }
-        Err(ApiError::not_found(
-            "hierarchy",
-            format!("unknown hierarchy `{hierarchy}`: no such node path or pkid"),
-        ))
+        Err(unknown_hierarchy(hierarchy))
     }
 
     pub fn node_pkid(&self, path: &str) -> Option<&str> {
@@ -494,6 +584,14 @@ impl Default for Store {
 }
 
 /// Whether `path` is `root` or below it.
+/// The answer for a `hierarchy=` that names no node (as given: a path or a pkid).
+pub fn unknown_hierarchy(hierarchy: &str) -> ApiError {
+    ApiError::not_found(
+        "hierarchy",
+        format!("unknown hierarchy `{hierarchy}`: no such node path or pkid"),
+    )
+}
+
 pub fn within(path: &str, root: &str) -> bool {
     path == root
         || (path.len() > root.len()

@@ -76,7 +76,9 @@ pub struct PollPolicy {
     pub growth: f64,
     /// ...up to this.
     pub max_interval: Duration,
-    /// A transaction still running after this long is reported as `Uncertain`.
+    /// A transaction still running after this long is reported as `Uncertain`; polls that
+    /// get no answer (429 after its `Retry-After`, 5xx, time-outs) are tried again within
+    /// this budget, each after the read's own retries.
     pub max_wait: Duration,
 }
 

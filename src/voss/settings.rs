@@ -75,6 +75,8 @@ pub struct Tuning {
     pub read_concurrency: Option<usize>,
     /// `--update-method`: see [`ConnectSettings::update_method`].
     pub update_method: Option<UpdateMethod>,
+    /// `--timeout`: see [`ConnectSettings::timeout`].
+    pub timeout: Option<Duration>,
 }
 
 impl ConnectSettings {
@@ -94,6 +96,9 @@ impl ConnectSettings {
         }
         if let Some(method) = tuning.update_method {
             self.update_method = method;
+        }
+        if let Some(timeout) = tuning.timeout.filter(|t| !t.is_zero()) {
+            self.timeout = timeout;
         }
         self
     }

@@ -16,6 +16,20 @@ pub struct WriteOutcome {
     pub message: String,
 }
 
+/// What the last poll said: a state, or why it got no answer.
+enum Last {
+    State(TxnState),
+    Error(String),
+}
+
+/// A poll failure that says nothing about the transaction: the server was busy or slow.
+fn keeps_following(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Unavailable { .. } | ApiError::Timeout { .. } | ApiError::Connect { .. }
+    )
+}
+
 impl Client {
     /// Polls transaction `id`, started by `request`, until it ends: `Success` or
     /// `Completed` is done, `Fail` failed; `Queued`, `In Progress` and any status this
@@ -30,20 +44,32 @@ impl Client {
         let poll = ApiRequest::instance(Method::Get, &self.profile().routes.transaction, id)
             .action("poll");
         let started = Instant::now();
-        let mut last = TxnState::Running;
+        let mut last = Last::State(TxnState::Running);
         for n in 0.. {
             let wait = policy.interval(n);
             if started.elapsed() + wait > policy.max_wait {
                 break;
             }
             tokio::time::sleep(wait).await;
-            let entry = self
+            let entry = match self
                 .send_decoded(&poll, NO_BODY, |bytes| decode::poll(bytes, id))
                 .await
-                .map_err(|e| ApiError::Uncertain {
-                    request: Box::new(request.clone()),
-                    detail: format!("transaction {id} could not be followed: {e}"),
-                })?;
+            {
+                Ok(entry) => entry,
+                // A busy or slow server (429 after its `Retry-After`, 5xx, no answer in
+                // time, even after the read's own retries): keep following within the
+                // poll budget.
+                Err(error) if keeps_following(&error) => {
+                    last = Last::Error(error.to_string());
+                    continue;
+                }
+                Err(e) => {
+                    return Err(ApiError::Uncertain {
+                        request: Box::new(request.clone()),
+                        detail: format!("transaction {id} could not be followed: {e}"),
+                    });
+                }
+            };
             let Some((status, description)) = entry else {
                 // The write was accepted: its outcome is unknown, not failed.
                 return Err(ApiError::Uncertain {
@@ -67,20 +93,25 @@ impl Client {
                         message,
                     });
                 }
-                other => last = other,
+                other => last = Last::State(other),
             }
         }
+        let seconds = policy.max_wait.as_secs_f64();
         Err(ApiError::Uncertain {
             request: Box::new(request.clone()),
-            detail: format!(
-                "transaction {id} was still {} after {} s",
-                match last {
-                    TxnState::Unknown(status) =>
-                        format!("`{status}` (a status this tool does not know)"),
-                    _ => "queued or in progress".to_owned(),
-                },
-                policy.max_wait.as_secs()
-            ),
+            detail: match last {
+                Last::State(TxnState::Unknown(status)) => format!(
+                    "transaction {id} was still `{status}` (a status this tool does not know) \
+                     after {seconds} s"
+                ),
+                Last::State(_) => {
+                    format!("transaction {id} was still queued or in progress after {seconds} s")
+                }
+                Last::Error(error) => format!(
+                    "transaction {id} could not be followed to its end within {seconds} s \
+                     (last poll: {error})"
+                ),
+            },
         })
     }
 

@@ -29,6 +29,9 @@ pub struct Parsed {
 pub struct Document {
     pub value: Value,
     pub positions: PositionIndex,
+    /// Where a plain `.nan`, `.inf` or `-.inf` was read as [`NON_FINITE`], with its text:
+    /// a consumer whose fields accept numbers must refuse these.
+    pub non_finite: Vec<(Position, String)>,
 }
 
 /// A parsed value whose nodes' positions can be looked up by JSON pointer.
@@ -152,9 +155,31 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// The deepest nesting of lists and mappings a document may have. Desired-state files need
+/// four levels, API profiles and simulator seeds a few more; the limit keeps every later
+/// step (schema validation, serde, dropping the value) far from the end of the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// How many bytes may be parsed again in all after a tab that follows `key:` was made a
+/// space (saphyr refuses `key:<TAB>value`, which YAML 1.2 allows): a few hundred such
+/// tabs in a small file, a handful in a large one.
+const TAB_RETRY_BUDGET: usize = 64 * 1024 * 1024;
+
 /// Parses one YAML document. `Ok(None)` for a file with no document (empty or comments).
+/// `.nan` and `.inf` (numbers JSON cannot hold) are errors here.
 pub fn parse(text: &str) -> Result<Option<Parsed>, YamlError> {
-    Ok(parse_document(text)?.map(|document| Parsed {
+    let Some(document) = parse_document(text)? else {
+        return Ok(None);
+    };
+    if let Some((position, text)) = document.non_finite.first() {
+        return Err(YamlError {
+            position: *position,
+            message: format!(
+                "`{text}` is a YAML number JSON cannot hold; write a number, or quote it to make it text"
+            ),
+        });
+    }
+    Ok(Some(Parsed {
         positions: document.positions.to_map(),
         value: document.value,
     }))
@@ -165,19 +190,93 @@ pub fn parse(text: &str) -> Result<Option<Parsed>, YamlError> {
 ///
 /// Built straight from saphyr's event stream (rather than its node tree) so that large
 /// files stay fast: see the `bench_validate` example.
+///
+/// Errors: syntax, nesting deeper than [`MAX_DEPTH`], a tag other than the core schema's
+/// `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!seq`, `!!map` (or one that does not
+/// fit its value), aliases, duplicate keys, a second document. A plain `.nan`, `.inf` or
+/// `-.inf` is read as a number (a stand-in, [`NON_FINITE`]) and listed in
+/// [`Document::non_finite`], so that a text field reports it as "must be text".
 pub fn parse_document(text: &str) -> Result<Option<Document>, YamlError> {
+    let mut text = Cow::Borrowed(text);
+    let mut budget = TAB_RETRY_BUDGET;
+    loop {
+        match build(&text) {
+            Ok(document) => return Ok(document),
+            Err(Failure::Error(error)) => return Err(error),
+            Err(Failure::TabAfterColon(error, at)) => {
+                let Some(fixed) = tab_after_colon_as_space(&text, at) else {
+                    return Err(error);
+                };
+                if budget < text.len() {
+                    return Err(YamlError {
+                        message: format!(
+                            "{}: too many tabs after `key:` to read; use spaces",
+                            error.message
+                        ),
+                        ..error
+                    });
+                }
+                budget -= text.len();
+                text = Cow::Owned(fixed);
+            }
+        }
+    }
+}
+
+/// The number a plain `.nan`, `.inf` or `-.inf` is read as by [`parse_document`].
+pub const NON_FINITE: f64 = f64::MAX;
+
+enum Failure {
+    Error(YamlError),
+    /// saphyr's refusal of a tab after `:`, with the char index it stopped at.
+    TabAfterColon(YamlError, usize),
+}
+
+fn build(text: &str) -> Result<Option<Document>, Failure> {
     let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| YamlError {
-            position: marker_position(e.marker()),
-            message: format!("YAML syntax error: {}", e.info()),
-        })?;
-        builder.event(event, marker_position(&span.start))?;
+        let (event, span) = event.map_err(|e| syntax_error(text, &e))?;
+        builder
+            .event(event, marker_position(&span.start))
+            .map_err(Failure::Error)?;
     }
     Ok(builder.root.map(|value| Document {
         value,
         positions: builder.positions,
+        non_finite: builder.non_finite,
     }))
+}
+
+fn syntax_error(text: &str, e: &saphyr_parser::ScanError) -> Failure {
+    let mut error = YamlError {
+        position: marker_position(e.marker()),
+        message: format!("YAML syntax error: {}", e.info()),
+    };
+    if e.info() == "':' must be followed by a valid YAML whitespace" {
+        return Failure::TabAfterColon(error, e.marker().index());
+    }
+    if e.info() == "recursion limit exceeded" {
+        error.message = too_deep();
+        return Failure::Error(error);
+    }
+    if e.info().contains("tab") && !e.info().contains("block scalar") {
+        if let Some(position) = indentation_tab(text, e.marker().line()) {
+            error = YamlError {
+                position,
+                message:
+                    "a tab used as indentation; indent with spaces (YAML does not allow tabs there)"
+                        .to_owned(),
+            };
+        }
+    }
+    Failure::Error(error)
+}
+
+fn too_deep() -> String {
+    format!(
+        "nesting too deep: more than {MAX_DEPTH} levels of lists and mappings; \
+         this tool's files need a few (flatten the document)"
+    )
 }
 
 fn marker_position(marker: &Marker) -> Position {
@@ -185,6 +284,44 @@ fn marker_position(marker: &Marker) -> Position {
         line: marker.line(),
         column: marker.col() + 1,
     }
+}
+
+/// The text with the tabs between a `:` and the char at index `at` made spaces (one byte
+/// each, so every position stays); `None` when there are none.
+fn tab_after_colon_as_space(text: &str, at: usize) -> Option<String> {
+    let end = text
+        .char_indices()
+        .nth(at)
+        .map_or(text.len(), |(byte, _)| byte);
+    let gap = text[..end].len() - text[..end].trim_end_matches([' ', '\t']).len();
+    let start = end - gap;
+    if !text[..start].ends_with(':') || !text[start..end].contains('\t') {
+        return None;
+    }
+    let mut fixed = String::with_capacity(text.len());
+    fixed.push_str(&text[..start]);
+    fixed.push_str(&text[start..end].replace('\t', " "));
+    fixed.push_str(&text[end..]);
+    Some(fixed)
+}
+
+/// The first tab in the indentation of a line with content, from line `from` (1-based) on.
+fn indentation_tab(text: &str, from: usize) -> Option<Position> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find_map(|(i, line)| {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            let rest = &line[indent..];
+            if rest.is_empty() || rest.starts_with('#') {
+                return None;
+            }
+            let column = line[..indent].find('\t')?;
+            Some(Position {
+                line: i + 1,
+                column: column + 1,
+            })
+        })
 }
 
 /// A key waiting for its value: its text, position and range in the position index.
@@ -211,6 +348,7 @@ struct Builder {
     /// Open containers, each with its entry in the position index.
     stack: Vec<(Frame, Open)>,
     documents: usize,
+    non_finite: Vec<(Position, String)>,
 }
 
 impl Builder {
@@ -229,14 +367,40 @@ impl Builder {
                 }
             }
             Event::Scalar(text, style, _, tag) => match self.begin(at) {
-                Role::Key => self.key(text.into_owned(), at)?,
+                Role::Key => {
+                    if let Some(tag) = tag.as_deref() {
+                        if !matches!(core_name(tag), Some("str") | Some("!")) {
+                            return Err(error(&unsupported_tag(tag)));
+                        }
+                    }
+                    self.key(text.into_owned(), at)?
+                }
                 Role::Value { .. } => {
-                    let value = scalar(text, style, tag.as_deref())
-                        .map_err(|problem| error(&problem.to_string()))?;
+                    let value = match scalar(&text, style, tag.as_deref()) {
+                        Ok(value) => value,
+                        Err(ScalarError::NotANumber(_)) => {
+                            self.non_finite.push((at, text.into_owned()));
+                            Value::Number(Number::from_f64(NON_FINITE).unwrap_or(0.into()))
+                        }
+                        Err(problem) => return Err(error(&problem.to_string())),
+                    };
                     self.finish(value);
                 }
             },
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
+            Event::SequenceStart(_, ref tag) | Event::MappingStart(_, ref tag) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(error(&too_deep()));
+                }
+                let want = match event {
+                    Event::SequenceStart(..) => "seq",
+                    _ => "map",
+                };
+                if let Some(tag) = tag.as_deref() {
+                    match core_name(tag) {
+                        Some(name) if name == want || name == "!" => {}
+                        _ => return Err(error(&unsupported_tag(tag))),
+                    }
+                }
                 let Role::Value { node } = self.begin(at) else {
                     return Err(error("a mapping key must be plain text"));
                 };
@@ -312,26 +476,91 @@ impl Builder {
     }
 }
 
-/// A scalar's value under YAML 1.2's core schema: quoted and block scalars (and `!!str`)
-/// are text; plain ones may be null, a boolean or a number.
-fn scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, ScalarError> {
-    let is_str_tag = tag.is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
-    if style != ScalarStyle::Plain || is_str_tag {
-        return Ok(Value::String(text.into_owned()));
+/// A tag's name: the core schema's suffix (`str` for `!!str` or
+/// `!<tag:yaml.org,2002:str>`), `!` for the non-specific tag, `None` for any other.
+fn core_name(tag: &Tag) -> Option<&str> {
+    const CORE: &str = "tag:yaml.org,2002:";
+    if tag.handle == CORE {
+        return Some(&tag.suffix);
     }
-    if text.is_empty() {
-        // `key:` with nothing after it.
-        return Ok(Value::Null);
+    if tag.handle.is_empty() {
+        return match tag.suffix.strip_prefix(CORE) {
+            Some(name) => Some(name),
+            None => (tag.suffix == "!").then_some("!"),
+        };
     }
-    scalar_to_json(Scalar::parse_from_cow(text))
+    None
 }
 
-/// A plain scalar JSON cannot hold.
+/// How a tag is written back in a message.
+fn tag_text(tag: &Tag) -> String {
+    match core_name(tag) {
+        Some("!") => "!".to_owned(),
+        Some(name) => format!("!!{name}"),
+        None if tag.handle == "!" => format!("!{}", tag.suffix),
+        None => format!("!<{}{}>", tag.handle, tag.suffix),
+    }
+}
+
+fn unsupported_tag(tag: &Tag) -> String {
+    format!(
+        "the tag `{}` is not supported here; remove it (quote the value to make it text)",
+        tag_text(tag)
+    )
+}
+
+/// A scalar's value under YAML 1.2's core schema: quoted and block scalars (and `!!str`)
+/// are text; plain ones may be null, a boolean or a number. A core-schema tag must fit
+/// the value (`!!int hello` is an error); any other tag is refused.
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, ScalarError> {
+    let Some(tag) = tag else {
+        if style != ScalarStyle::Plain {
+            return Ok(Value::String(text.to_owned()));
+        }
+        if text.is_empty() {
+            // `key:` with nothing after it.
+            return Ok(Value::Null);
+        }
+        return scalar_to_json(Scalar::parse_from_cow(Cow::Borrowed(text)));
+    };
+    let name = core_name(tag).ok_or_else(|| ScalarError::Tag(unsupported_tag(tag)))?;
+    let typed = || {
+        if text.trim().is_empty() {
+            Scalar::Null
+        } else {
+            Scalar::parse_from_cow(Cow::Borrowed(text))
+        }
+    };
+    let fits = match name {
+        "str" | "!" => return Ok(Value::String(text.to_owned())),
+        "int" => matches!(typed(), Scalar::Integer(_)),
+        "float" => matches!(typed(), Scalar::Integer(_) | Scalar::FloatingPoint(_)),
+        "bool" => matches!(typed(), Scalar::Boolean(_)),
+        "null" => matches!(typed(), Scalar::Null),
+        _ => return Err(ScalarError::Tag(unsupported_tag(tag))),
+    };
+    if !fits {
+        return Err(ScalarError::Tag(format!(
+            "`{text}` does not fit its tag `{}`; remove the tag or fix the value",
+            tag_text(tag)
+        )));
+    }
+    match (name, typed()) {
+        ("float", Scalar::Integer(i)) => Ok(Number::from_f64(i as f64)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)),
+        (_, value) => scalar_to_json(value),
+    }
+}
+
+/// A scalar JSON cannot hold, or a tag this reader refuses.
 #[derive(Debug, thiserror::Error)]
 enum ScalarError {
     /// `.nan`, `.inf` and `-.inf`: YAML floats with no JSON number.
     #[error("the number {0} is not allowed here")]
     NotANumber(f64),
+    #[error("{0}")]
+    Tag(String),
 }
 
 fn scalar_to_json(scalar: Scalar<'_>) -> Result<Value, ScalarError> {
@@ -420,5 +649,106 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let err = parse("a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.position.line, 2, "{err:?}");
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_an_error_not_a_crash() {
+        for (text, line) in [
+            (format!("a:\n{}x\n", "- ".repeat(60_000)), 2),
+            (
+                format!("a: {}{}\n", "[".repeat(60_000), "]".repeat(60_000)),
+                1,
+            ),
+            (
+                format!("a: {}{}\n", "{b: ".repeat(60_000), "}".repeat(60_000)),
+                1,
+            ),
+            (
+                (0..=MAX_DEPTH)
+                    .map(|i| format!("{}k:\n", " ".repeat(i)))
+                    .collect::<String>(),
+                MAX_DEPTH + 1,
+            ),
+        ] {
+            let err = parse(&text).unwrap_err();
+            assert!(err.message.starts_with("nesting too deep"), "{err:?}");
+            assert_eq!(err.position.line, line, "{err:?}");
+            assert!(parse_document(&text).is_err());
+        }
+        // Exactly at the limit is fine.
+        let text = format!("{}{}\n", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&text).unwrap().is_some());
+    }
+
+    #[test]
+    fn tags_must_be_core_schema_and_fit_their_value() {
+        for (text, wanted) in [
+            (
+                "a: !!binary aGVsbG8=\n",
+                "the tag `!!binary` is not supported",
+            ),
+            ("a: !custom x\n", "the tag `!custom` is not supported"),
+            ("a: !!int hello\n", "`hello` does not fit its tag `!!int`"),
+            ("a: !!bool 1\n", "`1` does not fit its tag `!!bool`"),
+            ("a: !!timestamp 2001-12-14\n", "the tag `!!timestamp`"),
+            ("a: !!map [1]\n", "the tag `!!map`"),
+            ("a: !!seq {b: 1}\n", "the tag `!!seq`"),
+            (
+                "a: !<tag:example.com,2000:x> y\n",
+                "the tag `!<tag:example.com,2000:x>`",
+            ),
+            ("!!binary a: 1\n", "the tag `!!binary`"),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.message.contains(wanted), "{text:?}: {err:?}");
+            assert_eq!(err.position.line, 1, "{err:?}");
+        }
+        let parsed = parse(
+            "a: !<tag:yaml.org,2002:str> 12\nb: !!str 12\nc: !!int \"7\"\nd: !!float 2\n\
+             e: !!bool true\nf: !!null\ng: !!seq [1]\nh: !!map {x: 1}\ni: ! 5\n!!str j: 1\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            parsed.value,
+            serde_json::json!({"a": "12", "b": "12", "c": 7, "d": 2.0, "e": true, "f": null,
+                "g": [1], "h": {"x": 1}, "i": "5", "j": 1})
+        );
+    }
+
+    #[test]
+    fn a_tab_after_a_colon_separates_and_an_indenting_tab_is_reported_at_its_line() {
+        let parsed = parse("a:\tx\nb: \t-1\nc:\t\t\"q\"\nd:\t 'r:\tr'\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            parsed.value,
+            serde_json::json!({"a": "x", "b": -1, "c": "q", "d": "r:\tr"})
+        );
+        assert_eq!(parsed.position("/c"), Position { line: 3, column: 5 });
+        let err = parse("a:\n  - b: x\n\tc: y\n").unwrap_err();
+        assert_eq!(err.position, Position { line: 3, column: 1 }, "{err:?}");
+        assert!(err.message.contains("tab used as indentation"), "{err:?}");
+        let err = parse("a:\n  b: x\n \tc: y\n").unwrap_err();
+        assert_eq!(err.position.line, 3, "{err:?}");
+    }
+
+    #[test]
+    fn non_finite_numbers_are_a_stand_in_for_documents_and_errors_for_parse() {
+        let document = parse_document("a: .NaN\nb: -.inf\nc: '.nan'\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(document.value["a"], serde_json::json!(NON_FINITE));
+        assert_eq!(document.value["c"], ".nan");
+        assert_eq!(
+            document.non_finite,
+            vec![
+                (Position { line: 1, column: 4 }, ".NaN".to_owned()),
+                (Position { line: 2, column: 4 }, "-.inf".to_owned())
+            ]
+        );
+        let err = parse("a: 1\nb: .inf\n").unwrap_err();
+        assert_eq!(err.position, Position { line: 2, column: 4 });
+        assert!(err.message.contains("quote it"), "{err:?}");
     }
 }

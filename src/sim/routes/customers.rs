@@ -58,7 +58,7 @@ async fn list(
     let path = params.resolve(&sim)?;
     let hcmf_only = !admin.sees(&path) && path == HCMF_HIERARCHY;
     if !hcmf_only {
-        admin.require(&path)?;
+        admin.require(&path, || params.unknown())?;
     }
     let full = sim.options.list_fields == ListFields::Full;
     let page = sim.with_store(|store| {
@@ -113,12 +113,13 @@ async fn add_form(
     )))
 }
 
-/// Whether the admin may read this customer: in its subtree, or an HCM-F customer.
-fn visible(admin: &Admin, parent: &str) -> Result<(), ApiError> {
-    if parent == HCMF_HIERARCHY {
+/// Whether the admin may read this customer: in its subtree, or an HCM-F customer. Any
+/// other answers as a missing pkid does.
+fn visible(admin: &Admin, parent: &str, pkid: &str) -> Result<(), ApiError> {
+    if parent == HCMF_HIERARCHY || admin.sees(parent) {
         Ok(())
     } else {
-        admin.require(parent)
+        Err(unknown(pkid))
     }
 }
 
@@ -141,7 +142,7 @@ async fn read(
     check_pkid(&pkid)?;
     let resource = sim.with_store(|store| {
         let c = store.customers.get(&pkid).ok_or_else(|| unknown(&pkid))?;
-        visible(&admin, &c.parent)?;
+        visible(&admin, &c.parent, &pkid)?;
         Ok::<_, ApiError>(resources::customer(store, c, true))
     })?;
     Ok(Json(customers_out(&sim, resource)))
@@ -255,6 +256,8 @@ fn owned_customer(sim: &Sim, admin: &Admin, pkid: &str) -> Result<String, ApiErr
     check_pkid(pkid)?;
     let parent = sim.with_store(|store| store.customers.get(pkid).map(|c| c.parent.clone()));
     let parent = parent.ok_or_else(|| unknown(pkid))?;
-    admin.require(&parent)?;
+    if !admin.sees(&parent) {
+        return Err(unknown(pkid));
+    }
     Ok(parent)
 }

@@ -34,6 +34,7 @@ use super::{Sim, faults, session, stats};
 
 pub fn router(sim: Arc<Sim>) -> Router {
     let mut app = Router::new();
+    let mut served = vec![session::LOGIN_PATH.to_owned()];
     for (path, methods) in customers::routes()
         .into_iter()
         .chain(tree::routes())
@@ -41,16 +42,21 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .chain(transactions::routes())
     {
         let path = format!("/api/{path}");
+        served.push(path.clone());
         app = app
             .route(&format!("{path}/"), methods.clone())
             .route(&path, methods);
     }
+    // Literal paths first, so `add` is not taken for a `{pkid}`.
+    served.sort_by_key(|route| route.contains('{'));
+    sim.stats.serve(served);
     app.route(stats::STATS_PATH, get(stats::handler))
         .route(session::LOGIN_PATH, post(session::login))
         .fallback(|| async {
             ApiError::not_found("path", "no such model type or action in this API")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(from_fn_with_state(sim.clone(), super::conn::body_deadline))
         .layer(from_fn_with_state(sim.clone(), faults::layer))
         .layer(from_fn_with_state(sim.clone(), stats::layer))
         .with_state(sim)
@@ -129,10 +135,16 @@ impl FromRequestParts<Arc<Sim>> for Params {
 
 impl Params {
     /// The `hierarchy=` node's path, which must be in the admin's subtree.
+    /// Outside it, the answer is a missing node's (403 only above the admin's own).
     pub fn hierarchy_in(&self, sim: &Sim, admin: &Admin) -> Result<String, ApiError> {
         let path = self.resolve(sim)?;
-        admin.require(&path)?;
+        admin.require(&path, || self.unknown())?;
         Ok(path)
+    }
+
+    /// The answer for a `hierarchy=` that names no node.
+    pub fn unknown(&self) -> ApiError {
+        super::store::unknown_hierarchy(self.hierarchy.as_deref().unwrap_or_default())
     }
 
     /// The `hierarchy=` node's path, without the scope check.

@@ -28,13 +28,11 @@ pub fn routes() -> Routes {
 
 fn find(sim: &Sim, admin: &Admin, id: &str) -> Result<Txn, ApiError> {
     let txn = sim.with_store(|store| store.transactions.get(id).cloned());
-    let txn =
-        txn.ok_or_else(|| ApiError::not_found("id", format!("no transaction has id {id}")))?;
+    let missing = || ApiError::not_found("id", format!("no transaction has id {id}"));
+    let txn = txn.ok_or_else(missing)?;
+    // Another admin's transaction outside this admin's subtree answers as a missing one.
     if txn.username != admin.email && !admin.sees(&txn.hierarchy) {
-        return Err(ApiError::forbidden(format!(
-            "{} may not read transaction {id}: outside its hierarchy",
-            admin.email
-        )));
+        return Err(missing());
     }
     Ok(txn)
 }

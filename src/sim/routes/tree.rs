@@ -96,13 +96,9 @@ async fn read_node(
 ) -> Result<Json<Resource<HierarchyNodeData>>, ApiError> {
     check_pkid(&pkid)?;
     sim.with_store(|store| {
-        let path = store
-            .node_path_of(&pkid)
-            .ok_or_else(|| {
-                ApiError::not_found("pkid", format!("no hierarchy node has pkid {pkid}"))
-            })?
-            .to_owned();
-        admin.require(&path)?;
+        let missing = || ApiError::not_found("pkid", format!("no hierarchy node has pkid {pkid}"));
+        let path = store.node_path_of(&pkid).ok_or_else(missing)?.to_owned();
+        admin.require(&path, missing)?;
         let node = store
             .nodes
             .get(&path)
