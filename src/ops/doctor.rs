@@ -115,7 +115,9 @@ async fn node(hierarchy: &str, probe: Probe) -> Check {
     match probe {
         Ok(Some(_)) => check(name, Pass, "exists".to_owned(), ""),
         Ok(None) => {
-            let detail = format!("{hierarchy} does not exist on VOSS Automate (HTTP 404)");
+            let detail = format!(
+                "{hierarchy} does not exist on VOSS Automate, or this admin may not see it (HTTP 404)"
+            );
             check(name, Fail, detail, HELP_404)
         }
         Err(error) => check(name, Fail, error.to_string(), ""),

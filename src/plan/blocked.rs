@@ -15,8 +15,9 @@ const LISTED: usize = 5;
 pub(crate) fn missing_node(live: &LiveState, hierarchy: &str) -> Option<String> {
     live.missing_nodes.contains(hierarchy).then(|| {
         format!(
-            "parent node {hierarchy} does not exist: create that provider or reseller node \
-             first, or correct `hierarchy`"
+            "parent node {hierarchy} does not exist, or the admin may not see it (a server \
+             answers both alike): create that provider or reseller node first, correct \
+             `hierarchy`, or log in as an admin whose scope includes it"
         )
     })
 }
