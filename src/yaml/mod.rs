@@ -13,8 +13,8 @@ mod reader;
 mod suggest;
 
 pub use index::PositionIndex;
-pub use position::{NodePosition, Position};
 pub use pointer::pointer_of;
+pub use position::{NodePosition, Position};
 pub use quote::quote;
 pub use reader::{Document, Locate, Parsed, YamlError, parse, parse_document};
 pub use suggest::nearest;
