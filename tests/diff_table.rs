@@ -729,6 +729,102 @@ fn cases() -> Vec<Case> {
         .expect(exp(Delete, R1, "Globex")),
     );
 
+    // --- names that differ only in letter case (VOSS may ignore case) ---
+    v.push(
+        case(
+            "a pruned live customer is never deleted for a create that differs only in case",
+            desired(vec![cust(R1, "WAYNE ENTERPRISES")], &[(R1, true)]),
+            state(vec![live(R1, "Wayne Enterprises", "w1")]),
+        )
+        .expect(exp(Create, R1, "WAYNE ENTERPRISES").blocked(
+            "\"Wayne Enterprises\" exists at sys.hcs.CS-P.CS-R1, and \"WAYNE ENTERPRISES\" differs from it only in letter case (VOSS may take them for one name): to rename it, add `renamed_from: Wayne Enterprises` to \"WAYNE ENTERPRISES\"",
+        ))
+        .expect(exp(Delete, R1, "Wayne Enterprises").blocked(
+            "\"WAYNE ENTERPRISES\" is to be created, and differs from it only in letter case (VOSS may take them for one name): to rename it, add `renamed_from: Wayne Enterprises` to \"WAYNE ENTERPRISES\"",
+        )),
+    );
+    v.push(
+        case(
+            "without prune, a create next to a live name that differs only in case is blocked",
+            desired(vec![cust(R1, "acme")], &[]),
+            state(vec![live(R1, "Acme", "a1")]),
+        )
+        .expect(
+            exp(Create, R1, "acme").blocked("to rename it, add `renamed_from: Acme` to \"acme\""),
+        ),
+    );
+    v.push(
+        case(
+            "a hierarchy written in another case pairs the same way",
+            desired(vec![cust("sys.hcs.cs-p.cs-r1", "Acme")], &[(R1, true)]),
+            state(vec![live(R1, "Acme", "a1")]),
+        )
+        .expect(
+            exp(Create, "sys.hcs.cs-p.cs-r1", "Acme")
+                .blocked("\"Acme\" exists at sys.hcs.cs-p.cs-r1"),
+        )
+        .expect(exp(Delete, R1, "Acme").blocked("\"Acme\" is to be created")),
+    );
+    v.push(
+        case(
+            "a renamed_from that matches live only ignoring case blocks the create and the prune",
+            desired(
+                vec![with(R1, "Wayne Corp", |c| {
+                    c.renamed_from = Some("wayne enterprises".into())
+                })],
+                &[(R1, true)],
+            ),
+            state(vec![live(R1, "Wayne Enterprises", "w1")]),
+        )
+        .expect(exp(Create, R1, "Wayne Corp").blocked(
+            "`renamed_from: wayne enterprises` matches \"Wayne Enterprises\" at sys.hcs.CS-P.CS-R1 only ignoring letter case: write `renamed_from: Wayne Enterprises`, exactly as it is live",
+        ))
+        .expect(exp(Delete, R1, "Wayne Enterprises").blocked(
+            "\"Wayne Corp\" is renamed from \"wayne enterprises\", which differs from \"Wayne Enterprises\" only in letter case: write `renamed_from: Wayne Enterprises` on \"Wayne Corp\"",
+        )),
+    );
+    v.push(
+        case(
+            "a rename that changes only the case of the name is a rename",
+            desired(
+                vec![with(R1, "WAYNE ENTERPRISES", |c| {
+                    c.renamed_from = Some("Wayne Enterprises".into())
+                })],
+                &[(R1, true)],
+            ),
+            state(vec![live(R1, "Wayne Enterprises", "w1")]),
+        )
+        .expect(exp(Rename, R1, "WAYNE ENTERPRISES").field(
+            "name",
+            json!("Wayne Enterprises"),
+            json!("WAYNE ENTERPRISES"),
+        )),
+    );
+    v.push(
+        case(
+            "a rename onto a name that differs only in case from another live one is blocked",
+            desired(
+                vec![with(R1, "ACME", |c| c.renamed_from = Some("Bolt".into()))],
+                &[],
+            ),
+            state(vec![live(R1, "Bolt", "b1"), live(R1, "Acme", "a1")]),
+        )
+        .expect(
+            exp(Rename, R1, "ACME")
+                .field("name", json!("Bolt"), json!("ACME"))
+                .blocked("\"Acme\" exists at sys.hcs.CS-P.CS-R1, and \"ACME\" differs from it only in letter case (VOSS may take them for one name): choose another name, or delete \"Acme\" first"),
+        ),
+    );
+    v.push(
+        case(
+            "an update of the exact live name prunes a live case variant as before",
+            desired(vec![cust(R1, "Acme")], &[(R1, true)]),
+            state(vec![live(R1, "Acme", "a1"), live(R1, "ACME", "a2")]),
+        )
+        .unchanged(1)
+        .expect(exp(Delete, R1, "ACME")),
+    );
+
     // --- order ---
     v.push(
         case(

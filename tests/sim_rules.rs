@@ -132,6 +132,16 @@ async fn create_refusals_name_the_field() {
             "name",
         ),
         (
+            admin(json!({"name": "GLOBEX"})),
+            StatusCode::CONFLICT,
+            "name",
+        ),
+        (
+            admin(json!({"name": "globex"})),
+            StatusCode::CONFLICT,
+            "name",
+        ),
+        (
             admin(json!({"clonedAdminRole": "NoSuchRole"})),
             StatusCode::BAD_REQUEST,
             "clonedAdminRole",
@@ -266,6 +276,32 @@ async fn patch_changes_only_sent_fields_and_renames() {
         )
         .await;
     assert_eq!((status, field_of(&answer)), (StatusCode::CONFLICT, "name"));
+    // So is renaming onto a name that differs from a sibling's only in letter case.
+    let (status, answer) = h
+        .call(
+            RESELLER1,
+            Method::PATCH,
+            &url,
+            Some(json!({"name": "HOOLI"})),
+        )
+        .await;
+    assert_eq!((status, field_of(&answer)), (StatusCode::CONFLICT, "name"));
+    assert_eq!(
+        answer["errors"][0]["message"].as_str().unwrap_or(""),
+        "`Hooli` already exists at sys.hcs.CS-P.CS-R1, and `HOOLI` differs from it only in letter case",
+        "{answer}"
+    );
+    // Changing only the case of its own name is a rename.
+    let (status, answer) = h
+        .call(
+            RESELLER1,
+            Method::PATCH,
+            &url,
+            Some(json!({"name": "GLOBEX CORP"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(h.customer(R1, "GLOBEX CORP").await.is_some());
     h.sim.shutdown().await;
 }
 

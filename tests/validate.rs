@@ -70,6 +70,13 @@ const INVALID: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "deal-id-edge-space.yaml",
+        &[
+            "examples/invalid/deal-id-edge-space.yaml:6:16: a Deal ID ` D-100` starts with a space: remove it (VOSS keeps it, and ` D-100` would be another Deal ID than `D-100`)",
+            "examples/invalid/deal-id-edge-space.yaml:6:26: a Deal ID `D-200 ` ends with a space: remove it (VOSS keeps it, and `D-200 ` would be another Deal ID than `D-200`)",
+        ],
+    ),
+    (
         "deal-id-repeated.yaml",
         &[
             "examples/invalid/deal-id-repeated.yaml:6:30: Deal ID `D-100` is repeated (first at line 6, column 16)",
@@ -130,6 +137,22 @@ const INVALID: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "name-case-only.yaml",
+        &[
+            "examples/invalid/name-case-only.yaml:6:11: customer `WAYNE ENTERPRISES` at `sys.hcs.CS-P.CS-R2` differs only in letter case from `Wayne Enterprises`, declared at examples/invalid/name-case-only.yaml:4:11: names are unique per hierarchy and VOSS may ignore case; keep one of the two",
+        ],
+    ),
+    (
+        "name-edge-space.yaml",
+        &[
+            "examples/invalid/name-edge-space.yaml:4:11: Customer Name `Alpha ` ends with a space: remove it (VOSS keeps it, and `Alpha ` would be another name than `Alpha`)",
+            "examples/invalid/name-edge-space.yaml:6:11: Customer Name ` Lead` starts with a space: remove it (VOSS keeps it, and ` Lead` would be another name than `Lead`)",
+            "examples/invalid/name-edge-space.yaml:8:11: Customer Name is only whitespace: write the name, or remove the key",
+            "examples/invalid/name-edge-space.yaml:11:16: the hierarchy `sys.hcs.CS-P.CS-R1 ` has a node name `CS-R1 ` that ends with a space: remove it (VOSS keeps it, and `CS-R1 ` would be another node than `CS-R1`)",
+            "examples/invalid/name-edge-space.yaml:12:19: `renamed_from` `Old Beta ` ends with a space: remove it (VOSS keeps it, and `Old Beta ` would be another name than `Old Beta`)",
+        ],
+    ),
+    (
         "name-too-long.yaml",
         &[
             "examples/invalid/name-too-long.yaml:4:11: Customer Name must be at most 64 characters: letters, digits, spaces, `_` and `-`",
@@ -144,6 +167,13 @@ const INVALID: &[(&str, &[&str])] = &[
     (
         "number-for-text.yaml",
         &["examples/invalid/number-for-text.yaml:6:17: Account ID must be text, not a number"],
+    ),
+    (
+        "password-env-own.yaml",
+        &[
+            "examples/invalid/password-env-own.yaml:9:21: `password_env` names `VOSS_PASSWORD`, the password voss-customers logs in with: the local admin would get the admin's own password; name a variable of the customer's own, e.g. `ACME_ADMIN_PASSWORD`",
+            "examples/invalid/password-env-own.yaml:14:21: `password_env` names `VOSS_URL`, a variable voss-customers reads for its own settings (`VOSS_*`, `NO_COLOR`); name a variable of the customer's own, e.g. `ACME_ADMIN_PASSWORD`",
+        ],
     ),
     (
         "renamed-from-self.yaml",
@@ -214,11 +244,10 @@ fn one_run_reports_every_problem_of_every_file_in_order() {
         (file, line, column)
     });
     assert_eq!(problem_lines(&output), expected);
-    assert!(stdout(&output).ends_with(&format!(
-        "{} problems in {} files\n",
-        INVALID.len(),
-        INVALID.len()
-    )));
+    let problems: usize = INVALID.iter().map(|(_, lines)| lines.len()).sum();
+    assert!(
+        stdout(&output).ends_with(&format!("{problems} problems in {} files\n", INVALID.len()))
+    );
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -348,5 +377,91 @@ fn problems_point_at_keys_and_values_not_at_the_list() {
             ),
             format!("{f}:7:21: Shared UC Applications must be `true` or `false`, not a number"),
         ]
+    );
+}
+
+/// A desired-state directory as users keep it: nothing in it is left out in silence.
+#[cfg(unix)]
+#[test]
+fn every_entry_of_a_directory_is_read_reported_or_refused() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    let shared = dir.path().join("shared");
+    fs::create_dir_all(&d).unwrap();
+    fs::create_dir_all(&shared).unwrap();
+    let customer = |name: &str| format!("  - name: {name}\n    hierarchy: sys.hcs.CS-P.CS-R1\n");
+    fs::write(
+        d.join("scopes.yaml"),
+        format!(
+            "scopes:\n  - hierarchy: sys.hcs.CS-P.CS-R1\n    prune: true\ncustomers:\n{}",
+            customer("Alpha")
+        ),
+    )
+    .unwrap();
+    fs::write(
+        d.join("more.YAML"),
+        format!("customers:\n{}{}", customer("Bravo"), customer("Charlie")),
+    )
+    .unwrap();
+    fs::write(
+        shared.join("delta.Yml"),
+        format!("customers:\n{}", customer("Delta")),
+    )
+    .unwrap();
+    symlink(&shared, d.join("shared")).unwrap();
+    symlink("../d", shared.join("up")).unwrap();
+    fs::write(d.join("README.md"), "notes\n").unwrap();
+
+    let output = validate(&[&d.display().to_string()]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        stdout(&output),
+        "valid: 4 customers, 1 scope, 3 files\n",
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stderr,
+        format!(
+            "{}: warning: skipped: not a *.yaml or *.yml file\n\
+             {}: warning: skipped: the same directory as {}, already read\n",
+            d.join("README.md").display(),
+            d.join("shared/up").display(),
+            d.display(),
+        )
+    );
+
+    // A file that looks like desired state but cannot be read fails the run.
+    symlink("gone/echo.yaml", d.join("echo.yaml")).unwrap();
+    let output = validate(&[&d.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        problem_lines(&output),
+        [format!(
+            "{}: dangling symbolic link to `gone/echo.yaml`: what it points to does not exist; fix the link or remove it",
+            d.join("echo.yaml").display()
+        )]
+    );
+}
+
+#[test]
+fn two_spaces_in_a_row_are_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.yaml");
+    fs::write(
+        &file,
+        "customers:\n  - name: Two  Spaces\n    hierarchy: sys.hcs.CS-P.CS-R1\n",
+    )
+    .unwrap();
+    let output = validate(&[&file.display().to_string()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "valid: 1 customer, 0 scopes, 1 file\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "{}:2:11: warning: Customer Name `Two  Spaces` has two spaces in a row: VOSS keeps them, and `Two Spaces` would be another name; write one space if that is what you mean\n",
+            file.display()
+        )
     );
 }

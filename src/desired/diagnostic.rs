@@ -120,6 +120,27 @@ pub fn render_text(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// Warnings (something allowed but most likely unmeant, or an entry skipped): one
+/// `FILE:LINE:COL: warning: message` (or `FILE: warning: message`) line each, each followed
+/// by `  help: ...` when there is a hint.
+pub fn render_warnings(warnings: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for w in warnings {
+        let place = if w.has_position() {
+            format!("{}:{}:{}", w.file.display(), w.line, w.column)
+        } else {
+            w.file.display().to_string()
+        };
+        out.push_str(&format!("{place}: warning: {}\n", w.message));
+        if let Some(help) = &w.help {
+            out.push_str("  help: ");
+            out.push_str(help);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// A JSON array of `{file, line, column, message, path}`, pretty-printed, with a trailing
 /// newline.
 pub fn render_json(diagnostics: &[Diagnostic]) -> String {

@@ -12,16 +12,36 @@ use crate::yaml::{self, Document, Locate};
 
 const EXPECTED: &str = "expected a mapping with `customers` and/or `scopes`";
 
+/// What [`load_reporting`] found.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The desired state, or every problem of every file, sorted by file, line and column.
+    pub desired: Result<Desired, Vec<Diagnostic>>,
+    /// What is allowed but most likely unmeant (two spaces in a row in a name), and every
+    /// entry of a directory that is not read, sorted the same way.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Reads every file under `paths` and returns the desired state, or every problem of
-/// every file, sorted by file, line and column.
+/// every file, sorted by file, line and column. Warnings are printed on stderr.
 pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
-    let (files, mut problems) = files::discover(paths);
+    let loaded = load_reporting(paths);
+    eprint!("{}", diagnostic::render_warnings(&loaded.warnings));
+    loaded.desired
+}
+
+/// [`load`], with the warnings returned instead of printed.
+pub fn load_reporting(paths: &[PathBuf]) -> Loaded {
+    let found = files::discover(paths);
+    let mut problems = found.problems;
+    let mut warnings = found.skipped;
     let mut registry = Registry::default();
-    let mut built = Vec::with_capacity(files.len());
-    for file in files {
+    let mut built = Vec::with_capacity(found.files.len());
+    for file in found.files {
         match read_document(&file) {
             Ok(parsed) => {
-                let (found, declared) = check_and_build(&file, parsed, &mut registry);
+                let (found, declared) =
+                    check_and_build(&file, parsed, &mut registry, &mut warnings);
                 problems.extend(found);
                 built.push(declared);
             }
@@ -29,6 +49,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
         }
     }
     registry.finish(&mut problems);
+    diagnostic::sort(&mut warnings);
     let mut desired = Desired::default();
     if problems.is_empty() {
         for declared in built {
@@ -42,10 +63,16 @@ pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
         }
     }
     if problems.is_empty() {
-        return Ok(desired);
+        return Loaded {
+            desired: Ok(desired),
+            warnings,
+        };
     }
     diagnostic::sort(&mut problems);
-    Err(problems)
+    Loaded {
+        desired: Err(problems),
+        warnings,
+    }
 }
 
 /// A file's customers and scopes, each with the place it was declared; or the first
@@ -62,6 +89,7 @@ fn check_and_build(
     file: &Path,
     mut parsed: Document,
     registry: &mut Registry,
+    warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<Diagnostic>, Declared) {
     let (mut found, password_keys) = semantic::check_passwords(file, &parsed);
     found.extend(schema::check_file(file, &parsed, &password_keys));
@@ -73,6 +101,7 @@ fn check_and_build(
     for (i, item) in items.into_iter().enumerate() {
         schema::check_customer(file, &parsed, i, &item, &password_keys, &mut found);
         semantic::check_customer(file, &parsed, i, &item, &mut found);
+        semantic::warn_customer(file, &parsed, i, &item, warnings);
         registry.add_customer(file, &parsed, i, &item, &mut found);
         // A file with a problem is not built: deserialising it would be wasted.
         if let (true, Ok(built)) = (found.is_empty(), &mut customers) {
@@ -82,6 +111,7 @@ fn check_and_build(
             }
         }
     }
+    semantic::check_scopes(file, &parsed, &mut found, warnings);
     registry.add_scopes(file, &parsed, &mut found);
     if !found.is_empty() {
         return (found, Ok((Vec::new(), Vec::new())));
@@ -244,6 +274,155 @@ mod tests {
                 .starts_with("`Stark` is renamed to `Stark Industries`, but is also declared at "),
             "{}",
             problems[0].message
+        );
+    }
+
+    fn messages(problems: &[Diagnostic]) -> Vec<String> {
+        problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn names_differing_only_in_letter_case_are_one_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write(
+            dir.path(),
+            "a.yaml",
+            "customers:\n  - name: Acme\n    hierarchy: sys.hcs.P\n  - name: Bolt\n    hierarchy: sys.hcs.P\n",
+        );
+        // Another file, another hierarchy spelling, state absent: still the same name.
+        let b = write(
+            dir.path(),
+            "b.yaml",
+            "customers:\n  - name: ACME\n    hierarchy: sys.hcs.P\n    state: absent\n  - name: bolt\n    hierarchy: sys.HCS.p\n  - name: Bolt\n    hierarchy: sys.hcs.Q\n",
+        );
+        let problems = load_reporting(&[a.clone(), b.clone()]).desired.unwrap_err();
+        let b = b.display();
+        let a = a.display();
+        assert_eq!(
+            messages(&problems),
+            [
+                format!(
+                    "{b}:2:11: customer `ACME` at `sys.hcs.P` differs only in letter case from `Acme`, declared at {a}:2:11: names are unique per hierarchy and VOSS may ignore case; keep one of the two"
+                ),
+                format!(
+                    "{b}:5:11: customer `bolt` at `sys.HCS.p` differs only in letter case from `Bolt` at `sys.hcs.P`, declared at {a}:4:11: names are unique per hierarchy and VOSS may ignore case; keep one of the two"
+                ),
+            ]
+        );
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("to rename `Acme` to `ACME`, declare only `ACME`, with `renamed_from: Acme`")
+        );
+    }
+
+    #[test]
+    fn renames_compare_names_ignoring_letter_case() {
+        let dir = tempfile::tempdir().unwrap();
+        // Changing only the case of a name is a rename.
+        let ok = write(
+            dir.path(),
+            "ok.yaml",
+            "customers:\n  - name: WAYNE\n    hierarchy: sys.hcs.P\n    renamed_from: Wayne\n",
+        );
+        assert!(load_reporting(&[ok]).desired.is_ok());
+        let bad = write(
+            dir.path(),
+            "bad.yaml",
+            "customers:\n  - name: Acme\n    hierarchy: sys.hcs.P\n  - name: Acme Two\n    hierarchy: sys.hcs.P\n    renamed_from: ACME\n  - name: Bolt Two\n    hierarchy: sys.hcs.P\n    renamed_from: bolt\n  - name: Bolt Three\n    hierarchy: sys.hcs.P\n    renamed_from: BOLT\n",
+        );
+        let problems = load_reporting(std::slice::from_ref(&bad))
+            .desired
+            .unwrap_err();
+        let f = bad.display();
+        assert_eq!(
+            messages(&problems),
+            [
+                format!(
+                    "{f}:6:19: `ACME` is renamed to `Acme Two`, but is also declared as `Acme` (only the letter case differs) at {f}:2:11: remove one of the two"
+                ),
+                format!(
+                    "{f}:12:19: `BOLT` is already renamed to `Bolt Two` at {f}:9:19 (as `bolt`: only the letter case differs)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn doubled_inner_spaces_are_warnings_not_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(
+            dir.path(),
+            "a.yaml",
+            "customers:\n  - name: Two  Spaces\n    hierarchy: sys.hcs.P\n    deal_ids: [D  1]\nscopes:\n  - hierarchy: sys.hcs.P  Q\n",
+        );
+        let loaded = load_reporting(std::slice::from_ref(&file));
+        assert!(loaded.desired.is_ok());
+        let f = file.display();
+        assert_eq!(
+            messages(&loaded.warnings),
+            [
+                format!(
+                    "{f}:2:11: Customer Name `Two  Spaces` has two spaces in a row: VOSS keeps them, and `Two Spaces` would be another name; write one space if that is what you mean"
+                ),
+                format!(
+                    "{f}:4:16: a Deal ID `D  1` has two spaces in a row: VOSS keeps them, and `D 1` would be another Deal ID; write one space if that is what you mean"
+                ),
+                format!(
+                    "{f}:6:16: the hierarchy `sys.hcs.P  Q` has two spaces in a row: VOSS keeps them, and `sys.hcs.P Q` would be another hierarchy; write one space if that is what you mean"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scope_node_name_with_an_edge_space_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(
+            dir.path(),
+            "a.yaml",
+            "scopes:\n  - hierarchy: \"sys.hcs.P \"\n    prune: true\n  - hierarchy: \"sys. hcs.Q\"\n",
+        );
+        let problems = load_reporting(std::slice::from_ref(&file))
+            .desired
+            .unwrap_err();
+        let f = file.display();
+        assert_eq!(
+            messages(&problems),
+            [
+                format!(
+                    "{f}:2:16: the hierarchy `sys.hcs.P ` has a node name `P ` that ends with a space: remove it (VOSS keeps it, and `P ` would be another node than `P`)"
+                ),
+                format!(
+                    "{f}:4:16: the hierarchy `sys. hcs.Q` has a node name ` hcs` that starts with a space: remove it (VOSS keeps it, and ` hcs` would be another node than `hcs`)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn password_env_may_not_name_a_variable_of_this_tool() {
+        let dir = tempfile::tempdir().unwrap();
+        let customer = |name: &str, variable: &str| {
+            format!(
+                "  - name: {name}\n    hierarchy: sys.hcs.P\n    local_admin: {{cloned_role: R, password_env: {variable}}}\n"
+            )
+        };
+        let text = format!(
+            "customers:\n{}{}{}{}",
+            customer("A", "VOSS_PASSWORD"),
+            customer("B", "voss_username"),
+            customer("C", "NO_COLOR"),
+            customer("D", "ACME_VOSS_PASSWORD"),
+        );
+        let file = write(dir.path(), "a.yaml", &text);
+        let problems = load_reporting(&[file]).desired.unwrap_err();
+        let places: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(places, [(4, 49), (7, 49), (10, 49)], "{problems:?}");
+        assert!(problems[0].message.contains("the admin's own password"));
+        assert!(
+            problems[1]
+                .message
+                .starts_with("`password_env` names `voss_username`")
         );
     }
 }

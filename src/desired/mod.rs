@@ -12,5 +12,5 @@ pub mod semantic;
 pub mod suggest;
 pub mod wording;
 
-pub use diagnostic::{Diagnostic, render_github, render_json, render_text};
-pub use load::load;
+pub use diagnostic::{Diagnostic, render_github, render_json, render_text, render_warnings};
+pub use load::{Loaded, load, load_reporting};

@@ -263,7 +263,7 @@ fn explain(
         | ValidationErrorKind::MaxLength { .. }
         | ValidationErrorKind::MinLength { .. } => {
             let mut d = value();
-            d.message = wording::rule(&field);
+            d.message = wording::rule_for(&field, error.instance());
             d.help = wording::rule_help(&field, error.instance());
             out.push(d);
         }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::Diagnostic;
+use super::{Diagnostic, wording};
 use crate::model::{CustomerKey, Origin};
 use crate::yaml::{Locate, Position};
 
@@ -58,6 +58,21 @@ pub fn check_customer(
             "`renamed_from` is the customer's own `name`: give the previous name, or remove `renamed_from`",
         ));
     }
+    if let Some(variable) = customer
+        .pointer("/local_admin/password_env")
+        .and_then(Value::as_str)
+        && let Some(message) = read_by_this_tool(variable)
+    {
+        out.push(
+            Diagnostic::value(
+                file,
+                parsed,
+                &format!("{base}/local_admin/password_env"),
+                message,
+            )
+            .with_help("local_admin: {cloned_role: ROLE, password_env: ACME_ADMIN_PASSWORD}"),
+        );
+    }
     if let Some(h) = customer.get("hierarchy").and_then(Value::as_str)
         && (h == "sys" || h == "sys.hcs")
     {
@@ -71,6 +86,112 @@ pub fn check_customer(
             .with_help("customers synced from HCM-F wait at `sys.hcs` and are migrated by declaring them under a provider or reseller"),
         );
     }
+}
+
+/// The warnings of the customer item `index`: two spaces in a row in a name, a previous
+/// name, a hierarchy or a Deal ID (allowed, but most often a typo).
+pub fn warn_customer(
+    file: &Path,
+    parsed: &impl Locate,
+    index: usize,
+    customer: &Value,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let base = format!("/customers/{index}");
+    for key in ["name", "renamed_from", "hierarchy"] {
+        if let Some(message) = customer
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|text| wording::doubled_spaces(key, text))
+        {
+            warnings.push(Diagnostic::value(
+                file,
+                parsed,
+                &format!("{base}/{key}"),
+                message,
+            ));
+        }
+    }
+    let ids = customer.get("deal_ids").and_then(Value::as_array);
+    for (i, id) in ids.into_iter().flatten().enumerate() {
+        if let Some(message) = id
+            .as_str()
+            .and_then(|text| wording::doubled_spaces("deal_ids[]", text))
+        {
+            warnings.push(Diagnostic::value(
+                file,
+                parsed,
+                &format!("{base}/deal_ids/{i}"),
+                message,
+            ));
+        }
+    }
+}
+
+/// A file's scopes: whitespace at an edge of a node name of a hierarchy is an error (a
+/// pruned `sys.hcs.CS-P.CS-R1 ` is another node than the customers' `sys.hcs.CS-P.CS-R1`),
+/// two spaces in a row a warning. A hierarchy that breaks the schema's own rule is the
+/// schema's to report.
+pub fn check_scopes(
+    file: &Path,
+    parsed: &impl Locate,
+    out: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let scopes = parsed.root().get("scopes").and_then(Value::as_array);
+    for (i, scope) in scopes.into_iter().flatten().enumerate() {
+        let Some(hierarchy) = scope.get("hierarchy").and_then(Value::as_str) else {
+            continue;
+        };
+        let pointer = format!("/scopes/{i}/hierarchy");
+        if let Some(message) = wording::edge_whitespace("hierarchy", hierarchy)
+            .filter(|_| fits_scope_pattern(hierarchy))
+        {
+            out.push(Diagnostic::value(file, parsed, &pointer, message));
+        } else if let Some(message) = wording::doubled_spaces("hierarchy", hierarchy) {
+            warnings.push(Diagnostic::value(file, parsed, &pointer, message));
+        }
+    }
+}
+
+/// Whether a scope's hierarchy passes the schema's pattern (`^sys(\.[A-Za-z0-9_\- ]+)+$`),
+/// so that only one problem is reported for it.
+fn fits_scope_pattern(hierarchy: &str) -> bool {
+    let mut nodes = hierarchy.split('.');
+    nodes.next() == Some("sys")
+        && hierarchy.len() > 3
+        && nodes.all(|node| {
+            !node.is_empty()
+                && node
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b' '))
+        })
+}
+
+/// Why `password_env` may not name `variable`: voss-customers reads it itself (`VOSS_*`,
+/// whatever the letter case, and `NO_COLOR`), so the local admin would get that value: the
+/// admin's own password for `VOSS_PASSWORD`. `None` for a variable of its own.
+fn read_by_this_tool(variable: &str) -> Option<String> {
+    // Not a variable name at all: the schema reports it, without echoing it.
+    if !variable
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return None;
+    }
+    let upper = variable.to_ascii_uppercase();
+    let own = upper.starts_with("VOSS_") || upper == "NO_COLOR";
+    if !own {
+        return None;
+    }
+    let what = if upper == "VOSS_PASSWORD" {
+        "the password voss-customers logs in with: the local admin would get the admin's own password"
+    } else {
+        "a variable voss-customers reads for its own settings (`VOSS_*`, `NO_COLOR`)"
+    };
+    Some(format!(
+        "`password_env` names `{variable}`, {what}; name a variable of the customer's own, e.g. `ACME_ADMIN_PASSWORD`"
+    ))
 }
 
 /// `password`, `Admin_Password`, `passwd`... in any case, without allocating (this runs
@@ -135,6 +256,9 @@ struct Rename {
 #[derive(Default)]
 pub struct Registry {
     customers: HashMap<CustomerKey, Seen>,
+    /// Each declared key by its letter-case-folded form, to find names that differ only
+    /// in case (unique per hierarchy on VOSS, which may ignore case).
+    folded: HashMap<CustomerKey, CustomerKey>,
     scopes: HashMap<String, Origin>,
     renames: Vec<Rename>,
 }
@@ -176,6 +300,20 @@ impl Registry {
                 pointer,
             });
         }
+        let folded = fold(&key);
+        if let Some(first) = self.folded.get(&folded).filter(|first| **first != key)
+            && let Some(seen) = self.customers.get(first)
+        {
+            out.push(case_only(
+                file,
+                parsed,
+                &name_pointer,
+                &key,
+                first,
+                &seen.origin,
+            ));
+            return;
+        }
         match self.customers.get(&key) {
             Some(seen) if seen.state != state => {
                 let pointer = if customer.get("state").is_some() {
@@ -204,6 +342,7 @@ impl Registry {
             )),
             None => {
                 let origin = origin(file, parsed.position(&name_pointer));
+                self.folded.insert(folded, key.clone());
                 self.customers.insert(
                     key,
                     Seen {
@@ -248,10 +387,18 @@ impl Registry {
 
     /// The checks that need every file: a rename whose old name is still declared, or
     /// two customers renamed from the same one.
+    ///
+    /// Names are compared ignoring letter case: `renamed_from: acme` while `Acme` is
+    /// declared, or two customers renamed from `acme` and `ACME`, are refused too. A rename
+    /// that changes only the case of a name (`WAYNE`, `renamed_from: Wayne`) is one.
     pub fn finish(self, out: &mut Vec<Diagnostic>) {
-        let mut renamed: HashMap<&CustomerKey, &Rename> = HashMap::new();
+        let mut renamed: HashMap<CustomerKey, &Rename> = HashMap::new();
         for rename in &self.renames {
-            let old = &rename.old;
+            let declared = self
+                .folded
+                .get(&fold(&rename.old))
+                .filter(|key| key.name != rename.new_name);
+            let old = declared.unwrap_or(&rename.old);
             let at = |message: String| {
                 Diagnostic::at(
                     &rename.origin.file,
@@ -263,21 +410,66 @@ impl Registry {
                     message,
                 )
             };
+            let also = if old.name == rename.old.name {
+                String::new()
+            } else {
+                format!(" as `{}` (only the letter case differs)", old.name)
+            };
             if let Some(seen) = self.customers.get(old).filter(|s| s.state == "present") {
                 out.push(at(format!(
-                    "`{}` is renamed to `{}`, but is also declared at {}: remove one of the two",
-                    old.name, rename.new_name, seen.origin
+                    "`{}` is renamed to `{}`, but is also declared{also} at {}: remove one of the two",
+                    rename.old.name, rename.new_name, seen.origin
                 )));
-            } else if let Some(first) = renamed.get(old) {
+            } else if let Some(first) = renamed.get(&fold(&rename.old)) {
+                let also = if first.old.name == rename.old.name {
+                    String::new()
+                } else {
+                    format!(" (as `{}`: only the letter case differs)", first.old.name)
+                };
                 out.push(at(format!(
-                    "`{}` is already renamed to `{}` at {}",
-                    old.name, first.new_name, first.origin
+                    "`{}` is already renamed to `{}` at {}{also}",
+                    rename.old.name, first.new_name, first.origin
                 )));
             } else {
-                renamed.insert(old, rename);
+                renamed.insert(fold(&rename.old), rename);
             }
         }
     }
+}
+
+/// A customer key with its hierarchy and name in lower case: two keys that differ only
+/// in letter case fold to the same.
+fn fold(key: &CustomerKey) -> CustomerKey {
+    CustomerKey::new(key.hierarchy.to_lowercase(), key.name.to_lowercase())
+}
+
+/// "`ACME` at H differs only in letter case from `Acme`, declared at F:L:C".
+fn case_only(
+    file: &Path,
+    parsed: &impl Locate,
+    pointer: &str,
+    key: &CustomerKey,
+    first: &CustomerKey,
+    first_origin: &Origin,
+) -> Diagnostic {
+    let first_name = if first.hierarchy == key.hierarchy {
+        format!("`{}`", first.name)
+    } else {
+        format!("`{}` at `{}`", first.name, first.hierarchy)
+    };
+    Diagnostic::value(
+        file,
+        parsed,
+        pointer,
+        format!(
+            "customer `{}` at `{}` differs only in letter case from {first_name}, declared at {first_origin}: names are unique per hierarchy and VOSS may ignore case; keep one of the two",
+            key.name, key.hierarchy
+        ),
+    )
+    .with_help(format!(
+        "to rename `{}` to `{}`, declare only `{}`, with `renamed_from: {}`",
+        first.name, key.name, key.name, first.name
+    ))
 }
 
 fn origin(file: &Path, position: Position) -> Origin {

@@ -95,6 +95,111 @@ pub fn rule(field: &str) -> String {
     }
 }
 
+/// The rule a text breaks, worded for the text itself when its only fault is whitespace
+/// at an edge (`"Alpha "`, `" Lead"`, `"   "`): such a name is another customer on VOSS,
+/// created next to the one meant. Otherwise [`rule`].
+pub fn rule_for(field: &str, instance: &Value) -> String {
+    if let Some(text) = instance.as_str()
+        && let Some(fault) = edge_whitespace(field, text)
+    {
+        return fault;
+    }
+    rule(field)
+}
+
+/// Fields whose text is a name or an identifier: whitespace at an edge is an error, two
+/// spaces in a row a warning.
+pub const NAME_LIKE: [&str; 4] = ["name", "renamed_from", "hierarchy", "deal_ids[]"];
+
+/// What is wrong with whitespace at an edge of `text` (of a [`NAME_LIKE`] field), or of a
+/// node name of a hierarchy; `None` when there is none.
+pub fn edge_whitespace(field: &str, text: &str) -> Option<String> {
+    if !NAME_LIKE.contains(&field) {
+        return None;
+    }
+    let what = edge_label(field);
+    if field == "hierarchy" {
+        // Edges of each node name: `sys.hcs. CS-P`, `sys.hcs.CS-P.CS-R1 `.
+        let node = text
+            .split('.')
+            .find(|node| node.trim() != *node || node.is_empty())?;
+        if node.trim().is_empty() {
+            return Some(format!(
+                "the hierarchy `{text}` has an empty node name: node names are separated by single dots, e.g. `sys.hcs.CS-P.CS-R1`"
+            ));
+        }
+        return Some(edge_message(
+            &format!("the hierarchy `{text}` has a node name `{node}` that"),
+            node,
+            "node",
+        ));
+    }
+    if text.trim().is_empty() {
+        return (!text.is_empty())
+            .then(|| format!("{what} is only whitespace: write the name, or remove the key"));
+    }
+    (text.trim() != text).then(|| edge_message(&format!("{what} `{text}`"), text, noun(field)))
+}
+
+/// What a [`NAME_LIKE`] field's text is, for "would be another ...".
+fn noun(field: &str) -> &'static str {
+    match field {
+        "hierarchy" => "hierarchy",
+        "deal_ids[]" => "Deal ID",
+        _ => "name",
+    }
+}
+
+fn edge_label(field: &str) -> &'static str {
+    match field {
+        "name" => "Customer Name",
+        "renamed_from" => "`renamed_from`",
+        "hierarchy" => "the hierarchy",
+        _ => "a Deal ID",
+    }
+}
+
+/// "`X` starts with a space: remove it (...)" for a text with whitespace at an edge.
+fn edge_message(subject: &str, text: &str, noun: &str) -> String {
+    let (edge, c) = match text.chars().next() {
+        Some(c) if c.is_whitespace() => ("starts", c),
+        _ => ("ends", text.chars().last().unwrap_or(' ')),
+    };
+    format!(
+        "{subject} {edge} with {}: remove it (VOSS keeps it, and `{}` would be another {noun} than `{}`)",
+        whitespace_name(c),
+        text,
+        text.trim()
+    )
+}
+
+/// "a space", "a tab", or the code point of another whitespace character.
+pub fn whitespace_name(c: char) -> String {
+    match c {
+        ' ' => "a space".into(),
+        '\t' => "a tab".into(),
+        other => format!("whitespace (U+{:04X})", u32::from(other)),
+    }
+}
+
+/// A warning for two spaces in a row inside a [`NAME_LIKE`] text (`"Two  Spaces"`):
+/// allowed, but most often a typo, and another name than the one with a single space.
+pub fn doubled_spaces(field: &str, text: &str) -> Option<String> {
+    if !NAME_LIKE.contains(&field) || !text.contains("  ") || text.trim() != text {
+        return None;
+    }
+    let single = text
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(format!(
+        "{} `{text}` has two spaces in a row: VOSS keeps them, and `{single}` would be another {}; write one space if that is what you mean",
+        edge_label(field),
+        noun(field)
+    ))
+}
+
 /// A hint for a text that breaks its field's rule: the first character not allowed, or
 /// the length. Never echoes `password_env` (it may hold a pasted password).
 pub fn rule_help(field: &str, instance: &Value) -> Option<String> {

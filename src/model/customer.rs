@@ -11,16 +11,19 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
-    /// Customer Name. Mandatory; at most 64 characters: letters, digits, spaces, `_` and `-`.
-    /// When a local admin is created, spaces become underscores in the administrator's
-    /// name and email.
-    #[schemars(length(min = 1, max = 64), pattern(r"^[A-Za-z0-9_\- ]+$"))]
+    /// Customer Name. Mandatory; at most 64 characters: letters, digits, spaces, `_` and `-`,
+    /// not starting or ending with a space. When a local admin is created, spaces become
+    /// underscores in the administrator's name and email.
+    #[schemars(
+        length(min = 1, max = 64),
+        pattern(r"^[A-Za-z0-9_\-](?:[A-Za-z0-9_\- ]*[A-Za-z0-9_\-])?$")
+    )]
     pub name: String,
 
     /// The hierarchy path of the Provider or Reseller node the customer lives under,
     /// for example `sys.hcs.CS-P.CS-R1`. If a Provider admin adds a customer under a
     /// reseller, this is the reseller's path.
-    #[schemars(pattern(r"^sys(\.[A-Za-z0-9_\- ]+)+$"))]
+    #[schemars(pattern(r"^sys(?:\.[A-Za-z0-9_\-](?:[A-Za-z0-9_\- ]*[A-Za-z0-9_\-])?)+$"))]
     pub hierarchy: String,
 
     /// `present` (default) keeps the customer; `absent` deletes it.
@@ -68,9 +71,10 @@ pub struct Customer {
     pub account_id: Option<String>,
 
     /// Deal IDs: used by the Hosted License Manager (HLM) for Point of Sales reports.
-    /// Zero or more; VOSS stores them as one comma-separated text ("D-100,D-200").
+    /// Zero or more; VOSS stores them as one comma-separated text ("D-100,D-200"), so
+    /// none holds a comma or starts or ends with whitespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(inner(length(min = 1), pattern(r"^[^,]+$")))]
+    #[schemars(inner(length(min = 1), pattern(r"^[^,\s](?:[^,]*[^,\s])?$")))]
     pub deal_ids: Option<Vec<String>>,
 
     /// Prime Collaboration: the application that monitors this customer's equipment, one
@@ -96,7 +100,10 @@ pub struct Customer {
     /// The customer's previous name: the live customer of that name at the same hierarchy
     /// is renamed, not deleted and created again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 64), pattern(r"^[A-Za-z0-9_\- ]+$"))]
+    #[schemars(
+        length(min = 1, max = 64),
+        pattern(r"^[A-Za-z0-9_\-](?:[A-Za-z0-9_\- ]*[A-Za-z0-9_\-])?$")
+    )]
     pub renamed_from: Option<String>,
 
     /// Never delete this customer, whatever the files or scopes say.

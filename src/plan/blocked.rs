@@ -83,6 +83,48 @@ pub(crate) fn both_live(old: &str, new: &str, hierarchy: &str) -> String {
     )
 }
 
+/// A create (or migrate) of `new` while `live` exists at the same hierarchy under a name
+/// that differs only in letter case.
+pub(crate) fn case_only_create(live: &str, new: &str, hierarchy: &str) -> String {
+    format!(
+        "\"{live}\" exists at {hierarchy}, and \"{new}\" differs from it only in letter case \
+         (VOSS may take them for one name): to rename it, add `renamed_from: {live}` to \
+         \"{new}\"; to keep it, write its name as it is live"
+    )
+}
+
+/// A create whose `renamed_from` matches a live customer only ignoring letter case.
+pub(crate) fn renamed_from_case(written: &str, live: &str, hierarchy: &str) -> String {
+    format!(
+        "`renamed_from: {written}` matches \"{live}\" at {hierarchy} only ignoring letter case: \
+         write `renamed_from: {live}`, exactly as it is live"
+    )
+}
+
+/// A rename to `new` while another live customer's name differs from it only in case.
+pub(crate) fn rename_onto_case_variant(other: &str, new: &str, hierarchy: &str) -> String {
+    format!(
+        "\"{other}\" exists at {hierarchy}, and \"{new}\" differs from it only in letter case \
+         (VOSS may take them for one name): choose another name, or delete \"{other}\" first"
+    )
+}
+
+/// A delete (by a pruned scope) of `live` while the files create `new`, which matches it
+/// only ignoring letter case (by its name, or its `renamed_from`).
+pub(crate) fn case_only_delete(live: &str, new: &str, renamed_from: Option<&str>) -> String {
+    match renamed_from {
+        Some(written) => format!(
+            "\"{new}\" is renamed from \"{written}\", which differs from \"{live}\" only in \
+             letter case: write `renamed_from: {live}` on \"{new}\", exactly as it is live"
+        ),
+        None => format!(
+            "\"{new}\" is to be created, and differs from it only in letter case (VOSS may \
+             take them for one name): to rename it, add `renamed_from: {live}` to \"{new}\"; \
+             to replace it, remove \"{new}\" from the files and apply, then add it back"
+        ),
+    }
+}
+
 /// "LABEL: A, B, C" or "LABEL: A, B, C, D, E and 3 more"; "LABEL: none" when empty.
 fn listing(label: &str, names: &BTreeSet<String>) -> String {
     if names.is_empty() {

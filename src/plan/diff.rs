@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::blocked;
 use super::digest::{digest, fingerprint};
 use super::fields::differences;
-use super::index::{LiveIndex, deletions};
+use super::index::{LiveIndex, case_partners, deletions, fold};
 use super::types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};
 use crate::model::{Customer, Desired, Field, LiveCustomer, LiveState};
 
@@ -67,8 +67,21 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
             None => unchanged += 1,
         }
     }
+    let partners = case_partners(desired, &index);
     for (l, declared) in deletions(desired, live) {
-        changes.push(delete_change(l, declared, live));
+        let mut change = delete_change(l, declared, live);
+        // Pruned while the files create a name that differs from it only in letter case:
+        // most likely a rename written without `renamed_from`; never deleted for it.
+        if let (None, Some(c)) = (declared, partners.get(&fold(&l.hierarchy, &l.name))) {
+            let written = c.renamed_from.as_deref().filter(|old| {
+                fold(&c.hierarchy, old) == fold(&l.hierarchy, &l.name)
+                    && fold(&c.hierarchy, &c.name) != fold(&l.hierarchy, &l.name)
+            });
+            change
+                .blocked
+                .push(blocked::case_only_delete(&l.name, &c.name, written));
+        }
+        changes.push(change);
     }
 
     changes.sort_by(|a, b| {
@@ -117,12 +130,49 @@ fn present_change(c: &Customer, index: &LiveIndex, live: &LiveState) -> Option<C
     match (current, previous) {
         (Some(_), Some(old)) => Some(blocked_rename(c, old)),
         (Some(l), None) => update(c, l, live),
-        (None, Some(old)) => Some(rename(c, old, live)),
-        (None, None) => Some(match index.hcmf(&c.name) {
-            Some(record) => migrate(c, record, live),
-            None => create(c, live),
-        }),
+        (None, Some(old)) => {
+            let mut change = rename(c, old, live);
+            for other in index.case_variants(&c.hierarchy, &c.name) {
+                if other.pkid != old.pkid {
+                    change.blocked.push(blocked::rename_onto_case_variant(
+                        &other.name,
+                        &c.name,
+                        &c.hierarchy,
+                    ));
+                }
+            }
+            Some(change)
+        }
+        (None, None) => {
+            let mut change = match index.hcmf(&c.name) {
+                Some(record) => migrate(c, record, live),
+                None => create(c, live),
+            };
+            change.blocked.extend(case_blocks(c, index));
+            Some(change)
+        }
     }
+}
+
+/// Why a create (or migrate) of `c` must wait: a live customer at its hierarchy whose
+/// name differs from it only in letter case (most likely the customer meant, renamed
+/// without `renamed_from`), or a `renamed_from` that matches a live name only ignoring
+/// case. Names are unique per hierarchy on VOSS, which may ignore case.
+fn case_blocks(c: &Customer, index: &LiveIndex) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let mut named = BTreeSet::new();
+    if let Some(old) = c.renamed_from.as_deref() {
+        for l in index.case_variants(&c.hierarchy, old) {
+            named.insert(l.pkid.as_str());
+            reasons.push(blocked::renamed_from_case(old, &l.name, &c.hierarchy));
+        }
+    }
+    for l in index.case_variants(&c.hierarchy, &c.name) {
+        if !named.contains(l.pkid.as_str()) {
+            reasons.push(blocked::case_only_create(&l.name, &c.name, &c.hierarchy));
+        }
+    }
+    reasons
 }
 
 fn create(c: &Customer, live: &LiveState) -> Change {

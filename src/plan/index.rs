@@ -7,17 +7,35 @@ use crate::model::{Customer, Desired, LiveCustomer, LiveState};
 /// Live customers by (hierarchy, name), and HCM-F customers by name.
 pub(crate) struct LiveIndex<'a> {
     customers: BTreeMap<(&'a str, &'a str), &'a LiveCustomer>,
+    /// The same by (hierarchy, name) in lower case: names are unique per hierarchy on
+    /// VOSS, and whether it ignores letter case is not documented, so the plan takes the
+    /// safe side.
+    folded: BTreeMap<(String, String), Vec<&'a LiveCustomer>>,
     hcmf: BTreeMap<&'a str, &'a LiveCustomer>,
+}
+
+/// A (hierarchy, name) pair in lower case: pairs that differ only in letter case fold to
+/// the same.
+pub(crate) fn fold(hierarchy: &str, name: &str) -> (String, String) {
+    (hierarchy.to_lowercase(), name.to_lowercase())
 }
 
 impl<'a> LiveIndex<'a> {
     pub(crate) fn new(live: &'a LiveState) -> Self {
+        let mut folded: BTreeMap<(String, String), Vec<&LiveCustomer>> = BTreeMap::new();
+        for c in &live.customers {
+            folded
+                .entry(fold(&c.hierarchy, &c.name))
+                .or_default()
+                .push(c);
+        }
         LiveIndex {
             customers: live
                 .customers
                 .iter()
                 .map(|c| ((c.hierarchy.as_str(), c.name.as_str()), c))
                 .collect(),
+            folded,
             hcmf: live
                 .hcmf_customers
                 .iter()
@@ -29,6 +47,21 @@ impl<'a> LiveIndex<'a> {
     /// The live customer of that name at that hierarchy.
     pub(crate) fn get(&self, hierarchy: &str, name: &str) -> Option<&'a LiveCustomer> {
         self.customers.get(&(hierarchy, name)).copied()
+    }
+
+    /// The live customers whose hierarchy and name differ from these only in letter case
+    /// (not the one that matches exactly), sorted by name.
+    pub(crate) fn case_variants(&self, hierarchy: &str, name: &str) -> Vec<&'a LiveCustomer> {
+        let mut found: Vec<&LiveCustomer> = self
+            .folded
+            .get(&fold(hierarchy, name))
+            .into_iter()
+            .flatten()
+            .filter(|l| l.hierarchy != hierarchy || l.name != name)
+            .copied()
+            .collect();
+        found.sort_by(|a, b| (&a.hierarchy, &a.name).cmp(&(&b.hierarchy, &b.name)));
+        found
     }
 
     /// The HCM-F customer of that name waiting at `sys.hcs`.
@@ -49,6 +82,32 @@ pub(crate) fn accounted_for(desired: &Desired) -> BTreeSet<(&str, &str)> {
         }
     }
     keys
+}
+
+/// The declared present customers that a live customer must not be deleted for, by the
+/// folded (hierarchy, name) of the live customer they point at: one created (or migrated)
+/// under a name that is not live exactly, or renamed from a name that is not live exactly.
+/// Such a name matches a live customer at most in letter case: deleting that customer
+/// and creating the new name would replace it, where a rename was most likely meant.
+pub(crate) fn case_partners<'a>(
+    desired: &'a Desired,
+    index: &LiveIndex<'_>,
+) -> BTreeMap<(String, String), &'a Customer> {
+    let mut partners = BTreeMap::new();
+    for c in desired.customers.iter().map(|d| &d.customer) {
+        if !c.state.is_present() {
+            continue;
+        }
+        let previous = c.renamed_from.as_deref();
+        let renamed = previous.is_some_and(|old| index.get(&c.hierarchy, old).is_some());
+        if index.get(&c.hierarchy, &c.name).is_some() || renamed {
+            continue;
+        }
+        for name in std::iter::once(c.name.as_str()).chain(previous) {
+            partners.entry(fold(&c.hierarchy, name)).or_insert(c);
+        }
+    }
+    partners
 }
 
 /// The live customers a diff deletes, each with its declaration when it has one: declared

@@ -223,6 +223,7 @@ impl Store {
                 format!("a customer named `{name}` already exists at {parent}"),
             ));
         }
+        self.check_case_sibling(parent, name, None)?;
         self.check_prime_collaboration(data)?;
         let migrated = match data.migrate {
             Some(true) => match self.customer_at(HCMF_HIERARCHY, name) {
@@ -405,6 +406,8 @@ impl Store {
                     format!("a customer named `{new_name}` already exists at {parent}"),
                 ));
             }
+            let own = format!("{parent}.{old_name}");
+            self.check_case_sibling(&parent, &new_name, Some(&own))?;
         }
         self.check_prime_collaboration(data)?;
 
@@ -572,6 +575,41 @@ impl Store {
             pkid: customer.to_owned(),
             href: Some(href(CUSTOMER, customer)),
         })
+    }
+
+    /// Refuses (409) a name that differs from a sibling's (a node directly under `parent`,
+    /// customer or not; `own` is the node of the customer being renamed) only in letter
+    /// case. Names are unique per hierarchy on VOSS, and whether that ignores case is not
+    /// documented: the simulator takes the safe side [ours] until a real server says
+    /// otherwise.
+    ///
+    /// Names are ASCII ([`check_name`]), so every case variant of `name` sorts between its
+    /// upper-case and its lower-case spelling: only that range of the tree is looked at.
+    fn check_case_sibling(
+        &self,
+        parent: &str,
+        name: &str,
+        own: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let prefix = format!("{parent}.");
+        let low = format!("{prefix}{}", name.to_ascii_uppercase());
+        let high = format!("{prefix}{}", name.to_ascii_lowercase());
+        let sibling = self
+            .nodes
+            .range(low..=high)
+            .map(|(path, _)| path.as_str())
+            .filter(|path| Some(*path) != own)
+            .filter_map(|path| path.strip_prefix(&prefix))
+            .find(|other| other.eq_ignore_ascii_case(name));
+        match sibling {
+            Some(other) => Err(ApiError::conflict(
+                "name",
+                format!(
+                    "`{other}` already exists at {parent}, and `{name}` differs from it only in letter case"
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     fn check_prime_collaboration(&self, data: &CustomerData) -> Result<(), ApiError> {
