@@ -51,7 +51,12 @@ impl Observer for ProgressBarObserver {
     }
 }
 
+/// One progress line; names and server text with control characters escaped.
 fn line(r: &StepResult) -> String {
+    crate::escape::escape(&raw_line(r)).into_owned()
+}
+
+fn raw_line(r: &StepResult) -> String {
     match &r.outcome {
         Outcome::Applied { message } if message.is_empty() => {
             format!("done     {} {} at {}", r.step, r.name, r.hierarchy)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     /// The Provider or Reseller hierarchy path, for example `sys.hcs.CS-P.CS-R1`.
-    #[schemars(pattern(r"^sys(\.[A-Za-z0-9_\- ]+)+$"))]
+    #[schemars(pattern(r"^sys(?:\.[A-Za-z0-9_\-](?:[A-Za-z0-9_\- ]*[A-Za-z0-9_\-])?)+$"))]
     pub hierarchy: String,
 
     /// When true, live customers directly under this node that no file declares are

@@ -64,20 +64,35 @@ impl Finding {
                 field,
                 nearest: Some(name),
                 ..
-            } => Some(format!("fields:\n  {}: {name}", field.name())),
+            } => {
+                // A plain name as it is; anything else quoted, so a server's name can never
+                // add lines of its own to the profile.
+                let plain = !name.is_empty()
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                let value = if plain {
+                    name.clone()
+                } else {
+                    crate::yaml::quote(name)
+                };
+                Some(format!("fields:\n  {}: {value}", field.name()))
+            }
             _ => None,
         }
     }
 }
 
 impl std::fmt::Display for Finding {
+    /// Names from the server or a profile are shown with control characters escaped.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let e = |text: &str| crate::escape::escape(text).into_owned();
         match self {
             Finding::Missing {
                 field,
                 json,
                 nearest,
             } => {
+                let json = e(json);
+                let nearest = nearest.as_deref().map(e);
                 write!(
                     f,
                     "`{field}` is sent as `{json}`, which the server's customer model does not have"
@@ -94,10 +109,13 @@ impl std::fmt::Display for Finding {
                     ),
                 }
             }
-            Finding::ReadOnly { field, json } => write!(
-                f,
-                "`{field}` is sent as `{json}`, which the server marks read-only: remove `{field}` from your files or map it to a writable name in --profile"
-            ),
+            Finding::ReadOnly { field, json } => {
+                let json = e(json);
+                write!(
+                    f,
+                    "`{field}` is sent as `{json}`, which the server marks read-only: remove `{field}` from your files or map it to a writable name in --profile"
+                )
+            }
             Finding::Type {
                 field,
                 json,
@@ -105,7 +123,9 @@ impl std::fmt::Display for Finding {
                 found,
             } => write!(
                 f,
-                "`{field}` is sent as `{json}` ({expected}), but the server's type is `{found}`"
+                "`{field}` is sent as `{}` ({expected}), but the server's type is `{}`",
+                e(json),
+                e(found)
             ),
             Finding::MaxLength {
                 field,
@@ -117,7 +137,8 @@ impl std::fmt::Display for Finding {
             ),
             Finding::LocalAdminMissing { key, json } => write!(
                 f,
-                "the local admin's `{key}` is sent as `{json}`, which the server's customer model does not have: set `local_admin: {{{key}: NAME}}` in your --profile"
+                "the local admin's `{key}` is sent as `{}`, which the server's customer model does not have: set `local_admin: {{{key}: NAME}}` in your --profile",
+                e(json)
             ),
         }
     }
