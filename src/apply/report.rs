@@ -77,11 +77,12 @@ impl ApplyReport {
     }
 }
 
+/// Reports for the tests of this module and of its renderer.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    fn step(name: &str, outcome: Outcome) -> StepResult {
+    pub(crate) fn step(name: &str, outcome: Outcome) -> StepResult {
         StepResult {
             step: "create".into(),
             hierarchy: "sys.hcs.P.R1".into(),
@@ -90,7 +91,8 @@ mod tests {
         }
     }
 
-    fn report() -> ApplyReport {
+    /// One step of each kind but skipped: A applied, B and D uncertain, C failed.
+    pub(crate) fn report() -> ApplyReport {
         ApplyReport {
             results: vec![
                 step(
@@ -121,6 +123,12 @@ mod tests {
             interrupted: false,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{report, step};
+    use super::*;
 
     #[test]
     fn an_uncertain_step_is_counted_apart_from_failures() {

@@ -52,48 +52,11 @@ pub fn apply_report(report: &ApplyReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apply::StepResult;
-
-    fn step(name: &str, outcome: Outcome) -> StepResult {
-        StepResult {
-            step: "create".into(),
-            hierarchy: "sys.hcs.P.R1".into(),
-            name: name.into(),
-            outcome,
-        }
-    }
+    use crate::apply::report::fixtures::{report, step};
 
     #[test]
     fn an_uncertain_step_is_printed_apart_from_failures() {
-        let report = ApplyReport {
-            results: vec![
-                step(
-                    "A",
-                    Outcome::Applied {
-                        message: "ok".into(),
-                    },
-                ),
-                step(
-                    "B",
-                    Outcome::Uncertain {
-                        detail: "the outcome of POST is unknown".into(),
-                    },
-                ),
-                step(
-                    "C",
-                    Outcome::Failed {
-                        error: "refused".into(),
-                    },
-                ),
-                step(
-                    "D",
-                    Outcome::Uncertain {
-                        detail: "no answer".into(),
-                    },
-                ),
-            ],
-            interrupted: false,
-        };
+        let report = report();
         assert_eq!(
             apply_report(&report),
             "uncertain create B at sys.hcs.P.R1: the outcome of POST is unknown\n\
