@@ -5,7 +5,7 @@ mod plan_fixtures;
 
 use plan_fixtures::*;
 use serde_json::{Value, json};
-use voss_customers::model::{Desired, LiveState};
+use voss_customers::model::{Desired, HierarchyNode, LiveState, NodeType};
 use voss_customers::plan::{self, Action, FollowUp, LOCAL_ADMIN_WARNING};
 
 /// What one change must look like.
@@ -52,7 +52,7 @@ struct Case {
     changes: Vec<Exp>,
     unchanged: usize,
     /// (customer name, message) of each warning.
-    warnings: Vec<(&'static str, &'static str)>,
+    warnings: Vec<(&'static str, String)>,
 }
 
 fn case(name: &'static str, desired: Desired, live: LiveState) -> Case {
@@ -76,7 +76,12 @@ impl Case {
         self
     }
     fn warns(mut self, name: &'static str) -> Self {
-        self.warnings.push((name, LOCAL_ADMIN_WARNING));
+        self.warnings.push((name, LOCAL_ADMIN_WARNING.to_owned()));
+        self
+    }
+    /// A warning on the change of `name`, whole.
+    fn warns_that(mut self, name: &'static str, message: String) -> Self {
+        self.warnings.push((name, message));
         self
     }
 }
@@ -216,7 +221,7 @@ fn cases() -> Vec<Case> {
     );
     v.push(
         case(
-            "an unknown Prime Collaboration is not checked when the list was not read",
+            "a Prime Collaboration not checked (the list was not read) is a warning on it",
             desired(
                 vec![with(R1, "Acme", |c| {
                     c.prime_collaboration = Some(Some("PC-Nowhere".into()))
@@ -229,7 +234,98 @@ fn cases() -> Vec<Case> {
             "prime_collaboration",
             Value::Null,
             json!("PC-Nowhere"),
+        ))
+        .warns_that("Acme", prime_unchecked("PC-Nowhere")),
+    );
+    v.push(
+        case(
+            "an update to a Prime Collaboration not checked is a warning too",
+            desired(
+                vec![with(R1, "Globex", |c| {
+                    c.prime_collaboration = Some(Some("PC-East".into()))
+                })],
+                &[],
+            ),
+            state(vec![live(R1, "Globex", "g1")]),
+        )
+        .expect(exp(Update, R1, "Globex").field(
+            "prime_collaboration",
+            Value::Null,
+            json!("PC-East"),
+        ))
+        .warns_that("Globex", prime_unchecked("PC-East")),
+    );
+    v.push(
+        case(
+            "un-associating a Prime Collaboration needs no check",
+            desired(
+                vec![with(R1, "Globex", |c| {
+                    c.prime_collaboration = Some(Some("None".into()))
+                })],
+                &[],
+            ),
+            state(vec![live_with(R1, "Globex", "g1", |l| {
+                l.prime_collaboration = Some("PC-East".into())
+            })]),
+        )
+        .expect(exp(Update, R1, "Globex").field(
+            "prime_collaboration",
+            json!("PC-East"),
+            json!("None"),
         )),
+    );
+
+    // --- a customer's own node is no parent ---
+    v.push(
+        case(
+            "a create under a live customer's own node is blocked, naming it",
+            desired(vec![cust("sys.hcs.CS-P.CS-R1.Globex", "Sub Co")], &[]),
+            state(vec![live(R1, "Globex", "g1")]),
+        )
+        .expect(exp(Create, "sys.hcs.CS-P.CS-R1.Globex", "Sub Co").blocked(
+            "sys.hcs.CS-P.CS-R1.Globex is the node of customer \"Globex\", not a provider \
+                 or reseller node: customers are added under a provider or reseller; set \
+                 `hierarchy` to sys.hcs.CS-P.CS-R1",
+        )),
+    );
+    v.push(
+        case(
+            "a create under a node looked up as a customer's is blocked",
+            desired(vec![cust("sys.hcs.CS-P.CS-R1.Globex", "Sub Co")], &[]),
+            LiveState {
+                nodes: [(
+                    "sys.hcs.CS-P.CS-R1.Globex".to_owned(),
+                    HierarchyNode {
+                        path: "sys.hcs.CS-P.CS-R1.Globex".to_owned(),
+                        node_type: NodeType::Customer,
+                    },
+                )]
+                .into(),
+                ..state(vec![])
+            },
+        )
+        .expect(
+            exp(Create, "sys.hcs.CS-P.CS-R1.Globex", "Sub Co")
+                .blocked("is the node of customer \"Globex\""),
+        ),
+    );
+    v.push(
+        case(
+            "a reseller named like a customer of another node is no customer node",
+            desired(vec![cust("sys.hcs.CS-P.CS-R1.Globex", "Sub Co")], &[]),
+            LiveState {
+                nodes: [(
+                    "sys.hcs.CS-P.CS-R1.Globex".to_owned(),
+                    HierarchyNode {
+                        path: "sys.hcs.CS-P.CS-R1.Globex".to_owned(),
+                        node_type: NodeType::Reseller,
+                    },
+                )]
+                .into(),
+                ..state(vec![live(R2, "Globex", "g1")])
+            },
+        )
+        .expect(exp(Create, "sys.hcs.CS-P.CS-R1.Globex", "Sub Co")),
     );
 
     // --- normalisation: equal values never show as a change ---
@@ -639,6 +735,76 @@ fn cases() -> Vec<Case> {
     // --- delete, prune, protect, dependents ---
     v.push(
         case(
+            "a create next to a pruned delete blocked by dependents gets a rename hint",
+            desired(vec![cust(R1, "Kept"), cust(R1, "Hooli Inc")], &[(R1, true)]),
+            LiveState {
+                dependents: [("h1".to_string(), deps(0, 1, 3, 0, 1))].into(),
+                ..state(vec![live(R1, "Kept", "k1"), live(R1, "Hooli", "h1")])
+            },
+        )
+        .unchanged(1)
+        .expect(exp(Create, R1, "Hooli Inc"))
+        .expect(exp(Delete, R1, "Hooli").blocked("still has 1 SSO identity provider"))
+        .warns_that(
+            "Hooli Inc",
+            "the pruned scope's delete of \"Hooli\" here is blocked by its dependents: if \
+             \"Hooli Inc\" is \"Hooli\" under a new name, add `renamed_from: Hooli` to \
+             \"Hooli Inc\" (a rename keeps the dependents); if not, remove the dependents of \
+             \"Hooli\" and its delete goes ahead"
+                .to_owned(),
+        ),
+    );
+    v.push(
+        case(
+            "a rename hint names every blocked pruned delete at its hierarchy, none elsewhere",
+            desired(
+                vec![cust(R1, "New Co"), cust(R2, "Other Co")],
+                &[(R1, true), (R2, true)],
+            ),
+            LiveState {
+                dependents: [
+                    ("a1".to_string(), deps(0, 0, 1, 0, 0)),
+                    ("b1".to_string(), deps(0, 0, 0, 0, 1)),
+                ]
+                .into(),
+                ..state(vec![
+                    live(R1, "Alpha", "a1"),
+                    live(R1, "Bravo", "b1"),
+                    live(R2, "Other Co", "o1"),
+                ])
+            },
+        )
+        .unchanged(1)
+        .expect(exp(Create, R1, "New Co"))
+        .expect(exp(Delete, R1, "Alpha").blocked("still has 1 device"))
+        .expect(exp(Delete, R1, "Bravo").blocked("still has 1 site"))
+        .warns_that(
+            "New Co",
+            "the pruned scope's deletes of \"Alpha\", \"Bravo\" here are blocked by their \
+             dependents: if \"New Co\" is one of them under a new name, add `renamed_from: \
+             <its live name>` to \"New Co\" (a rename keeps the dependents); if not, remove \
+             their dependents and the deletes go ahead"
+                .to_owned(),
+        ),
+    );
+    v.push(
+        case(
+            "no rename hint when the pruned delete can go ahead or was declared absent",
+            desired(
+                vec![cust(R1, "New Co"), absent(R1, "Gone Co")],
+                &[(R1, true)],
+            ),
+            LiveState {
+                dependents: [("g1".to_string(), deps(0, 0, 2, 0, 0))].into(),
+                ..state(vec![live(R1, "Stray", "s1"), live(R1, "Gone Co", "g1")])
+            },
+        )
+        .expect(exp(Create, R1, "New Co"))
+        .expect(exp(Delete, R1, "Gone Co").blocked("still has 2 devices"))
+        .expect(exp(Delete, R1, "Stray")),
+    );
+    v.push(
+        case(
             "state: absent deletes a live customer",
             desired(vec![absent(R1, "Old Co")], &[]),
             state(vec![live(R1, "Old Co", "o1")]),
@@ -914,10 +1080,10 @@ fn diff_table() {
                 plan.summary.unchanged, case.unchanged
             ));
         }
-        let warnings: Vec<(&str, &str)> = plan
+        let warnings: Vec<(&str, String)> = plan
             .warnings
             .iter()
-            .map(|w| (w.name.as_str(), w.message.as_str()))
+            .map(|w| (w.name.as_str(), w.message.clone()))
             .collect();
         if warnings != case.warnings {
             problems.push(format!(
@@ -940,6 +1106,16 @@ fn diff_table() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// The warning on a change setting Prime Collaboration `name` when the applications synced
+/// from HCM-F could not be read.
+fn prime_unchecked(name: &str) -> String {
+    format!(
+        "Prime Collaboration \"{name}\" was not checked: the applications synced from HCM-F \
+         could not be read (the admin may not see them), so a wrong name is found only when \
+         apply sends it: check the name in VOSS, or plan as an admin who can see them"
+    )
 }
 
 /// A rich desired state and live state exercising every action.

@@ -10,14 +10,14 @@ use std::path::Path;
 use plan_fixtures::*;
 use serde_json::{Value, json};
 use voss_customers::model::LiveState;
-use voss_customers::plan::{self, Action, Change, FieldChange, Plan};
+use voss_customers::plan::{self, Action, Change, FieldChange, Plan, safety};
 use voss_customers::render;
 
 const LONG_BEFORE: &str = "Globex is a multinational conglomerate.\nIt runs the east coast plants.\nBilling goes through the Springfield office.\n";
 const LONG_AFTER: &str = "Globex is a multinational conglomerate.\nIt runs the east and west coast plants.\nBilling goes through the Springfield office.\n";
 
-/// A plan with every action, a blocked change of each kind, a follow-up, a warning, a long
-/// text diff and a sensitive field.
+/// A plan with every action, a blocked change of each kind, a follow-up, warnings (one a
+/// rename hint), a refusal, a long text diff and a sensitive field.
 fn rich_plan() -> Plan {
     let d = desired(
         vec![
@@ -74,7 +74,8 @@ fn rich_plan() -> Plan {
             live(R1, "Stray Co", "5f0000000000000000000006"),
         ])
     };
-    plan::diff(&d, &l, "https://voss.example.com")
+    // Two deletes where one is allowed: apply would refuse it, and every format says so.
+    safety::with_refusals(plan::diff(&d, &l, "https://voss.example.com"), &l, 1)
 }
 
 /// Compares with (or, with `UPDATE_GOLDEN=1`, rewrites) `tests/golden/NAME`.
@@ -298,4 +299,73 @@ fn a_sensitive_field_shows_only_its_variable_name() {
     ] {
         assert!(out.contains("ACME_ADMIN_PASSWORD"));
     }
+}
+
+/// A plan whose only changes are blocked, and one with a change that can go ahead too.
+fn blocked_plans() -> (Plan, Plan) {
+    let l = LiveState {
+        dependents: [("h1".to_string(), deps(0, 1, 3, 0, 1))].into(),
+        ..state(vec![live(R1, "Hooli", "h1")])
+    };
+    let only = plan::diff(&desired(vec![absent(R1, "Hooli")], &[]), &l, "t");
+    let mixed = plan::diff(
+        &desired(vec![absent(R1, "Hooli"), cust(R2, "New Co")], &[]),
+        &l,
+        "t",
+    );
+    (only, mixed)
+}
+
+#[test]
+fn a_refused_plan_says_so_in_every_format() {
+    let plan = rich_plan();
+    let sentence = "refusing to delete 2 customers: --max-deletes allows 1; check the files and \
+                    scopes, and if the deletes are intended run again with --max-deletes 2";
+    assert_eq!(plan.refusals, vec![sentence.to_owned()]);
+    let text = render::text(&plan, false);
+    assert!(
+        text.contains(&format!(
+            "Apply will refuse this plan (exit 3) and change nothing:\n  refused: {sentence}\n"
+        )),
+        "{text}"
+    );
+    let md = render::markdown(&plan);
+    assert!(
+        md.contains(&format!(
+            "> **Apply will refuse this plan (exit 3) and change nothing:**\n>\n> - {sentence}\n"
+        )),
+        "{md}"
+    );
+    let doc: Value = serde_json::from_str(&render::json(&plan)).unwrap();
+    assert_eq!(doc["refusals"], json!([sentence]));
+}
+
+#[test]
+fn a_refusal_from_a_hostile_hierarchy_is_escaped() {
+    let mut plan = rich_plan();
+    plan.refusals = vec!["under sys.hcs.X\n::error file=a::b\u{1b}[2J".to_owned()];
+    for out in [render::text(&plan, false), render::markdown(&plan)] {
+        assert!(!out.contains('\u{1b}'), "{out}");
+        assert!(!out.contains("\n::error"), "{out}");
+    }
+}
+
+#[test]
+fn only_blocked_changes_left_say_apply_changes_nothing_until_unblocked() {
+    let (only, mixed) = blocked_plans();
+    let note = "Only blocked changes are left: apply changes nothing, and running it again does \
+                not converge until it is unblocked; its `blocked` reason says what unblocks it.";
+    let text = render::text(&only, false);
+    assert!(text.ends_with(&format!("1 blocked.\n{note}\n")), "{text}");
+    assert!(render::markdown(&only).contains(note));
+
+    let note = "Apply skips the 1 blocked change and makes the rest; it is left until \
+                unblocked: its `blocked` reason says what unblocks it.";
+    let text = render::text(&mixed, false);
+    assert!(text.ends_with(&format!("1 blocked.\n{note}\n")), "{text}");
+    assert!(render::markdown(&mixed).contains(note));
+
+    let fine = plan::diff(&desired(vec![cust(R2, "New Co")], &[]), &state(vec![]), "t");
+    let text = render::text(&fine, false);
+    assert!(text.ends_with("0 to delete.\n"), "{text}");
 }

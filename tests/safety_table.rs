@@ -190,3 +190,52 @@ fn a_stale_saved_plan_is_refused_naming_each_moved_customer() {
          exists live"
     );
 }
+
+#[test]
+fn every_refusal_is_listed_and_carried_by_the_plan_as_sentences() {
+    // Two pruned scopes emptied and more deletes than allowed: three reasons, in order.
+    let d = desired(vec![], &[(R1, true), (R2, true)]);
+    let l = state(strays(R1, 2).into_iter().chain(strays(R2, 1)).collect());
+    let plan = plan::diff(&d, &l, "t");
+    let expected = vec![
+        Refusal::TooManyDeletes {
+            deletes: 3,
+            max_deletes: 2,
+        },
+        Refusal::EmptiesScope {
+            hierarchy: R1.into(),
+            customers: 2,
+        },
+        Refusal::EmptiesScope {
+            hierarchy: R2.into(),
+            customers: 1,
+        },
+    ];
+    assert_eq!(safety::refusals(&plan, &l, 2), expected);
+    assert_eq!(safety::check(&plan, &l, 2), Err(expected[0].clone()));
+
+    assert!(plan.refusals.is_empty(), "the diff alone judges nothing");
+    let judged = safety::with_refusals(plan.clone(), &l, 2);
+    let sentences: Vec<String> = expected.iter().map(ToString::to_string).collect();
+    assert_eq!(judged.refusals, sentences);
+    assert_eq!(judged.changes, plan.changes, "only the refusals are added");
+    assert!(
+        safety::with_refusals(plan, &l, 3).refusals.len() == 2,
+        "within the limit only the emptied scopes are left"
+    );
+}
+
+#[test]
+fn a_plan_apply_would_carry_out_has_no_refusals() {
+    let d = desired(vec![cust(R1, "Kept")], &[(R1, true)]);
+    let mut l = strays(R1, 2);
+    l.push(live(R1, "Kept", "k1"));
+    let l = state(l);
+    let plan = safety::with_refusals(plan::diff(&d, &l, "t"), &l, 5);
+    assert_eq!(plan.refusals, Vec::<String>::new());
+    let json = voss_customers::render::json(&plan);
+    assert!(
+        !json.contains("refusals"),
+        "an empty list is left out of the JSON:\n{json}"
+    );
+}

@@ -60,6 +60,15 @@ pub fn run(args: Args) -> Exit {
         if plan.is_empty() {
             return Exit::Ok;
         }
+        // Nothing to confirm nor send: the plan's closing line said what unblocks them.
+        if plan.only_blocked() {
+            eprintln!(
+                "error: nothing was applied: only blocked changes are left ({}); see the \
+                 reasons above",
+                plan.summary.blocked
+            );
+            return Exit::Error;
+        }
         // Nobody confirms a plan they could not see; with --yes it was approved already.
         if !args.yes && super::common::output_failed() {
             eprintln!("error: the plan could not be shown; nothing was changed");
@@ -84,7 +93,7 @@ pub fn run(args: Args) -> Exit {
         match report {
             Err(missing) => fail(missing),
             Ok(report) => {
-                emit(&render::apply_report(&report));
+                emit(&render::apply_report_of(&report, &plan));
                 if report.all_applied() && !plan.has_blocked() {
                     Exit::Ok
                 } else {
@@ -122,7 +131,12 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
                 .await
                 .map_err(fail)?;
             safety::check_stale(stale).map_err(refuse)?;
-            Ok(plan)
+            // Refusals written by `plan` were judged with its --max-deletes; this apply
+            // judged the plan again above.
+            Ok(Plan {
+                refusals: Vec::new(),
+                ..plan
+            })
         }
     }
 }

@@ -29,7 +29,8 @@ pub struct Args {
     /// Exit 2 when there are changes, 0 when there are none.
     #[arg(long)]
     pub detailed_exitcode: bool,
-    /// Warn when the plan deletes more customers than this (apply refuses it).
+    /// The deletion limit apply is run with: a plan that deletes more is shown as refused
+    /// (exit 3), as apply would refuse it.
     #[arg(long, default_value_t = 5)]
     pub max_deletes: usize,
 }
@@ -68,16 +69,18 @@ pub fn run(args: Args) -> Exit {
             Ok(made) => made,
             Err(error) => return fail(error),
         };
+        // What apply would refuse is part of the plan, in every format (and the saved file).
+        let plan = safety::with_refusals(plan, &live, args.max_deletes);
         emit(&render_plan(&plan, args.format));
         if let Some(out) = &args.out {
             if let Err(error) = crate::fsio::write_atomically(out, render::json(&plan).as_bytes()) {
                 return fail(format!("the plan was not saved: {error}"));
             }
         }
-        if let Err(refusal) = safety::check(&plan, &live, args.max_deletes) {
+        for refusal in &plan.refusals {
             eprintln!(
-                "warning: apply will refuse this plan: {}",
-                crate::render::escape(&refusal.to_string())
+                "error: apply will refuse this plan: {}",
+                crate::render::escape(refusal)
             );
         }
         if plan.has_blocked() {
@@ -85,6 +88,10 @@ pub fn run(args: Args) -> Exit {
                 "error: {} change(s) are blocked; see the reasons above",
                 plan.summary.blocked
             );
+        }
+        if !plan.refusals.is_empty() {
+            Exit::Refused
+        } else if plan.has_blocked() {
             Exit::Error
         } else if args.detailed_exitcode && !plan.is_empty() {
             Exit::Changes

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::types::FieldChange;
-use crate::model::{Dependents, Field, LiveState};
+use crate::model::{Dependents, Field, LiveState, NodeType};
 
 /// How many names a reason lists before it says "and N more".
 const LISTED: usize = 5;
@@ -20,6 +20,28 @@ pub(crate) fn missing_node(live: &LiveState, hierarchy: &str) -> Option<String> 
              `hierarchy`, or log in as an admin whose scope includes it"
         )
     })
+}
+
+/// The parent node of a create or migrate is a customer's own node, not a provider or
+/// reseller: known from its looked-up type, or because a live customer of its parent
+/// node carries its last name (a customer's node is `<hierarchy>.<name>`).
+pub(crate) fn customer_node(live: &LiveState, hierarchy: &str) -> Option<String> {
+    let (parent, last) = hierarchy.rsplit_once('.')?;
+    let owner = live
+        .customers
+        .iter()
+        .find(|l| l.hierarchy == parent && l.name == last)
+        .map(|l| l.name.as_str());
+    let typed = live
+        .nodes
+        .get(hierarchy)
+        .is_some_and(|n| n.node_type == NodeType::Customer);
+    let owner = owner.or(typed.then_some(last))?;
+    Some(format!(
+        "{hierarchy} is the node of customer \"{owner}\", not a provider or reseller node: \
+         customers are added under a provider or reseller; set `hierarchy` to {parent} (or \
+         the reseller meant)"
+    ))
 }
 
 /// The local admin's cloned role is not among the roles read for the hierarchy.
@@ -47,15 +69,74 @@ pub(crate) fn unknown_prime_in(fields: &[FieldChange], live: &LiveState) -> Vec<
 fn unknown_prime(live: &LiveState, after: &Value) -> Option<String> {
     let known = live.prime_collaboration.as_ref()?;
     let name = after.as_str()?;
-    // "None" is VOSS's way of un-associating, not an application's name.
-    let none = name.trim().is_empty() || name.trim().eq_ignore_ascii_case("none");
-    (!none && !known.contains(name)).then(|| {
+    (!is_none_name(name) && !known.contains(name)).then(|| {
         format!(
             "Prime Collaboration \"{name}\" is not one of those synced from HCM-F ({}): \
              correct `prime_collaboration`, or set it to null to un-associate it",
             listing("synced", known)
         )
     })
+}
+
+/// A Prime Collaboration name that could not be checked, because the applications synced
+/// from HCM-F could not be read (a warning: the server judges it at apply).
+pub(crate) fn unchecked_prime_in(fields: &[FieldChange], live: &LiveState) -> Vec<String> {
+    if live.prime_collaboration.is_some() {
+        return Vec::new();
+    }
+    fields
+        .iter()
+        .filter(|f| f.field == Field::PrimeCollaboration)
+        .filter_map(|f| f.after.as_str())
+        .filter(|name| !is_none_name(name))
+        .map(|name| {
+            format!(
+                "Prime Collaboration \"{name}\" was not checked: the applications synced \
+                 from HCM-F could not be read (the admin may not see them), so a wrong name \
+                 is found only when apply sends it: check the name in VOSS, or plan as an \
+                 admin who can see them"
+            )
+        })
+        .collect()
+}
+
+/// Whether a Prime Collaboration value means none ("None" is VOSS's way of
+/// un-associating, not an application's name).
+fn is_none_name(name: &str) -> bool {
+    name.trim().is_empty() || name.trim().eq_ignore_ascii_case("none")
+}
+
+/// A create at a hierarchy where the pruned scope's deletes of `blocked` (live customers
+/// with dependents) are blocked: `new` may be one of them renamed without `renamed_from`.
+pub(crate) fn rename_hint(new: &str, blocked: &[&str]) -> String {
+    match blocked {
+        [old] => format!(
+            "the pruned scope's delete of \"{old}\" here is blocked by its dependents: if \
+             \"{new}\" is \"{old}\" under a new name, add `renamed_from: {old}` to \"{new}\" \
+             (a rename keeps the dependents); if not, remove the dependents of \"{old}\" and \
+             its delete goes ahead"
+        ),
+        olds => {
+            let shown: Vec<String> = olds
+                .iter()
+                .take(LISTED)
+                .map(|old| format!("\"{old}\""))
+                .collect();
+            let rest = olds.len().saturating_sub(LISTED);
+            let more = if rest > 0 {
+                format!(" and {rest} more")
+            } else {
+                String::new()
+            };
+            format!(
+                "the pruned scope's deletes of {}{more} here are blocked by their dependents: \
+                 if \"{new}\" is one of them under a new name, add `renamed_from: <its live \
+                 name>` to \"{new}\" (a rename keeps the dependents); if not, remove their \
+                 dependents and the deletes go ahead",
+                shown.join(", ")
+            )
+        }
+    }
 }
 
 /// A declared `protect: true` customer is declared absent.

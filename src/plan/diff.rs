@@ -1,6 +1,6 @@
 //! The diff engine: declared customers and the live state in, a plan out. Pure: no I/O.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -63,12 +63,31 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
             }
         }
         match change {
-            Some(change) => changes.push(change),
+            Some(change) => {
+                warnings.extend(
+                    blocked::unchecked_prime_in(&change.fields, live)
+                        .into_iter()
+                        .map(|message| Warning {
+                            hierarchy: change.hierarchy.clone(),
+                            name: change.name.clone(),
+                            message,
+                        }),
+                );
+                changes.push(change);
+            }
             None => unchanged += 1,
         }
     }
     let partners = case_partners(desired, &index);
+    // Pruned deletes blocked by dependents, by hierarchy: a create next to one may be a
+    // rename written without `renamed_from`.
+    let mut held: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (l, declared) in deletions(desired, live) {
+        if declared.is_none() && live.dependents.get(&l.pkid).is_some_and(|d| !d.is_empty()) {
+            held.entry(l.hierarchy.as_str())
+                .or_default()
+                .push(l.name.as_str());
+        }
         let mut change = delete_change(l, declared, live);
         // Pruned while the files create a name that differs from it only in letter case:
         // most likely a rename written without `renamed_from`; never deleted for it.
@@ -82,6 +101,16 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
                 .push(blocked::case_only_delete(&l.name, &c.name, written));
         }
         changes.push(change);
+    }
+
+    for create in changes.iter().filter(|c| c.action == Action::Create) {
+        if let Some(olds) = held.get(create.hierarchy.as_str()) {
+            warnings.push(Warning {
+                hierarchy: create.hierarchy.clone(),
+                name: create.name.clone(),
+                message: blocked::rename_hint(&create.name, olds),
+            });
+        }
     }
 
     changes.sort_by(|a, b| {
@@ -107,6 +136,7 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
+        refusals: Vec::new(),
     }
 }
 
@@ -248,11 +278,12 @@ fn delete_change(l: &LiveCustomer, declared: Option<&Customer>, live: &LiveState
     }
 }
 
-/// Blocks of a create or migrate: missing parent node, missing cloned role, unknown Prime
-/// Collaboration.
+/// Blocks of a create or migrate: missing parent node, a parent that is a customer's node,
+/// missing cloned role, unknown Prime Collaboration.
 fn creation_blocks(c: &Customer, fields: &[FieldChange], live: &LiveState) -> Vec<String> {
     let mut reasons = Vec::new();
     reasons.extend(blocked::missing_node(live, &c.hierarchy));
+    reasons.extend(blocked::customer_node(live, &c.hierarchy));
     if let Some(admin) = &c.local_admin {
         reasons.extend(blocked::missing_role(
             live,

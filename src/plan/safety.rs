@@ -67,6 +67,16 @@ fn stale_lines(changes: &[StaleChange]) -> String {
 /// live customer under one of its pruned scopes (`plan.pruned_scopes`) that has some.
 /// `live` needs the customers of those scopes; the same check guards fresh and saved plans.
 pub fn check(plan: &Plan, live: &LiveState, max_deletes: usize) -> Result<(), Refusal> {
+    match refusals(plan, live, max_deletes).into_iter().next() {
+        Some(refusal) => Err(refusal),
+        None => Ok(()),
+    }
+}
+
+/// Every reason [`check`] has to refuse the plan, in the order it finds them (the deletion
+/// limit first, then each emptied pruned scope); empty when apply would carry it out.
+pub fn refusals(plan: &Plan, live: &LiveState, max_deletes: usize) -> Vec<Refusal> {
+    let mut found = Vec::new();
     let deleted: BTreeSet<&str> = plan
         .changes
         .iter()
@@ -79,7 +89,7 @@ pub fn check(plan: &Plan, live: &LiveState, max_deletes: usize) -> Result<(), Re
         .filter(|c| c.action == Action::Delete)
         .count();
     if deletes > max_deletes {
-        return Err(Refusal::TooManyDeletes {
+        found.push(Refusal::TooManyDeletes {
             deletes,
             max_deletes,
         });
@@ -92,13 +102,23 @@ pub fn check(plan: &Plan, live: &LiveState, max_deletes: usize) -> Result<(), Re
             .map(|l| l.pkid.as_str())
             .collect();
         if !under.is_empty() && under.iter().all(|pkid| deleted.contains(pkid)) {
-            return Err(Refusal::EmptiesScope {
+            found.push(Refusal::EmptiesScope {
                 hierarchy: hierarchy.to_owned(),
                 customers: under.len(),
             });
         }
     }
-    Ok(())
+    found
+}
+
+/// The plan with `refusals` filled in: one sentence per reason `apply` (with the same
+/// `--max-deletes`) would refuse it, so that every rendering shows them.
+pub fn with_refusals(mut plan: Plan, live: &LiveState, max_deletes: usize) -> Plan {
+    plan.refusals = refusals(&plan, live, max_deletes)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    plan
 }
 
 /// Refuses a saved plan made against another server than `target` (URLs compared without

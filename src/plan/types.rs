@@ -33,6 +33,11 @@ pub struct Plan {
     /// plan that empties one, as a fresh apply does.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pruned_scopes: Vec<String>,
+    /// Why `apply` would refuse this plan (exit 3, nothing changed), one sentence each, as
+    /// checked by `plan` with its `--max-deletes` (a pruned scope emptied, more deletes than
+    /// allowed); `plan` then exits 3. `apply` checks again and does not read this list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refusals: Vec<String>,
 }
 
 /// The kind of change; the reason for it is kept apart, in `fields` and `blocked`.
@@ -129,6 +134,12 @@ impl Plan {
     /// True when some change cannot be applied.
     pub fn has_blocked(&self) -> bool {
         self.changes.iter().any(|c| !c.blocked.is_empty())
+    }
+
+    /// True when every change is blocked: applying changes nothing until they are
+    /// unblocked.
+    pub fn only_blocked(&self) -> bool {
+        !self.changes.is_empty() && self.changes.iter().all(Change::is_blocked)
     }
 }
 

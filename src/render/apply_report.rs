@@ -1,12 +1,34 @@
 //! The closing summary of an apply: one line per step that was not applied (uncertain,
 //! failed or skipped, with why), then one sentence of counts and what to do next.
 
+use std::collections::BTreeSet;
+
+use super::value::count;
 use crate::apply::{ApplyReport, Counts, Outcome};
 use crate::escape::escape;
+use crate::plan::Plan;
 
 /// The closing summary: what succeeded, what is uncertain, what failed and why, what
-/// was skipped.
+/// was skipped. Without the plan it cannot tell a blocked change from one that a later
+/// run makes; [`apply_report_of`] can.
 pub fn apply_report(report: &ApplyReport) -> String {
+    closing(report, &BTreeSet::new())
+}
+
+/// [`apply_report`] for an apply of `plan`: the closing sentence tells the blocked
+/// changes (which no later run makes until they are unblocked) from the rest.
+pub fn apply_report_of(report: &ApplyReport, plan: &Plan) -> String {
+    let blocked = plan
+        .changes
+        .iter()
+        .filter(|c| c.is_blocked())
+        .map(|c| (c.action.name(), c.hierarchy.as_str(), c.name.as_str()))
+        .collect();
+    closing(report, &blocked)
+}
+
+/// The summary, where `blocked` holds the (step, hierarchy, name) of blocked changes.
+fn closing(report: &ApplyReport, blocked: &BTreeSet<(&str, &str, &str)>) -> String {
     let mut out = String::new();
     let Counts {
         applied,
@@ -14,6 +36,7 @@ pub fn apply_report(report: &ApplyReport) -> String {
         failed,
         skipped,
     } = report.counts();
+    let mut held = 0;
     for r in &report.results {
         let (word, why) = match &r.outcome {
             Outcome::Applied { .. } => continue,
@@ -21,6 +44,11 @@ pub fn apply_report(report: &ApplyReport) -> String {
             Outcome::Failed { error } => ("failed   ", error),
             Outcome::Skipped { reason } => ("skipped  ", reason),
         };
+        if matches!(r.outcome, Outcome::Skipped { .. })
+            && blocked.contains(&(r.step.as_str(), r.hierarchy.as_str(), r.name.as_str()))
+        {
+            held += 1;
+        }
         out.push_str(&format!(
             "{word}{} {} at {}: {}\n",
             escape(&r.step),
@@ -42,8 +70,27 @@ pub fn apply_report(report: &ApplyReport) -> String {
     if uncertain > 0 {
         out.push_str(" The uncertain ones may or may not have been made.");
     }
-    if uncertain + failed + skipped > 0 || report.interrupted {
-        out.push_str(" Run plan to see what is left; apply again converges.");
+    let unsettled = uncertain + failed + skipped - held;
+    if unsettled > 0 || report.interrupted {
+        if held > 0 {
+            out.push_str(&format!(
+                " Run plan to see what is left; apply again converges, except for the {}.",
+                count(held, "blocked change", "blocked changes")
+            ));
+        } else {
+            out.push_str(" Run plan to see what is left; apply again converges.");
+        }
+    }
+    if held == 1 {
+        out.push_str(
+            " The blocked change is not made until it is unblocked, however often apply \
+             runs: its reason above says what unblocks it.",
+        );
+    } else if held > 1 {
+        out.push_str(&format!(
+            " The {held} blocked changes are not made until they are unblocked, however \
+             often apply runs: each one's reason above says what unblocks it."
+        ));
     }
     out.push('\n');
     out
@@ -101,6 +148,100 @@ mod tests {
             "skipped  create A at sys.hcs.P.R1: not started: apply was interrupted\n\
              Apply interrupted: 0 applied, 0 uncertain, 0 failed, 1 skipped. Run plan to see \
              what is left; apply again converges.\n"
+        );
+    }
+
+    /// A plan whose delete of Hooli is blocked and whose create of `A` is not.
+    fn plan_with_blocked_hooli() -> Plan {
+        let change = |action, name: &str, blocked: Vec<String>| crate::plan::Change {
+            action,
+            hierarchy: "sys.hcs.P.R1".into(),
+            name: name.into(),
+            renamed_from: None,
+            pkid: None,
+            fields: Vec::new(),
+            blocked,
+            follow_up: Vec::new(),
+            live_fingerprint: None,
+        };
+        Plan {
+            format_version: 1,
+            tool_version: "0".into(),
+            target: "t".into(),
+            desired_digest: String::new(),
+            changes: vec![
+                change(crate::plan::Action::Create, "A", Vec::new()),
+                change(
+                    crate::plan::Action::Delete,
+                    "Hooli",
+                    vec!["still has 3 devices: remove them first".into()],
+                ),
+            ],
+            summary: crate::plan::Summary::default(),
+            warnings: Vec::new(),
+            pruned_scopes: Vec::new(),
+            refusals: Vec::new(),
+        }
+    }
+
+    fn blocked_hooli() -> StepResult {
+        StepResult {
+            step: "delete".into(),
+            hierarchy: "sys.hcs.P.R1".into(),
+            name: "Hooli".into(),
+            outcome: Outcome::Skipped {
+                reason: "blocked: still has 3 devices: remove them first".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn only_blocked_changes_left_never_promise_convergence() {
+        let report = ApplyReport {
+            results: vec![
+                blocked_hooli(),
+                step(
+                    "A",
+                    Outcome::Applied {
+                        message: "ok".into(),
+                    },
+                ),
+            ],
+            interrupted: false,
+        };
+        assert_eq!(
+            apply_report_of(&report, &plan_with_blocked_hooli()),
+            "skipped  delete Hooli at sys.hcs.P.R1: blocked: still has 3 devices: remove them \
+             first\n\
+             Apply incomplete: 1 applied, 0 uncertain, 0 failed, 1 skipped. The blocked change \
+             is not made until it is unblocked, however often apply runs: its reason above says \
+             what unblocks it.\n"
+        );
+    }
+
+    #[test]
+    fn a_failure_next_to_a_blocked_change_converges_except_for_it() {
+        let report = ApplyReport {
+            results: vec![
+                blocked_hooli(),
+                step(
+                    "A",
+                    Outcome::Failed {
+                        error: "refused".into(),
+                    },
+                ),
+            ],
+            interrupted: false,
+        };
+        assert_eq!(
+            apply_report_of(&report, &plan_with_blocked_hooli()),
+            "skipped  delete Hooli at sys.hcs.P.R1: blocked: still has 3 devices: remove them \
+             first\n\
+             failed   create A at sys.hcs.P.R1: refused\n\
+             Apply incomplete: 0 applied, 0 uncertain, 1 failed, 1 skipped. Run plan to see \
+             what is left; apply again converges, except for the 1 blocked change. The blocked \
+             change is not made until it is unblocked, however often apply runs: its reason \
+             above says what unblocks it.\n"
         );
     }
 }

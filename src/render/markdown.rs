@@ -3,7 +3,8 @@
 
 use super::text::NO_CHANGES;
 use super::value::{
-    count, follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line,
+    REFUSED, blocked_note, count, follow_up, is_addition, long_text_diff, marker, show,
+    show_sensitive, summary_line,
 };
 use crate::escape::escape as e;
 use crate::plan::{Action, Change, FieldChange, Plan};
@@ -26,11 +27,15 @@ pub fn markdown(plan: &Plan) -> String {
         plan.tool_version
     ));
     let tail = warnings(plan);
+    head.push_str(&refusals(&plan.refusals));
     if plan.is_empty() {
         return format!("{head}{NO_CHANGES}\n\n{tail}");
     }
     head.push_str(&table(plan));
     head.push_str(&format!("\n**{}**\n\n", summary_line(&plan.summary)));
+    if let Some(note) = blocked_note(plan) {
+        head.push_str(&format!("{}\n\n", e(&note)));
+    }
 
     let sections: Vec<String> = plan.changes.iter().map(section).collect();
     let total: usize = sections.iter().map(|s| chars(s)).sum();
@@ -152,6 +157,19 @@ fn push_field(out: &mut String, action: Action, f: &FieldChange) {
         out.push_str(&format!("- {}: {}\n", f.field, show(&f.before)));
         out.push_str(&format!("+ {}: {}\n", f.field, show(&f.after)));
     }
+}
+
+/// Why apply would refuse the plan, as a quote block at the top of the comment.
+fn refusals(refusals: &[String]) -> String {
+    if refusals.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("> [!CAUTION]\n> **{REFUSED}**\n>\n");
+    for refusal in refusals {
+        out.push_str(&format!("> - {}\n", e(refusal)));
+    }
+    out.push('\n');
+    out
 }
 
 /// The warnings, at most [`WARNINGS_LISTED`] of them.

@@ -16,7 +16,7 @@ mod value;
 use std::ffi::OsStr;
 
 pub use crate::escape::{escape, github_data, github_property};
-pub use apply_report::apply_report;
+pub use apply_report::{apply_report, apply_report_of};
 pub use drift::{NO_DRIFT, drift_json, drift_markdown, drift_text};
 pub use json::{json, plan_schema, pretty as pretty_json};
 pub use markdown::{MARKDOWN_LIMIT, markdown};

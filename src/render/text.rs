@@ -3,7 +3,8 @@
 
 use super::style::{BOLD, BOLD_RED, CYAN, GREEN, RED, Style, YELLOW};
 use super::value::{
-    follow_up, is_addition, long_text_diff, marker, show, show_sensitive, summary_line,
+    REFUSED, blocked_note, follow_up, is_addition, long_text_diff, marker, show, show_sensitive,
+    summary_line,
 };
 use crate::escape::escape as e;
 use crate::plan::{Action, Change, FieldChange, Plan, Warning};
@@ -30,10 +31,30 @@ pub fn text(plan: &Plan, color: bool) -> String {
         push_change(&mut out, change, style);
     }
     push_warnings(&mut out, &plan.warnings, style);
+    push_refusals(&mut out, &plan.refusals, style);
     out.push('\n');
     out.push_str(&style.paint(BOLD, &summary_line(&plan.summary)));
     out.push('\n');
+    if let Some(note) = blocked_note(plan) {
+        out.push_str(&note);
+        out.push('\n');
+    }
     out
+}
+
+/// Why apply would refuse the plan, one line each.
+fn push_refusals(out: &mut String, refusals: &[String], style: Style) {
+    if refusals.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{}\n", style.paint(BOLD_RED, REFUSED)));
+    for refusal in refusals {
+        out.push_str(&format!(
+            "  {} {}\n",
+            style.paint(BOLD_RED, "refused:"),
+            e(refusal)
+        ));
+    }
 }
 
 /// The colour of an action's marker and verb.

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use similar::TextDiff;
 
-use crate::plan::{Action, FieldChange, FollowUp, Summary};
+use crate::plan::{Action, FieldChange, FollowUp, Plan, Summary};
 
 /// Text longer than this (in characters), or on several lines, is shown as a unified diff.
 const LONG_TEXT: usize = 60;
@@ -85,6 +85,36 @@ pub(crate) fn summary_line(s: &Summary) -> String {
     }
     line.push('.');
     line
+}
+
+/// The heading of a plan's refusals.
+pub(crate) const REFUSED: &str = "Apply will refuse this plan (exit 3) and change nothing:";
+
+/// What a plan with blocked changes leads to, closing the plan: apply skips them, and
+/// nothing converges until each is unblocked. `None` when nothing is blocked.
+pub(crate) fn blocked_note(plan: &Plan) -> Option<String> {
+    let n = plan.summary.blocked;
+    if n == 0 {
+        return None;
+    }
+    let reasons = if n == 1 {
+        "its `blocked` reason says what unblocks it"
+    } else {
+        "each `blocked` reason says what unblocks it"
+    };
+    Some(if plan.only_blocked() {
+        format!(
+            "Only blocked changes are left: apply changes nothing, and running it again does \
+             not converge until {} unblocked; {reasons}.",
+            if n == 1 { "it is" } else { "they are" }
+        )
+    } else {
+        format!(
+            "Apply skips the {} and makes the rest; {} left until unblocked: {reasons}.",
+            count(n, "blocked change", "blocked changes"),
+            if n == 1 { "it is" } else { "they are" }
+        )
+    })
 }
 
 /// "1 thing" / "2 things".

@@ -4,7 +4,9 @@
 //! below another declared one is served by the ancestor's list (it holds its customers
 //! anyway). HCM-F customers, roles and Prime Collaboration are read when the planner asks
 //! (`plan::extra_reads` decides; this module only reads), and instances one by one when a
-//! list carried only summary fields.
+//! list carried only summary fields. A declared hierarchy whose list holds no customer at
+//! all has its node looked up: its type tells a customer's own node (nothing is created
+//! under one) from an empty provider or reseller.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,11 +45,15 @@ impl Client {
 
         let mut live = LiveState::default();
         let mut unplaced = BTreeSet::new();
+        let mut empty = Vec::new();
         for (root, records) in reads {
             let Some(records) = records else {
                 live.missing_nodes.insert(root);
                 continue;
             };
+            if records.is_empty() {
+                empty.push(root.clone());
+            }
             live.nodes.insert(root.clone(), node(&root));
             for record in records {
                 match record.parent_given(&root) {
@@ -60,6 +66,19 @@ impl Client {
                     }
                 }
             }
+        }
+
+        // A list with no customer at all may be a customer's own node (nothing is created
+        // under one): its type is looked up, one request per such hierarchy only.
+        let typed = self
+            .for_each(
+                empty,
+                self.settings().concurrency,
+                |client, root| async move { client.hierarchy_node(&root).await },
+            )
+            .await?;
+        for found in typed.into_iter().flatten() {
+            live.nodes.insert(found.path.clone(), found);
         }
 
         // Declared hierarchies below a root: a node exists when a customer lives at or
