@@ -99,6 +99,7 @@ fn closing(report: &ApplyReport, blocked: &BTreeSet<(&str, &str, &str)>) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apply::StepResult;
     use crate::apply::report::fixtures::{report, step};
 
     #[test]
