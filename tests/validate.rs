@@ -465,3 +465,26 @@ fn two_spaces_in_a_row_are_a_warning() {
         )
     );
 }
+
+#[test]
+fn warnings_are_github_annotations_with_format_github() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.yaml");
+    fs::write(
+        &file,
+        "customers:\n  - name: Two  Spaces\n    hierarchy: sys.hcs.CS-P.CS-R1\n",
+    )
+    .unwrap();
+    let output = validate(&[&file.display().to_string(), "--format", "github"]);
+    assert_eq!(output.status.code(), Some(0));
+    let out = stdout(&output);
+    assert!(
+        out.starts_with(&format!(
+            "::warning file={},line=2,col=11::Customer Name",
+            file.display()
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("::error"), "{out}");
+    assert!(String::from_utf8_lossy(&output.stderr).is_empty());
+}

@@ -131,10 +131,14 @@ pub fn render_warnings(warnings: &[Diagnostic]) -> String {
         } else {
             w.file.display().to_string()
         };
-        out.push_str(&format!("{place}: warning: {}\n", w.message));
+        out.push_str(&format!(
+            "{}: warning: {}\n",
+            crate::escape::escape(&place),
+            crate::escape::escape(&w.message)
+        ));
         if let Some(help) = &w.help {
             out.push_str("  help: ");
-            out.push_str(help);
+            out.push_str(&crate::escape::escape(help));
             out.push('\n');
         }
     }
@@ -164,9 +168,20 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
 /// GitHub Actions workflow commands: `::error file=F,line=L,col=C::message`, escaped as
 /// the runner unescapes them, with every other control character escaped too.
 pub fn render_github(diagnostics: &[Diagnostic]) -> String {
+    annotations("error", diagnostics)
+}
+
+/// GitHub Actions `::warning` annotations, one per warning.
+pub fn render_github_warnings(warnings: &[Diagnostic]) -> String {
+    annotations("warning", warnings)
+}
+
+fn annotations(level: &str, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str("::error file=");
+        out.push_str("::");
+        out.push_str(level);
+        out.push_str(" file=");
         out.push_str(&github_property(&d.file.display().to_string()));
         if d.has_position() {
             out.push_str(&format!(",line={},col={}", d.line, d.column));

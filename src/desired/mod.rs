@@ -12,5 +12,7 @@ pub mod semantic;
 pub mod suggest;
 pub mod wording;
 
-pub use diagnostic::{Diagnostic, render_github, render_json, render_text, render_warnings};
+pub use diagnostic::{
+    Diagnostic, render_github, render_github_warnings, render_json, render_text, render_warnings,
+};
 pub use load::{Loaded, load, load_reporting};

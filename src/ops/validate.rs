@@ -25,9 +25,18 @@ pub struct Validation {
     pub output: String,
 }
 
-/// Validates the files under `paths`.
+/// Validates the files under `paths`. Warnings (allowed, most likely unmeant) go to
+/// stderr, or are `::warning` annotations with `--format github`.
 pub fn validate(paths: &[PathBuf], format: Format) -> Validation {
-    match desired::load(paths) {
+    let loaded = desired::load_reporting(paths);
+    let warnings = match format {
+        Format::Github => desired::render_github_warnings(&loaded.warnings),
+        Format::Text | Format::Json => {
+            eprint!("{}", desired::render_warnings(&loaded.warnings));
+            String::new()
+        }
+    };
+    let mut validation = match loaded.desired {
         Ok(desired) => Validation {
             valid: true,
             output: match format {
@@ -40,7 +49,9 @@ pub fn validate(paths: &[PathBuf], format: Format) -> Validation {
             valid: false,
             output: render(&problems, format),
         },
-    }
+    };
+    validation.output.insert_str(0, &warnings);
+    validation
 }
 
 fn render(problems: &[Diagnostic], format: Format) -> String {
