@@ -91,10 +91,8 @@ impl From<Outcome> for Attempt {
 /// cannot be read is permanent.
 pub(crate) fn is_transient(error: &ApiError) -> bool {
     match error {
-        ApiError::Unavailable { .. }
-        | ApiError::Timeout { .. }
-        | ApiError::Connect { .. }
-        | ApiError::Uncertain { .. } => true,
+        ApiError::Unavailable { .. } | ApiError::Timeout { .. } | ApiError::Connect { .. } => true,
+        ApiError::Uncertain { detail, .. } => !accepted_by_server(detail),
         ApiError::TransactionFailed { message, .. } => transient_transaction_failure(message),
         ApiError::Unauthorized { .. }
         | ApiError::Forbidden { .. }
@@ -103,6 +101,20 @@ pub(crate) fn is_transient(error: &ApiError) -> bool {
         | ApiError::Tls { .. }
         | ApiError::BadResponse { .. } => false,
     }
+}
+
+/// An uncertain write the server accepted: answered with a transaction still queued or
+/// running when the poll budget ended, one that could not be followed, or a 2xx answer
+/// without a readable transaction. It may still be carried out after a re-read found
+/// nothing, so it is never sent again in this run (the next `plan` sees what happened).
+/// Only a write whose answer never came (503, no answer in time, a broken connection) is.
+fn accepted_by_server(detail: &str) -> bool {
+    detail.starts_with("transaction ")
+        || detail.starts_with("the poll answer holds no status")
+        || detail.starts_with("the write was answered without a transaction")
+        || detail.starts_with("its answer could not be read")
+        || detail.starts_with("the migrated customer")
+        || detail.starts_with("migrated, but")
 }
 
 /// A failed transaction is retried only when its message says the cause was passing and
@@ -129,10 +141,10 @@ fn finish(result: Result<crate::voss::WriteOutcome, ApiError>) -> Attempt {
             message: outcome.message,
         }),
         Err(error) if error.is_uncertain() => Attempt {
+            transient: is_transient(&error),
             outcome: Outcome::Uncertain {
                 detail: error.to_string(),
             },
-            transient: true,
         },
         Err(error) => failed_by(&error),
     }
@@ -232,7 +244,7 @@ async fn create(client: &Client, change: &Change, password: Option<Secret>) -> A
                 },
             };
             Attempt {
-                transient: matches!(outcome, Outcome::Uncertain { .. }),
+                transient: matches!(outcome, Outcome::Uncertain { .. }) && is_transient(&error),
                 outcome,
             }
         }
@@ -428,6 +440,26 @@ mod tests {
             message: "no role named `Nope` is visible from sys.hcs.P.R1".into(),
         };
         assert!(!is_transient(&refused), "{refused}");
+    }
+
+    #[test]
+    fn a_write_the_server_accepted_is_never_sent_again() {
+        let uncertain = |detail: &str| ApiError::Uncertain {
+            request: request(),
+            detail: detail.into(),
+        };
+        for detail in [
+            "transaction 7 was still queued or in progress after 300 s",
+            "transaction 7 could not be followed: HTTP 400",
+            "the poll answer holds no status for transaction 7",
+            "the write was answered without a transaction to follow",
+            "its answer could not be read (not JSON)",
+        ] {
+            assert!(!is_transient(&uncertain(detail)), "{detail}");
+        }
+        for detail in ["HTTP 503: service unavailable", "no answer within 30 s"] {
+            assert!(is_transient(&uncertain(detail)), "{detail}");
+        }
     }
 
     #[test]
