@@ -49,7 +49,19 @@ impl Step {
                 if retry && let Some(settled) = created_already(client, change).await {
                     return settled;
                 }
-                create(client, change, self.password.clone()).await
+                let attempt = create(client, change, self.password.clone()).await;
+                // Refused on a retry because the customer exists now: an earlier
+                // attempt, answered too late, made it in between.
+                if retry
+                    && matches!(attempt.outcome, Outcome::Failed { .. })
+                    && matches!(
+                        client.find_customer(&change.hierarchy, &change.name).await,
+                        Ok(Some(_))
+                    )
+                {
+                    return made_earlier(change);
+                }
+                attempt
             }
             (StepKind::Change, Action::Update | Action::Rename) => {
                 update(client, change, retry).await
@@ -166,22 +178,30 @@ fn failed(error: impl ToString) -> Attempt {
     })
 }
 
+/// A create or migration that an earlier attempt of this run made. A create carries every
+/// field, so the customer it made is the planned one; a migration sets its fields after
+/// the move, which may not have happened: that is left to plan.
+fn made_earlier(change: &Change) -> Attempt {
+    Attempt::done(if change.action == Action::Create {
+        Outcome::Applied {
+            message: "an earlier attempt of this run made it (found by name at its hierarchy)"
+                .to_owned(),
+        }
+    } else {
+        Outcome::Uncertain {
+            detail: "an earlier attempt moved the customer here; whether its fields were set \
+                     is unknown: run plan to see what is left"
+                .to_owned(),
+        }
+    })
+}
+
 /// Before a create is sent again: the customer is looked up by name at its hierarchy.
 /// `None` when it is not there (send the create); else how the step ends.
 async fn created_already(client: &Client, change: &Change) -> Option<Attempt> {
     match client.find_customer(&change.hierarchy, &change.name).await {
         Ok(None) => None,
-        // A create carries every field, so the customer an earlier attempt made is the
-        // planned one; a migration sets its fields after the move, which may not have
-        // happened: that is left to plan.
-        Ok(Some(_)) if change.action == Action::Create => Some(Attempt::done(Outcome::Applied {
-            message: "an earlier attempt made it (found before sending it again)".to_owned(),
-        })),
-        Ok(Some(_)) => Some(Attempt::done(Outcome::Uncertain {
-            detail: "an earlier attempt moved the customer here; whether its fields were \
-                     set is unknown: run plan to see what is left"
-                .to_owned(),
-        })),
+        Ok(Some(_)) => Some(made_earlier(change)),
         Err(error) => Some(Attempt {
             outcome: Outcome::Uncertain {
                 detail: format!(
