@@ -52,7 +52,10 @@ async fn a_cancelled_apply_starts_no_step_and_sends_nothing() {
         &client,
         &plan,
         &Secrets::from_env(&plan).unwrap(),
-        ApplyOptions { concurrency: 2 },
+        ApplyOptions {
+            concurrency: 2,
+            retries: 0,
+        },
         recorder.clone(),
         &cancel,
     )

@@ -76,12 +76,14 @@ fn reconcile_applies_then_finds_only_the_blocked_change_one_json_line_per_cycle(
                 "failed",
                 "interrupted",
                 "ok",
+                "retried",
                 "uncertain"
             ]
         );
     }
     assert_eq!(lines[0]["cycle"], 1);
     assert_eq!(lines[0]["result"]["uncertain"], 0);
+    assert_eq!(lines[0]["result"]["retried"], 0, "no fault, no retry");
     assert_eq!(lines[0]["result"]["applied"], 10, "{}", run.all());
     assert_eq!(lines[0]["result"]["failed"], 0);
     // The second cycle finds only Hooli's delete, still blocked by its dependents.

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -13,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use super::request::local_admin_from_plan;
 use crate::plan::{Action, Change, FollowUp, Plan};
 use crate::voss::Client;
+use crate::voss::retry::RetryPolicy;
 
 use super::progress::Observer;
 use super::report::{ApplyReport, Outcome, StepResult};
@@ -24,6 +26,20 @@ use super::step::{Step, StepKind};
 pub struct ApplyOptions {
     /// How many steps run at once (at least 1).
     pub concurrency: usize,
+    /// How often a step that failed transiently is tried again in this run (0: never).
+    /// Each retry reads the customer again first.
+    pub retries: u32,
+}
+
+/// The backoff between attempts at one step: exponential with full jitter, from 200 ms
+/// up to 5 s.
+fn backoff(retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: retries.saturating_add(1),
+        max_total: Duration::from_secs(120),
+        base: Duration::from_millis(200),
+        cap: Duration::from_secs(5),
+    }
 }
 
 /// Carries out `plan`. Blocked changes are skipped and reported; nothing here panics.
@@ -145,7 +161,37 @@ fn result_of(change: &Change, step: &str, outcome: Outcome) -> StepResult {
         hierarchy: change.hierarchy.clone(),
         name: change.name.clone(),
         outcome,
+        attempts: 0,
     }
+}
+
+/// Runs `step` until it ends for good, it failed transiently `options.retries` times in
+/// a row, or `cancel` is cancelled (no retry starts then); each retry waits its backoff
+/// and reads the customer again before writing. Returns the last outcome and the attempts.
+async fn run_with_retries(
+    client: &Client,
+    step: &Step,
+    retries: u32,
+    cancel: &CancellationToken,
+) -> (Outcome, u32) {
+    let policy = backoff(retries);
+    let started = Instant::now();
+    let mut attempts = 1;
+    let mut attempt = step.run(client, false).await;
+    while attempt.transient && !cancel.is_cancelled() {
+        let Some(wait) = policy.next_wait(attempts, started.elapsed(), None, fastrand::f64())
+        else {
+            break;
+        };
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => break,
+            () = tokio::time::sleep(wait) => {}
+        }
+        attempts += 1;
+        attempt = step.run(client, true).await;
+    }
+    (attempt.outcome, attempts)
 }
 
 /// Runs the steps of one phase, at most `concurrency` at once, and returns them with
@@ -182,10 +228,14 @@ async fn run_phase(
         };
         observer.started(step.label(), &step.change.hierarchy, &step.change.name);
         let (client, step, observer) = (client.clone(), step.clone(), observer.clone());
+        let (cancel, retries) = (cancel.clone(), options.retries);
         tasks.spawn(async move {
-            let outcome = step.run(&client).await;
+            let (outcome, attempts) = run_with_retries(&client, &step, retries, &cancel).await;
             drop(permit);
-            let result = result_of(&step.change, step.label(), outcome);
+            let result = StepResult {
+                attempts,
+                ..result_of(&step.change, step.label(), outcome)
+            };
             observer.finished(&result);
             (index, result)
         });

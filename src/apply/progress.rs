@@ -57,6 +57,10 @@ fn line(r: &StepResult) -> String {
 }
 
 fn raw_line(r: &StepResult) -> String {
+    format!("{}{}", outcome_line(r), r.attempts_note())
+}
+
+fn outcome_line(r: &StepResult) -> String {
     match &r.outcome {
         Outcome::Applied { message } if message.is_empty() => {
             format!("done     {} {} at {}", r.step, r.name, r.hierarchy)

@@ -28,6 +28,20 @@ pub struct StepResult {
     pub name: String,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// How often it was tried: 0 when it was not started, more than 1 when a transient
+    /// failure was retried in the same run.
+    pub attempts: u32,
+}
+
+impl StepResult {
+    /// ` (N attempts)` when it was tried more than once, else nothing.
+    pub fn attempts_note(&self) -> String {
+        if self.attempts > 1 {
+            format!(" ({} attempts)", self.attempts)
+        } else {
+            String::new()
+        }
+    }
 }
 
 /// Everything an apply did.
@@ -71,6 +85,11 @@ impl ApplyReport {
         counts
     }
 
+    /// How many steps needed more than one attempt.
+    pub fn retried(&self) -> usize {
+        self.results.iter().filter(|r| r.attempts > 1).count()
+    }
+
     /// True when every step was applied.
     pub fn all_applied(&self) -> bool {
         !self.interrupted && self.count(|o| !matches!(o, Outcome::Applied { .. })) == 0
@@ -88,6 +107,7 @@ pub(crate) mod fixtures {
             hierarchy: "sys.hcs.P.R1".into(),
             name: name.into(),
             outcome,
+            attempts: 1,
         }
     }
 
@@ -151,7 +171,7 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"step": "create", "hierarchy": "sys.hcs.P.R1", "name": "B",
-                "outcome": "uncertain", "detail": "the outcome of POST is unknown"})
+                "outcome": "uncertain", "detail": "the outcome of POST is unknown", "attempts": 1})
         );
     }
 

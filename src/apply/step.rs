@@ -34,7 +34,11 @@ impl Step {
         }
     }
 
-    pub async fn run(&self, client: &Client) -> Outcome {
+    /// One attempt. `retry` is true for every attempt after the first: the customer is
+    /// read again and the change planned again before anything is written (a create that
+    /// an earlier attempt made is not sent again; an update already made is done; a
+    /// delete already made is done).
+    pub async fn run(&self, client: &Client, retry: bool) -> Attempt {
         let change = &self.change;
         match (self.kind, change.action) {
             (StepKind::DnAudit, _) => {
@@ -42,35 +46,175 @@ impl Step {
                 finish(client.run_dn_audit(&node).await)
             }
             (StepKind::Change, Action::Create | Action::Migrate) => {
-                create(client, change, self.password.clone()).await
+                if retry && let Some(settled) = created_already(client, change).await {
+                    return settled;
+                }
+                let attempt = create(client, change, self.password.clone()).await;
+                // Refused on a retry because the customer exists now: an earlier
+                // attempt, answered too late, made it in between.
+                if retry
+                    && matches!(attempt.outcome, Outcome::Failed { .. })
+                    && matches!(
+                        client.find_customer(&change.hierarchy, &change.name).await,
+                        Ok(Some(_))
+                    )
+                {
+                    return made_earlier(change);
+                }
+                attempt
             }
-            (StepKind::Change, Action::Update | Action::Rename) => update(client, change).await,
+            (StepKind::Change, Action::Update | Action::Rename) => {
+                update(client, change, retry).await
+            }
             (StepKind::Change, Action::Delete) => delete(client, change).await,
         }
     }
 }
 
-fn finish(result: Result<crate::voss::WriteOutcome, ApiError>) -> Outcome {
+/// How one attempt at a step ended, and whether another attempt may change that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Attempt {
+    pub outcome: Outcome,
+    /// The failure was transient ([`is_transient`]): a retry, which reads again first,
+    /// may succeed.
+    pub transient: bool,
+}
+
+impl Attempt {
+    fn done(outcome: Outcome) -> Attempt {
+        Attempt {
+            outcome,
+            transient: false,
+        }
+    }
+}
+
+impl From<Outcome> for Attempt {
+    fn from(outcome: Outcome) -> Attempt {
+        Attempt::done(outcome)
+    }
+}
+
+/// Whether a step that met `error` may be tried again (after reading the customer
+/// again): a busy or unreachable server (503 or 429 through the client's own retries,
+/// no answer in time, no connection), a write whose outcome is unknown, or a transaction
+/// that failed for a passing cause ([`transient_transaction_failure`]). A refusal (400,
+/// 409, 403, 404 on a write, 401, TLS), a transaction refused by a rule, or an answer that
+/// cannot be read is permanent.
+pub(crate) fn is_transient(error: &ApiError) -> bool {
+    match error {
+        ApiError::Unavailable { .. } | ApiError::Timeout { .. } | ApiError::Connect { .. } => true,
+        ApiError::Uncertain { detail, .. } => !accepted_by_server(detail),
+        ApiError::TransactionFailed { message, .. } => transient_transaction_failure(message),
+        ApiError::Unauthorized { .. }
+        | ApiError::Forbidden { .. }
+        | ApiError::NotFound { .. }
+        | ApiError::Rejected { .. }
+        | ApiError::Tls { .. }
+        | ApiError::BadResponse { .. } => false,
+    }
+}
+
+/// An uncertain write the server accepted: answered with a transaction still queued or
+/// running when the poll budget ended, one that could not be followed, or a 2xx answer
+/// without a readable transaction. It may still be carried out after a re-read found
+/// nothing, so it is never sent again in this run (the next `plan` sees what happened).
+/// Only a write whose answer never came (503, no answer in time, a broken connection) is.
+fn accepted_by_server(detail: &str) -> bool {
+    detail.starts_with("transaction ")
+        || detail.starts_with("the poll answer holds no status")
+        || detail.starts_with("the write was answered without a transaction")
+        || detail.starts_with("its answer could not be read")
+        || detail.starts_with("the migrated customer")
+        || detail.starts_with("migrated, but")
+}
+
+/// A failed transaction is retried only when its message says the cause was passing and
+/// nothing was changed (the simulator's `--txn-fail-rate` failures say "nothing was
+/// changed"; a busy or locked database, a time-out). A transaction refused by a rule (an
+/// unknown role, a duplicate name...) fails again the same way: it is never retried.
+fn transient_transaction_failure(message: &str) -> bool {
+    const PASSING: [&str; 7] = [
+        "nothing was changed",
+        "timed out",
+        "timeout",
+        "temporarily",
+        "try again",
+        "locked",
+        "busy",
+    ];
+    let message = message.to_ascii_lowercase();
+    PASSING.iter().any(|marker| message.contains(marker))
+}
+
+fn finish(result: Result<crate::voss::WriteOutcome, ApiError>) -> Attempt {
     match result {
-        Ok(outcome) => Outcome::Applied {
+        Ok(outcome) => Attempt::done(Outcome::Applied {
             message: outcome.message,
+        }),
+        Err(error) if error.is_uncertain() => Attempt {
+            transient: is_transient(&error),
+            outcome: Outcome::Uncertain {
+                detail: error.to_string(),
+            },
         },
-        Err(error) if error.is_uncertain() => Outcome::Uncertain {
-            detail: error.to_string(),
-        },
-        Err(error) => Outcome::Failed {
+        Err(error) => failed_by(&error),
+    }
+}
+
+/// A failure, transient or not as `error` is.
+fn failed_by(error: &ApiError) -> Attempt {
+    Attempt {
+        outcome: Outcome::Failed {
             error: error.to_string(),
         },
+        transient: is_transient(error),
     }
 }
 
-fn failed(error: impl ToString) -> Outcome {
-    Outcome::Failed {
+fn failed(error: impl ToString) -> Attempt {
+    Attempt::done(Outcome::Failed {
         error: error.to_string(),
+    })
+}
+
+/// A create or migration that an earlier attempt of this run made. A create carries every
+/// field, so the customer it made is the planned one; a migration sets its fields after
+/// the move, which may not have happened: that is left to plan.
+fn made_earlier(change: &Change) -> Attempt {
+    Attempt::done(if change.action == Action::Create {
+        Outcome::Applied {
+            message: "an earlier attempt of this run made it (found by name at its hierarchy)"
+                .to_owned(),
+        }
+    } else {
+        Outcome::Uncertain {
+            detail: "an earlier attempt moved the customer here; whether its fields were set \
+                     is unknown: run plan to see what is left"
+                .to_owned(),
+        }
+    })
+}
+
+/// Before a create is sent again: the customer is looked up by name at its hierarchy.
+/// `None` when it is not there (send the create); else how the step ends.
+async fn created_already(client: &Client, change: &Change) -> Option<Attempt> {
+    match client.find_customer(&change.hierarchy, &change.name).await {
+        Ok(None) => None,
+        Ok(Some(_)) => Some(made_earlier(change)),
+        Err(error) => Some(Attempt {
+            outcome: Outcome::Uncertain {
+                detail: format!(
+                    "whether an earlier attempt made it is unknown: looking it up failed \
+                     ({error})"
+                ),
+            },
+            transient: is_transient(&error),
+        }),
     }
 }
 
-async fn create(client: &Client, change: &Change, password: Option<Secret>) -> Outcome {
+async fn create(client: &Client, change: &Change, password: Option<Secret>) -> Attempt {
     let fields = match updates_from_plan(&change.fields) {
         Ok(mut fields) => {
             fields.remove(Field::Name);
@@ -103,8 +247,8 @@ async fn create(client: &Client, change: &Change, password: Option<Secret>) -> O
     match client.create_customer(&change.hierarchy, &request).await {
         Err(error) if error.is_uncertain() => {
             // The create may or may not have happened: look before saying anything, and
-            // never send it again from here (the next run plans afresh).
-            match client.find_customer(&change.hierarchy, &change.name).await {
+            // never send it again from here (a retry looks it up again first).
+            let outcome = match client.find_customer(&change.hierarchy, &change.name).await {
                 Ok(Some(_)) => Outcome::Applied {
                     message: "its answer was lost, but the customer exists now".to_owned(),
                 },
@@ -118,6 +262,10 @@ async fn create(client: &Client, change: &Change, password: Option<Secret>) -> O
                         "{error}; looking the customer up failed too ({lookup}): run plan to see whether it exists"
                     ),
                 },
+            };
+            Attempt {
+                transient: matches!(outcome, Outcome::Uncertain { .. }) && is_transient(&error),
+                outcome,
             }
         }
         result => finish(result),
@@ -127,7 +275,7 @@ async fn create(client: &Client, change: &Change, password: Option<Secret>) -> O
 /// An update or rename: the instance is read first and compared with the plan (its
 /// fingerprint: nobody's edit since the plan is overwritten), then written whole with the
 /// planned fields changed.
-async fn update(client: &Client, change: &Change) -> Outcome {
+async fn update(client: &Client, change: &Change, retry: bool) -> Attempt {
     let Some(pkid) = &change.pkid else {
         return failed(
             "the plan names no live instance (pkid) for this change: make the plan again",
@@ -135,9 +283,9 @@ async fn update(client: &Client, change: &Change) -> Outcome {
     };
     let updates = match updates_from_plan(&change.fields) {
         Ok(updates) if updates.is_empty() => {
-            return Outcome::Applied {
+            return Attempt::done(Outcome::Applied {
                 message: "nothing to write".to_owned(),
-            };
+            });
         }
         Ok(updates) => updates,
         Err(error) => return failed(error),
@@ -145,10 +293,17 @@ async fn update(client: &Client, change: &Change) -> Outcome {
     let (mut now, current) = match client.customer_record(pkid).await {
         Ok(Some(read)) => read,
         Ok(None) => return failed("it no longer exists live: make the plan again"),
-        Err(error) => return failed(error),
+        Err(error) => return failed_by(&error),
     };
     if now.hierarchy.is_empty() {
         now.hierarchy = change.hierarchy.clone();
+    }
+    // An earlier attempt whose answer was lost may have made the change: then it is done,
+    // not stale.
+    if retry && already_updated(change, &now) {
+        return Attempt::done(Outcome::Applied {
+            message: "an earlier attempt made it (found before writing it again)".to_owned(),
+        });
     }
     if let Some(problem) = crate::apply::stale::moved_since_plan(change, &now) {
         return failed(format!(
@@ -158,7 +313,23 @@ async fn update(client: &Client, change: &Change) -> Outcome {
     finish(client.put_customer(pkid, &current, &updates).await)
 }
 
-async fn delete(client: &Client, change: &Change) -> Outcome {
+/// Whether the live customer `now` already holds every value the change writes.
+fn already_updated(change: &Change, now: &crate::model::LiveCustomer) -> bool {
+    now.hierarchy == change.hierarchy
+        && now.name == change.name
+        && change
+            .fields
+            .iter()
+            .filter(|planned| !planned.field.is_local_admin())
+            .all(|planned| {
+                planned
+                    .field
+                    .live(now)
+                    .is_some_and(|live| planned.field.same(&planned.after, &live))
+            })
+}
+
+async fn delete(client: &Client, change: &Change) -> Attempt {
     // Dependents are checked again right before the delete: they may have been added
     // since the plan was made.
     let Some(pkid) = &change.pkid else {
@@ -169,11 +340,11 @@ async fn delete(client: &Client, change: &Change) -> Outcome {
     let live = match client.customer(pkid, &change.hierarchy).await {
         Ok(Some(live)) => live,
         Ok(None) => {
-            return Outcome::Applied {
+            return Attempt::done(Outcome::Applied {
                 message: "already gone".to_owned(),
-            };
+            });
         }
-        Err(error) => return failed(error),
+        Err(error) => return failed_by(&error),
     };
     if live.name != change.name || live.hierarchy != change.hierarchy {
         return failed(format!(
@@ -187,6 +358,145 @@ async fn delete(client: &Client, change: &Change) -> Outcome {
             crate::plan::has_dependents(&dependents).unwrap_or_default()
         )),
         Ok(_) => finish(client.delete_customer(&live.pkid).await),
-        Err(error) => failed(error),
+        Err(error) => failed_by(&error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::voss::request::{ApiRequest, Method};
+
+    fn request() -> Box<ApiRequest> {
+        Box::new(ApiRequest::at(
+            Method::Post,
+            "data/HcsCustomerDAT",
+            "sys.hcs.P.R1",
+        ))
+    }
+
+    #[test]
+    fn a_busy_server_a_lost_answer_or_a_failed_transaction_is_retried() {
+        let transient = [
+            ApiError::Unavailable {
+                request: request(),
+                status: 503,
+                attempts: 6,
+                message: "service unavailable".into(),
+            },
+            ApiError::Unavailable {
+                request: request(),
+                status: 429,
+                attempts: 6,
+                message: "rate limit exceeded".into(),
+            },
+            ApiError::Timeout {
+                request: request(),
+                timeout: Duration::from_secs(30),
+                attempts: 1,
+            },
+            ApiError::Connect {
+                url: "https://voss".into(),
+                request: request(),
+                detail: "refused".into(),
+            },
+            ApiError::Uncertain {
+                request: request(),
+                detail: "HTTP 503".into(),
+            },
+            ApiError::TransactionFailed {
+                request: request(),
+                transaction_id: "7".into(),
+                message: "simulated transaction failure (--txn-fail-rate); nothing was changed"
+                    .into(),
+            },
+        ];
+        for error in &transient {
+            assert!(is_transient(error), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_never_retried() {
+        let rejected = |status| ApiError::Rejected {
+            request: request(),
+            status,
+            message: "refused".into(),
+            errors: Vec::new(),
+        };
+        let permanent = [
+            rejected(400),
+            rejected(409),
+            rejected(422),
+            ApiError::Forbidden {
+                request: request(),
+                message: "outside your hierarchy".into(),
+            },
+            ApiError::NotFound {
+                request: request(),
+                message: "no such instance".into(),
+            },
+            ApiError::Unauthorized {
+                username: "admin".into(),
+            },
+            ApiError::Tls {
+                url: "https://voss".into(),
+                detail: "unknown CA".into(),
+            },
+            ApiError::BadResponse {
+                request: request(),
+                detail: "not JSON".into(),
+            },
+        ];
+        for error in &permanent {
+            assert!(!is_transient(error), "{error}");
+        }
+        // A transaction refused by a rule fails again the same way.
+        let refused = ApiError::TransactionFailed {
+            request: request(),
+            transaction_id: "8".into(),
+            message: "no role named `Nope` is visible from sys.hcs.P.R1".into(),
+        };
+        assert!(!is_transient(&refused), "{refused}");
+    }
+
+    #[test]
+    fn a_write_the_server_accepted_is_never_sent_again() {
+        let uncertain = |detail: &str| ApiError::Uncertain {
+            request: request(),
+            detail: detail.into(),
+        };
+        for detail in [
+            "transaction 7 was still queued or in progress after 300 s",
+            "transaction 7 could not be followed: HTTP 400",
+            "the poll answer holds no status for transaction 7",
+            "the write was answered without a transaction to follow",
+            "its answer could not be read (not JSON)",
+        ] {
+            assert!(!is_transient(&uncertain(detail)), "{detail}");
+        }
+        for detail in ["HTTP 503: service unavailable", "no answer within 30 s"] {
+            assert!(is_transient(&uncertain(detail)), "{detail}");
+        }
+    }
+
+    #[test]
+    fn an_uncertain_write_is_a_transient_uncertain_attempt() {
+        let attempt = finish(Err(ApiError::Uncertain {
+            request: request(),
+            detail: "no answer".into(),
+        }));
+        assert!(attempt.transient);
+        assert!(matches!(attempt.outcome, Outcome::Uncertain { .. }));
+        let attempt = finish(Err(ApiError::Rejected {
+            request: request(),
+            status: 400,
+            message: "bad value".into(),
+            errors: Vec::new(),
+        }));
+        assert!(!attempt.transient);
+        assert!(matches!(attempt.outcome, Outcome::Failed { .. }));
     }
 }

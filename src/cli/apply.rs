@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::Exit;
 use super::common::{emit, fail, load_desired, stdout_color, stop_signal, with_target};
 use super::connection::Connection;
-use crate::apply::{find_stale, read_touched};
+use crate::apply::{ApplyOptions, find_stale, read_touched};
 use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
 use crate::ops::plan::make_plan;
@@ -38,6 +38,11 @@ pub struct Args {
     /// How many customers are changed at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Try a change that failed transiently (503, 429, no answer, a failed transaction,
+    /// an unknown outcome) up to this many more times in this run, reading the customer
+    /// again before each retry; 0 tries each change once.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
 }
 
 pub fn run(args: Args) -> Exit {
@@ -85,7 +90,10 @@ pub fn run(args: Args) -> Exit {
         let report = apply_plan(
             &target.client,
             &plan,
-            usize::from(args.concurrency),
+            ApplyOptions {
+                concurrency: usize::from(args.concurrency),
+                retries: args.retries,
+            },
             &cancel,
         )
         .await;

@@ -42,6 +42,10 @@ pub struct Args {
     /// How many customers are changed at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Try a change that failed transiently up to this many more times in a cycle,
+    /// reading the customer again before each retry (as `apply --retries`).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
     /// Stop after this many cycles, 1 or more (default: run until SIGTERM).
     #[arg(long, value_parser = parse_cycles)]
     pub cycles: Option<u64>,
@@ -113,6 +117,8 @@ pub struct AppliedCycle {
     pub blocked: usize,
     /// Ctrl-C or SIGTERM stopped it from starting further changes.
     pub interrupted: bool,
+    /// The steps that needed more than one attempt (transient failures retried).
+    pub retried: usize,
 }
 
 impl CycleResult {
@@ -169,13 +175,14 @@ impl Serialize for CycleResult {
                 map.end()
             }
             CycleResult::Applied(applied) => {
-                let mut map = serializer.serialize_map(Some(7))?;
+                let mut map = serializer.serialize_map(Some(8))?;
                 map.serialize_entry("applied", &applied.counts.applied)?;
                 map.serialize_entry("blocked", &applied.blocked)?;
                 map.serialize_entry("changes", &applied.changes)?;
                 map.serialize_entry("failed", &applied.counts.failed)?;
                 map.serialize_entry("interrupted", &applied.interrupted)?;
                 map.serialize_entry("ok", &ok)?;
+                map.serialize_entry("retried", &applied.retried)?;
                 map.serialize_entry("uncertain", &applied.counts.uncertain)?;
                 map.end()
             }
@@ -270,7 +277,11 @@ async fn run_cycle(target: &Target, args: &Args, cancel: &CancellationToken) -> 
     if plan.is_empty() {
         return CycleResult::UpToDate;
     }
-    match apply_plan(&target.client, &plan, usize::from(args.concurrency), cancel).await {
+    let options = crate::apply::ApplyOptions {
+        concurrency: usize::from(args.concurrency),
+        retries: args.retries,
+    };
+    match apply_plan(&target.client, &plan, options, cancel).await {
         Err(missing) => CycleResult::Error {
             error: missing.to_string(),
         },
@@ -279,6 +290,7 @@ async fn run_cycle(target: &Target, args: &Args, cancel: &CancellationToken) -> 
             counts: report.counts(),
             blocked: plan.summary.blocked,
             interrupted: report.interrupted,
+            retried: report.retried(),
         }),
     }
 }
@@ -341,6 +353,7 @@ mod tests {
             counts,
             blocked,
             interrupted,
+            retried: 2,
         })
     }
 
@@ -382,7 +395,7 @@ mod tests {
                     1,
                     false,
                 ),
-                r#"{"at":1700000000,"cycle":3,"result":{"applied":7,"blocked":1,"changes":11,"failed":2,"interrupted":false,"ok":false,"uncertain":1}}"#,
+                r#"{"at":1700000000,"cycle":3,"result":{"applied":7,"blocked":1,"changes":11,"failed":2,"interrupted":false,"ok":false,"retried":2,"uncertain":1}}"#,
             ),
         ];
         for (result, expected) in cases {

@@ -19,7 +19,7 @@ use crate::voss::Client;
 pub async fn apply_plan(
     client: &Client,
     plan: &Plan,
-    concurrency: usize,
+    options: ApplyOptions,
     cancel: &CancellationToken,
 ) -> Result<ApplyReport, MissingSecrets> {
     let secrets = Secrets::from_env(plan)?;
@@ -31,15 +31,7 @@ pub async fn apply_plan(
         Some(bar) => bar.clone(),
         None => Arc::new(Lines),
     };
-    let report = execute(
-        client,
-        plan,
-        &secrets,
-        ApplyOptions { concurrency },
-        observer,
-        cancel,
-    )
-    .await;
+    let report = execute(client, plan, &secrets, options, observer, cancel).await;
     if let Some(bar) = bar {
         bar.finish();
     }

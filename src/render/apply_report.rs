@@ -38,27 +38,34 @@ fn closing(report: &ApplyReport, blocked: &BTreeSet<(&str, &str, &str)>) -> Stri
     } = report.counts();
     let mut held = 0;
     for r in &report.results {
+        if matches!(r.outcome, Outcome::Skipped { .. })
+            && blocked.contains(&(r.step.as_str(), r.hierarchy.as_str(), r.name.as_str()))
+        {
+            held += 1;
+        }
+    }
+    for r in &report.results {
         let (word, why) = match &r.outcome {
             Outcome::Applied { .. } => continue,
             Outcome::Uncertain { detail } => ("uncertain ", detail),
             Outcome::Failed { error } => ("failed   ", error),
             Outcome::Skipped { reason } => ("skipped  ", reason),
         };
-        if matches!(r.outcome, Outcome::Skipped { .. })
-            && blocked.contains(&(r.step.as_str(), r.hierarchy.as_str(), r.name.as_str()))
-        {
-            held += 1;
-        }
         out.push_str(&format!(
-            "{word}{} {} at {}: {}\n",
+            "{word}{} {} at {}: {}{}\n",
             escape(&r.step),
             escape(&r.name),
             escape(&r.hierarchy),
-            escape(why)
+            escape(why),
+            r.attempts_note()
         ));
     }
+    // Blocked changes are counted apart from the other skipped steps (waiting deletes,
+    // follow-ups of changes not made, steps not started after an interruption).
+    let waiting = skipped - held;
     out.push_str(&format!(
-        "Apply {}: {applied} applied, {uncertain} uncertain, {failed} failed, {skipped} skipped.",
+        "Apply {}: {applied} applied, {uncertain} uncertain, {failed} failed, {held} blocked, \
+         {waiting} skipped.",
         if report.interrupted {
             "interrupted"
         } else if uncertain + failed + skipped == 0 {
@@ -70,7 +77,9 @@ fn closing(report: &ApplyReport, blocked: &BTreeSet<(&str, &str, &str)>) -> Stri
     if uncertain > 0 {
         out.push_str(" The uncertain ones may or may not have been made.");
     }
-    let unsettled = uncertain + failed + skipped - held;
+    // A rerun can change something only when a step failed, is uncertain, waited or was
+    // not started; never for blocked changes alone.
+    let unsettled = uncertain + failed + waiting;
     if unsettled > 0 || report.interrupted {
         if held > 0 {
             out.push_str(&format!(
@@ -110,9 +119,25 @@ mod tests {
             "uncertain create B at sys.hcs.P.R1: the outcome of POST is unknown\n\
              failed   create C at sys.hcs.P.R1: refused\n\
              uncertain create D at sys.hcs.P.R1: no answer\n\
-             Apply incomplete: 1 applied, 2 uncertain, 1 failed, 0 skipped. The uncertain ones \
+             Apply incomplete: 1 applied, 2 uncertain, 1 failed, 0 blocked, 0 skipped. The uncertain ones \
              may or may not have been made. Run plan to see what is left; apply again \
              converges.\n"
+        );
+    }
+
+    #[test]
+    fn a_retried_step_shows_its_attempts() {
+        let mut report = report();
+        report.results[2].attempts = 4;
+        report.results[0].attempts = 2;
+        let text = apply_report(&report);
+        assert!(
+            text.contains("failed   create C at sys.hcs.P.R1: refused (4 attempts)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("uncertain create B at sys.hcs.P.R1: the outcome of POST is unknown\n"),
+            "{text}"
         );
     }
 
@@ -129,7 +154,7 @@ mod tests {
         };
         assert_eq!(
             apply_report(&report),
-            "Apply complete: 1 applied, 0 uncertain, 0 failed, 0 skipped.\n"
+            "Apply complete: 1 applied, 0 uncertain, 0 failed, 0 blocked, 0 skipped.\n"
         );
     }
 
@@ -147,7 +172,7 @@ mod tests {
         assert_eq!(
             apply_report(&report),
             "skipped  create A at sys.hcs.P.R1: not started: apply was interrupted\n\
-             Apply interrupted: 0 applied, 0 uncertain, 0 failed, 1 skipped. Run plan to see \
+             Apply interrupted: 0 applied, 0 uncertain, 0 failed, 0 blocked, 1 skipped. Run plan to see \
              what is left; apply again converges.\n"
         );
     }
@@ -193,6 +218,7 @@ mod tests {
             outcome: Outcome::Skipped {
                 reason: "blocked: still has 3 devices: remove them first".into(),
             },
+            attempts: 0,
         }
     }
 
@@ -214,7 +240,7 @@ mod tests {
             apply_report_of(&report, &plan_with_blocked_hooli()),
             "skipped  delete Hooli at sys.hcs.P.R1: blocked: still has 3 devices: remove them \
              first\n\
-             Apply incomplete: 1 applied, 0 uncertain, 0 failed, 1 skipped. The blocked change \
+             Apply incomplete: 1 applied, 0 uncertain, 0 failed, 1 blocked, 0 skipped. The blocked change \
              is not made until it is unblocked, however often apply runs: its reason above says \
              what unblocks it.\n"
         );
@@ -239,7 +265,7 @@ mod tests {
             "skipped  delete Hooli at sys.hcs.P.R1: blocked: still has 3 devices: remove them \
              first\n\
              failed   create A at sys.hcs.P.R1: refused\n\
-             Apply incomplete: 0 applied, 0 uncertain, 1 failed, 1 skipped. Run plan to see \
+             Apply incomplete: 0 applied, 0 uncertain, 1 failed, 1 blocked, 0 skipped. Run plan to see \
              what is left; apply again converges, except for the 1 blocked change. The blocked \
              change is not made until it is unblocked, however often apply runs: its reason \
              above says what unblocks it.\n"
