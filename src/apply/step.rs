@@ -98,14 +98,15 @@ impl From<Outcome> for Attempt {
 /// Whether a step that met `error` may be tried again (after reading the customer
 /// again): a busy or unreachable server (503 or 429 through the client's own retries,
 /// no answer in time, no connection), a write whose outcome is unknown, or a transaction
-/// that failed for a passing cause ([`transient_transaction_failure`]). A refusal (400,
+/// that failed for a passing cause (the profile's `writes.transient_failure_texts`). A refusal (400,
 /// 409, 403, 404 on a write, 401, TLS), a transaction refused by a rule, or an answer that
 /// cannot be read is permanent.
 pub(crate) fn is_transient(error: &ApiError) -> bool {
     match error {
         ApiError::Unavailable { .. } | ApiError::Timeout { .. } | ApiError::Connect { .. } => true,
-        ApiError::Uncertain { detail, .. } => !accepted_by_server(detail),
-        ApiError::TransactionFailed { message, .. } => transient_transaction_failure(message),
+        // One the server accepted may still be carried out: never sent again in this run.
+        ApiError::Uncertain { accepted, .. } => !accepted,
+        ApiError::TransactionFailed { transient, .. } => *transient,
         ApiError::Unauthorized { .. }
         | ApiError::Forbidden { .. }
         | ApiError::NotFound { .. }
@@ -113,38 +114,6 @@ pub(crate) fn is_transient(error: &ApiError) -> bool {
         | ApiError::Tls { .. }
         | ApiError::BadResponse { .. } => false,
     }
-}
-
-/// An uncertain write the server accepted: answered with a transaction still queued or
-/// running when the poll budget ended, one that could not be followed, or a 2xx answer
-/// without a readable transaction. It may still be carried out after a re-read found
-/// nothing, so it is never sent again in this run (the next `plan` sees what happened).
-/// Only a write whose answer never came (503, no answer in time, a broken connection) is.
-fn accepted_by_server(detail: &str) -> bool {
-    detail.starts_with("transaction ")
-        || detail.starts_with("the poll answer holds no status")
-        || detail.starts_with("the write was answered without a transaction")
-        || detail.starts_with("its answer could not be read")
-        || detail.starts_with("the migrated customer")
-        || detail.starts_with("migrated, but")
-}
-
-/// A failed transaction is retried only when its message says the cause was passing and
-/// nothing was changed (the simulator's `--txn-fail-rate` failures say "nothing was
-/// changed"; a busy or locked database, a time-out). A transaction refused by a rule (an
-/// unknown role, a duplicate name...) fails again the same way: it is never retried.
-fn transient_transaction_failure(message: &str) -> bool {
-    const PASSING: [&str; 7] = [
-        "nothing was changed",
-        "timed out",
-        "timeout",
-        "temporarily",
-        "try again",
-        "locked",
-        "busy",
-    ];
-    let message = message.to_ascii_lowercase();
-    PASSING.iter().any(|marker| message.contains(marker))
 }
 
 fn finish(result: Result<crate::voss::WriteOutcome, ApiError>) -> Attempt {
@@ -405,12 +374,14 @@ mod tests {
             ApiError::Uncertain {
                 request: request(),
                 detail: "HTTP 503".into(),
+                accepted: false,
             },
             ApiError::TransactionFailed {
                 request: request(),
                 transaction_id: "7".into(),
                 message: "simulated transaction failure (--txn-fail-rate); nothing was changed"
                     .into(),
+                transient: true,
             },
         ];
         for error in &transient {
@@ -458,28 +429,20 @@ mod tests {
             request: request(),
             transaction_id: "8".into(),
             message: "no role named `Nope` is visible from sys.hcs.P.R1".into(),
+            transient: false,
         };
         assert!(!is_transient(&refused), "{refused}");
     }
 
     #[test]
     fn a_write_the_server_accepted_is_never_sent_again() {
-        let uncertain = |detail: &str| ApiError::Uncertain {
+        let uncertain = |accepted| ApiError::Uncertain {
             request: request(),
-            detail: detail.into(),
+            detail: "transaction 7 was still queued or in progress after 300 s".into(),
+            accepted,
         };
-        for detail in [
-            "transaction 7 was still queued or in progress after 300 s",
-            "transaction 7 could not be followed: HTTP 400",
-            "the poll answer holds no status for transaction 7",
-            "the write was answered without a transaction to follow",
-            "its answer could not be read (not JSON)",
-        ] {
-            assert!(!is_transient(&uncertain(detail)), "{detail}");
-        }
-        for detail in ["HTTP 503: service unavailable", "no answer within 30 s"] {
-            assert!(is_transient(&uncertain(detail)), "{detail}");
-        }
+        assert!(!is_transient(&uncertain(true)));
+        assert!(is_transient(&uncertain(false)));
     }
 
     #[test]
@@ -487,6 +450,7 @@ mod tests {
         let attempt = finish(Err(ApiError::Uncertain {
             request: request(),
             detail: "no answer".into(),
+            accepted: false,
         }));
         assert!(attempt.transient);
         assert!(matches!(attempt.outcome, Outcome::Uncertain { .. }));

@@ -257,6 +257,7 @@ impl Client {
                 } else {
                     format!("HTTP {status}: {message}")
                 },
+                accepted: false,
             },
             Failure::Connect { detail } => ApiError::Connect {
                 url: self.inner.base.to_string(),
@@ -274,6 +275,7 @@ impl Client {
                     "no answer within {} s",
                     self.inner.settings.timeout.as_secs_f64()
                 ),
+                accepted: false,
             },
             Failure::Transport { detail } if idempotent => ApiError::Connect {
                 url: self.inner.base.to_string(),
@@ -283,6 +285,7 @@ impl Client {
             Failure::Transport { detail } => ApiError::Uncertain {
                 request: Box::new(request.clone()),
                 detail,
+                accepted: false,
             },
         }
     }

@@ -54,12 +54,19 @@ pub enum ApiError {
     Uncertain {
         request: Box<ApiRequest>,
         detail: String,
+        /// True when the server answered the write (a transaction exists, or a 2xx came
+        /// back): it may still be carried out, so it is never sent again in this run.
+        /// False when no answer came (a 5xx, no answer in time, a broken connection).
+        accepted: bool,
     },
     /// The write's transaction ended with `Fail`.
     TransactionFailed {
         request: Box<ApiRequest>,
         transaction_id: String,
         message: String,
+        /// True when the message says the cause was passing and nothing was changed (the
+        /// profile's `writes.transient_failure_texts` [ours]): worth another attempt.
+        transient: bool,
     },
     /// An answer this tool cannot read.
     BadResponse {
@@ -128,18 +135,25 @@ impl ApiError {
                 url,
                 detail: hide(detail),
             },
-            ApiError::Uncertain { request, detail } => ApiError::Uncertain {
+            ApiError::Uncertain {
+                request,
+                detail,
+                accepted,
+            } => ApiError::Uncertain {
                 request,
                 detail: hide(detail),
+                accepted,
             },
             ApiError::TransactionFailed {
                 request,
                 transaction_id,
                 message,
+                transient,
             } => ApiError::TransactionFailed {
                 request,
                 transaction_id,
                 message: hide(message),
+                transient,
             },
             ApiError::BadResponse { request, detail } => ApiError::BadResponse {
                 request,
@@ -276,7 +290,9 @@ impl std::fmt::Display for Sentence<'_> {
                  check the server's load and the network",
                 timeout.as_secs_f64()
             ),
-            ApiError::Uncertain { request, detail } => write!(
+            ApiError::Uncertain {
+                request, detail, ..
+            } => write!(
                 f,
                 "the outcome of {request} is unknown ({detail}): the change may or may not \
                  have been made; look the customer up before trying again"
@@ -285,6 +301,7 @@ impl std::fmt::Display for Sentence<'_> {
                 request,
                 transaction_id,
                 message,
+                ..
             } => write!(
                 f,
                 "VOSS Automate could not complete {request} (transaction {transaction_id} \
@@ -519,6 +536,7 @@ mod tests {
         let error = ApiError::Uncertain {
             request: Box::new(ApiRequest::at(Method::Post, routes::CUSTOMER, "sys.hcs.P")),
             detail: "HTTP 503".into(),
+            accepted: false,
         };
         assert!(error.is_uncertain());
         assert!(

@@ -83,6 +83,9 @@ pub struct Writes {
     pub update_method: UpdateMethodName,
     pub success_statuses: Vec<String>,
     pub failure_statuses: Vec<String>,
+    /// Texts in a failed transaction's message that say the cause was passing and nothing
+    /// was changed (matched without regard to case): such a failure is tried again.
+    pub transient_failure_texts: Vec<String>,
     pub read_only: Vec<String>,
 }
 
@@ -223,6 +226,16 @@ impl Profile {
     /// The JSON name of `field` on the customer model; `None` for what only files carry.
     pub fn json_name(&self, field: Field) -> Option<&str> {
         self.fields.get(field.name()).map(String::as_str)
+    }
+
+    /// Whether a failed transaction's `message` says the cause was passing (one of
+    /// `writes.transient_failure_texts`, without regard to case).
+    pub fn transient_failure(&self, message: &str) -> bool {
+        let message = message.to_lowercase();
+        self.writes
+            .transient_failure_texts
+            .iter()
+            .any(|text| !text.is_empty() && message.contains(&text.to_lowercase()))
     }
 
     /// Whether this release asks for the local admin's role to be cloned explicitly.

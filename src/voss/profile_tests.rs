@@ -105,3 +105,17 @@ fn the_printed_profile_reads_back_as_the_same_profile() {
     let again = Profile::layered(Some(("printed.yaml", &printed))).unwrap();
     assert_eq!(again, profile);
 }
+
+#[test]
+fn a_transient_failure_is_one_the_profile_names() {
+    let profile = Profile::builtin().unwrap();
+    assert!(profile.transient_failure("Simulated failure; Nothing was changed"));
+    assert!(!profile.transient_failure("no role named `Nope` is visible"));
+    let mine = Profile::layered(Some((
+        "mine.yaml",
+        "writes:\n  transient_failure_texts: [Retry later]\n",
+    )))
+    .unwrap();
+    assert!(mine.transient_failure("retry later, please"));
+    assert!(!mine.transient_failure("nothing was changed"));
+}

@@ -67,6 +67,7 @@ impl Client {
                     return Err(ApiError::Uncertain {
                         request: Box::new(request.clone()),
                         detail: format!("transaction {id} could not be followed: {e}"),
+                        accepted: true,
                     });
                 }
             };
@@ -75,6 +76,7 @@ impl Client {
                 return Err(ApiError::Uncertain {
                     request: Box::new(request.clone()),
                     detail: format!("the poll answer holds no status for transaction {id}"),
+                    accepted: true,
                 });
             };
             let writes = &self.profile().writes;
@@ -87,10 +89,12 @@ impl Client {
                 }
                 TxnState::Failed => {
                     let message = self.failure_message(id).await.unwrap_or(description);
+                    let transient = self.profile().transient_failure(&message);
                     return Err(ApiError::TransactionFailed {
                         request: Box::new(request.clone()),
                         transaction_id: id.to_owned(),
                         message,
+                        transient,
                     });
                 }
                 other => last = Last::State(other),
@@ -112,6 +116,7 @@ impl Client {
                      (last poll: {error})"
                 ),
             },
+            accepted: true,
         })
     }
 

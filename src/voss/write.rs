@@ -105,6 +105,7 @@ impl Client {
         let uncertain = |detail: String| ApiError::Uncertain {
             request: Box::new(request.clone()),
             detail,
+            accepted: true,
         };
         let migrated = self
             .find_customer(hierarchy, name)
@@ -148,6 +149,7 @@ impl Client {
                 ApiError::BadResponse { request, detail } => ApiError::Uncertain {
                     request,
                     detail: format!("its answer could not be read ({detail})"),
+                    accepted: true,
                 },
                 other => other,
             })?;
@@ -155,6 +157,7 @@ impl Client {
             return Err(ApiError::Uncertain {
                 request: Box::new(request),
                 detail: "the write was answered without a transaction to follow".to_owned(),
+                accepted: true,
             });
         };
         self.follow(&request, &transaction_id).await
