@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 
 pub use crate::model::check::{Check, Status};
 use crate::model::{Field, HierarchyNode};
-use crate::voss::add_schema::{self, Finding, Properties};
+use crate::voss::add_schema::{self, AddForm, Finding, Properties};
+
+/// The add form as read once for the schema and release checks.
+type Form = Result<Option<AddForm>, ApiError>;
 use crate::voss::profile::release_number;
 use crate::voss::{ApiError, Client};
 use Status::{Fail, Ok as Pass, Warn};
@@ -59,8 +62,10 @@ pub async fn run(client: &Client, hierarchy: &str) -> Vec<Check> {
     for (name, route) in client.profile().routes.all() {
         checks.push(route_check(client, hierarchy, name, route).await);
     }
-    checks.extend(schema(client, hierarchy).await);
-    checks.push(release(client, hierarchy).await);
+    // One read of the add form serves the field names and the release.
+    let form = client.add_form(hierarchy).await;
+    checks.extend(schema(client, hierarchy, &form));
+    checks.push(release(client, &form));
     checks
 }
 
@@ -145,12 +150,15 @@ async fn route_check(client: &Client, hierarchy: &str, name: &str, route: &str) 
 }
 
 /// The add schema against the profile: a check per finding, the clone flag, the passwords.
-async fn schema(client: &Client, hierarchy: &str) -> Vec<Check> {
+fn schema(client: &Client, hierarchy: &str, form: &Form) -> Vec<Check> {
     const NAME: &str = "customer add schema";
-    let props = match client.add_schema(hierarchy).await {
-        Ok(Some(props)) => props,
+    let props = match form {
+        Ok(Some(AddForm {
+            properties: Some(props),
+            ..
+        })) => props,
         answer => {
-            let why = answer.err().map(|e| e.to_string());
+            let why = answer.as_ref().err().map(|e| e.to_string());
             let why = why.unwrap_or_else(|| "the server serves none".to_owned());
             let detail = format!("not read at {hierarchy} ({why}): field names not checked");
             let help = "compare the profile's `fields:` with the server's model by hand";
@@ -158,9 +166,9 @@ async fn schema(client: &Client, hierarchy: &str) -> Vec<Check> {
         }
     };
     let fields: BTreeSet<Field> = Field::managed().chain([Field::Name]).collect();
-    let findings = add_schema::check(client.profile(), &props, &fields, true);
+    let findings = add_schema::check(client.profile(), props, &fields, true);
     let mut checks: Vec<Check> = findings.iter().map(finding).collect();
-    let passwords = add_schema::password_properties(&props);
+    let passwords = add_schema::password_properties(props);
     if checks.is_empty() {
         let detail = format!("the {} fields and the local admin are known", fields.len());
         checks.push(check(NAME, Pass, detail, ""));
@@ -169,7 +177,7 @@ async fn schema(client: &Client, hierarchy: &str) -> Vec<Check> {
         let detail = format!("{} (values never printed)", passwords.join(", "));
         checks.push(check("password properties", Pass, detail, ""));
     }
-    checks.extend(clone_flag(client, &props));
+    checks.extend(clone_flag(client, props));
     checks
 }
 
@@ -199,10 +207,13 @@ fn clone_flag(client: &Client, props: &Properties) -> Option<Check> {
 }
 
 /// The add form's `meta.api_version` ([seen] "11.5.1"), by MAJOR.MINOR against the profile.
-async fn release(client: &Client, hierarchy: &str) -> Check {
+fn release(client: &Client, form: &Form) -> Check {
     let assumed = &client.profile().release;
-    let version = match client.server_release(hierarchy).await {
-        Ok(Some(version)) => version,
+    let version = match form {
+        Ok(Some(AddForm {
+            release: Some(version),
+            ..
+        })) => version,
         _ => {
             let detail = format!("not readable; the profile assumes {assumed}");
             return check("release", Warn, detail, RELEASE_HELP);

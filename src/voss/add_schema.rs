@@ -144,11 +144,19 @@ impl std::fmt::Display for Finding {
     }
 }
 
+/// The customer model's add form, as far as this tool reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddForm {
+    /// The schema's `properties`, found wherever the answer nests them.
+    pub properties: Option<Properties>,
+    /// The server's release as the form names it (`meta.api_version` [seen: "11.5.1"]).
+    pub release: Option<String>,
+}
+
 impl Client {
-    /// The customer model's add schema at `hierarchy`: its `properties`, found wherever
-    /// the answer nests them. `None` when the server serves no schema there (404, or an
-    /// answer without `properties`).
-    pub async fn add_schema(&self, hierarchy: &str) -> Result<Option<Properties>, ApiError> {
+    /// The customer model's add form at `hierarchy` with its schema (one request); `None`
+    /// when the server serves none there (404).
+    pub async fn add_form(&self, hierarchy: &str) -> Result<Option<AddForm>, ApiError> {
         let request = ApiRequest::at(Method::Get, &self.profile().routes.customer, hierarchy)
             .action("add")
             .param("schema", 1);
@@ -157,22 +165,23 @@ impl Client {
             Err(ApiError::NotFound { .. }) => return Ok(None),
             Err(error) => return Err(error),
         };
-        Ok(find_properties(&answer, 0))
+        Ok(Some(AddForm {
+            properties: find_properties(&answer, 0),
+            release: answer
+                .pointer("/meta/api_version")
+                .and_then(Value::as_str)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty()),
+        }))
     }
-}
 
-impl Client {
-    /// The server's release as its customer add form names it (`meta.api_version` [seen:
-    /// "11.5.1"]); `None` when the form does not say.
-    pub async fn server_release(&self, hierarchy: &str) -> Result<Option<String>, ApiError> {
-        let request =
-            ApiRequest::at(Method::Get, &self.profile().routes.customer, hierarchy).action("add");
-        let answer: Value = self.send(&request, NO_BODY).await?;
-        Ok(answer
-            .pointer("/meta/api_version")
-            .and_then(Value::as_str)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty()))
+    /// The add form's `properties` at `hierarchy`: `None` when the server serves no schema
+    /// there (404, or an answer without `properties`).
+    pub async fn add_schema(&self, hierarchy: &str) -> Result<Option<Properties>, ApiError> {
+        Ok(self
+            .add_form(hierarchy)
+            .await?
+            .and_then(|form| form.properties))
     }
 }
 
