@@ -127,6 +127,17 @@ pub struct LiveState {
     pub dependents: BTreeMap<String, Dependents>,
 }
 
+impl LiveState {
+    /// True when some customer (or HCM-F customer) was read from a record that lacked
+    /// managed fields (a summary list).
+    pub fn has_partial_records(&self) -> bool {
+        self.customers
+            .iter()
+            .chain(&self.hcmf_customers)
+            .any(|c| !c.unread.is_empty())
+    }
+}
+
 impl Dependents {
     /// "1 LDAP server, 12 devices, 2 sites": the non-zero kinds, singular or plural.
     pub fn describe(&self) -> String {

@@ -22,9 +22,12 @@ pub async fn read_live(client: &Client, desired: &Desired) -> Result<LiveState, 
 /// The plan for `desired`, with the live state it was made from.
 pub async fn make_plan(client: &Client, desired: &Desired) -> Result<(Plan, LiveState), ApiError> {
     let mut live = read_live(client, desired).await?;
-    // A change's fingerprint needs the whole record: read what the lists gave in part.
-    let partial = plan::partially_read(&plan::diff(desired, &live, client.target()), &live);
-    client.read_instances(&mut live, &partial).await?;
+    // A change's fingerprint needs the whole record: read what the lists gave in part
+    // (a first diff finds the changes; with full lists there is nothing to find).
+    if live.has_partial_records() {
+        let partial = plan::partially_read(&plan::diff(desired, &live, client.target()), &live);
+        client.read_instances(&mut live, &partial).await?;
+    }
     let pkids = plan::deletes_to_check(desired, &live);
     let to_check: Vec<LiveCustomer> = live
         .customers
