@@ -575,7 +575,11 @@ pub fn remove_entry(text: &str, spans: &Spans, pointer: &str) -> Result<Edit, Ed
                 ));
             }
             Ok(Edit {
-                range: line..line_end_with_break(text, span.bytes.end),
+                range: without_blank_separator(
+                    text,
+                    line,
+                    line_end_with_break(text, span.bytes.end),
+                ),
                 text: String::new(),
             })
         }
@@ -632,6 +636,27 @@ pub fn remove_entry(text: &str, spans: &Spans, pointer: &str) -> Result<Edit, Ed
             })
         }
         _ => Err(error_at(text, start, "not inside a list or mapping")),
+    }
+}
+
+/// `start..end` (whole lines) widened by one blank line, where items are separated by
+/// blank lines: the one after it when one is before it too (or the list's key), the one
+/// before it at the end of the file.
+fn without_blank_separator(text: &str, start: usize, end: usize) -> Range<usize> {
+    let blank = |from: usize| {
+        let to = line_end_with_break(text, from);
+        (from < text.len() && text[from..to].trim().is_empty()).then_some(to)
+    };
+    let before = start
+        .checked_sub(1)
+        .map(|b| line_start(text, b))
+        .filter(|&b| b < start);
+    let blank_before = before.is_some_and(|b| text[b..start].trim().is_empty());
+    let key_before = before.is_some_and(|b| text[b..start].trim_end().ends_with(':'));
+    match blank(end) {
+        Some(after) if blank_before || key_before => start..after,
+        None if end >= text.len() && blank_before => before.unwrap_or(start)..end,
+        _ => start..end,
     }
 }
 
@@ -705,9 +730,20 @@ pub fn append_items(
             let line = line_start(text, first.bytes.start);
             let prefix = &text[line..first.bytes.start];
             let content = " ".repeat(prefix.chars().count());
+            // Items separated by a blank line get one too.
+            let gap = existing.len() >= 2 && {
+                let previous = existing[existing.len() - 2];
+                let between = line_end_with_break(text, previous.bytes.end)
+                    ..line_start(text, last.bytes.start);
+                between.start < between.end
+                    && text[between].split('\n').any(|l| l.trim().is_empty())
+            };
             let mut out = String::new();
             for item in items {
                 out.push_str(eol);
+                if gap {
+                    out.push_str(eol);
+                }
                 if first.style == Style::FlowMapping {
                     out.push_str(prefix);
                     out.push_str(&flow_item(item, look));

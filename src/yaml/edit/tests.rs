@@ -336,3 +336,17 @@ fn overlapping_edits_are_refused() {
     assert_eq!(line_break("a\r\nb\n"), "\r\n");
     assert_eq!(line_break("a\nb\r\n"), "\n");
 }
+
+#[test]
+fn blank_lines_between_items_are_kept_as_the_file_has_them() {
+    let text = "c:\n  - n: A\n\n  - n: B\n\n  - n: C\n";
+    assert_eq!(remove(text, "/c/0"), "c:\n  - n: B\n\n  - n: C\n");
+    assert_eq!(remove(text, "/c/1"), "c:\n  - n: A\n\n  - n: C\n");
+    assert_eq!(remove(text, "/c/2"), "c:\n  - n: A\n\n  - n: B\n");
+    let spans = spans(text).unwrap();
+    let edit = append_items(text, &spans, "c", &[vec![("n".to_owned(), json!("D"))]]).unwrap();
+    assert_eq!(
+        apply(text, &[edit]).unwrap(),
+        "c:\n  - n: A\n\n  - n: B\n\n  - n: C\n\n  - n: D\n"
+    );
+}
