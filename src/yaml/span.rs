@@ -138,8 +138,8 @@ pub fn spans(text: &str) -> Result<Spans, YamlError> {
             },
             message: format!("YAML syntax error: {}", e.info()),
         })?;
-        let start = offsets.byte(span.start.index());
-        let end = offsets.byte(span.end.index());
+        let start = after_properties(text, offsets.byte(span.start.index()));
+        let end = offsets.byte(span.end.index()).max(start);
         let at = Position {
             line: span.start.line(),
             column: span.start.col() + 1,
@@ -242,6 +242,21 @@ pub fn spans(text: &str) -> Result<Spans, YamlError> {
         }
     }
     Ok(out)
+}
+
+/// `at`, or past the anchor (`&a`) and tag (`!!str`) a node starts with: a node's span is
+/// its value, and an edit keeps its properties.
+fn after_properties(text: &str, mut at: usize) -> usize {
+    for _ in 0..2 {
+        let rest = &text[at.min(text.len())..];
+        if !rest.starts_with(['&', '!']) {
+            break;
+        }
+        let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let gap = rest[word..].len() - rest[word..].trim_start_matches([' ', '\t']).len();
+        at += word + gap;
+    }
+    at
 }
 
 /// The pointer of the node that starts now in the innermost container, and its key's
@@ -350,6 +365,13 @@ mod tests {
         assert_eq!(raw(text, &spans, "/customers/1"), "{name: B, k: v}");
         assert!(spans.get("/customers/1/k").unwrap().in_flow);
         assert_eq!(raw(text, &spans, "/scopes"), "[]");
+        let tagged = "a: &x 'it''s'\nb: !!str \"q\"   # c\nc: !!seq [1]\n";
+        let spans_of_tagged = super::spans(tagged).unwrap();
+        assert_eq!(raw(tagged, &spans_of_tagged, "/a"), "'it''s'");
+        assert_eq!(raw(tagged, &spans_of_tagged, "/b"), "\"q\"");
+        assert_eq!(raw(tagged, &spans_of_tagged, "/c"), "[1]");
+        let bom = "\u{feff}a: Zürich\nb: x\n";
+        assert_eq!(raw(bom, &super::spans(bom).unwrap(), "/b"), "x");
         let item = spans.get("/customers/0").unwrap();
         assert_eq!(item.style, Style::BlockMapping);
         assert!(raw(text, &spans, "/customers/0").ends_with("plain text"));
