@@ -350,3 +350,91 @@ fn blank_lines_between_items_are_kept_as_the_file_has_them() {
         "c:\n  - n: A\n\n  - n: B\n\n  - n: C\n\n  - n: D\n"
     );
 }
+
+/// Every tricky text, written over a value of every style and context, reads back as
+/// itself, and nothing outside the value changes.
+#[test]
+fn every_tricky_text_reads_back_in_every_style_and_context() {
+    let tricky = [
+        "NO",
+        "no",
+        "Yes",
+        "on",
+        "OFF",
+        "y",
+        "1e3",
+        "007",
+        "0x1F",
+        "1_000",
+        "-1",
+        "+1",
+        ".5",
+        "2024-01-01",
+        "12:30",
+        "null",
+        "~",
+        "true",
+        "",
+        " lead",
+        "trail ",
+        "a: b",
+        "x #y",
+        "#x",
+        "- x",
+        "-x",
+        "? x",
+        ": x",
+        "[x]",
+        "{x}",
+        "x, y",
+        "&a",
+        "*b",
+        "!tag",
+        "%x",
+        "@x",
+        "`x",
+        "'q'",
+        "\"dq\"",
+        "it's",
+        "back\\slash",
+        "tab\there",
+        "line\nbreak",
+        "two\n",
+        "Zürich – 東京 🚀",
+        "\u{7f}\u{85}\u{2028}",
+        "|",
+        ">",
+        "x:",
+        "a,b",
+        "=",
+        "<<",
+    ];
+    let contexts = [
+        ("before: 1 # c\nk: plain\nafter: 2\n", "/k"),
+        ("k: 'single'  # c\n", "/k"),
+        ("k: \"double\"\r\nz: 1\r\n", "/k"),
+        ("k: |\n  block\n  text\nz: 1\n", "/k"),
+        ("k: >-\n  folded\nz: 1\n", "/k"),
+        ("k:\nz: 1\n", "/k"),
+        ("- {a: 1, k: x, z: 2}\n", "/0/k"),
+        ("l: [a, x, c]\n", "/l/1"),
+        ("l:\n  - a\n  - x # c\n", "/l/1"),
+    ];
+    for (text, pointer) in contexts {
+        let spans = spans(text).unwrap();
+        let span = spans.get(pointer).unwrap().bytes.clone();
+        for new in tricky {
+            let out = set(text, pointer, json!(new));
+            // Outside the value's bytes, the text is the same (an empty `k:` gains a space).
+            assert!(
+                out.starts_with(&text[..span.start]),
+                "{text:?} {new:?} {out:?}"
+            );
+            let tail = &text[span.end..];
+            assert!(
+                out.ends_with(tail) || span.is_empty(),
+                "{text:?} {new:?} {out:?}"
+            );
+        }
+    }
+}
