@@ -252,8 +252,19 @@ fn missing_customers_are_reported_and_removed_only_when_asked() {
     assert!(md.contains("`adopt --remove-missing` removes it"), "{md}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text_before);
 
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
     let removed = run(&["adopt", arg(&file), "--sim", arg(&seed), "--remove-missing"]);
     assert_eq!(removed.status.code(), Some(0), "{}", show(&removed));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640, "the file keeps its permissions");
+    }
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         "customers:\n  - name: Other\n    hierarchy: sys.hcs.P.R2\n"

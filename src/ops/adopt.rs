@@ -152,11 +152,19 @@ pub fn validate_result(texts: &Texts, adoption: &Adoption) -> Result<(), Vec<Dia
     Err(problems)
 }
 
-/// Replaces each changed file atomically ([`crate::fsio::write_atomically`]); stops at
-/// the first failure, naming the file (those before it are written).
+/// Replaces each changed file atomically ([`crate::fsio::write_atomically`]), then gives
+/// it back the permissions it had (the atomic writer makes a new file); stops at the first
+/// failure, naming the file (those before it are written).
 pub fn write(adoption: &Adoption) -> Result<(), crate::fsio::WriteError> {
     for change in &adoption.files {
+        let permissions = std::fs::metadata(&change.path)
+            .ok()
+            .map(|m| m.permissions());
         crate::fsio::write_atomically(&change.path, change.after.as_bytes())?;
+        if let Some(permissions) = permissions {
+            // Best effort: the content is written either way.
+            let _ = std::fs::set_permissions(&change.path, permissions);
+        }
     }
     Ok(())
 }
