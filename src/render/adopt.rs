@@ -9,6 +9,9 @@ use super::value::show;
 use crate::adopt::{Adoption, FileChange};
 use crate::escape::escape as e;
 
+/// How long the table of values may grow, leaving room for the lists and the notes.
+const TABLE_LIMIT: usize = MARKDOWN_LIMIT / 2;
+
 /// Shown when there is nothing to adopt.
 pub const NOTHING_TO_ADOPT: &str = "Nothing to adopt: the files match the live system.";
 
@@ -164,9 +167,10 @@ pub fn adopt_markdown(adoption: &Adoption, dry_run: bool) -> String {
     );
     if !adoption.updated.is_empty() {
         out.push_str("\n### Values taken from live\n\n| Customer | Field | Was in the file | Live | Declared at |\n|:--|:--|:--|:--|:--|\n");
+        let mut rows_left_out = 0usize;
         for u in &adoption.updated {
             for f in &u.fields {
-                out.push_str(&format!(
+                let row = format!(
                     "| {} at `{}` | `{}` | {} | {} | `{}` |\n",
                     cell(&u.name),
                     tick(&u.hierarchy),
@@ -174,8 +178,19 @@ pub fn adopt_markdown(adoption: &Adoption, dry_run: bool) -> String {
                     cell(&show(&f.file)),
                     cell(&show(&f.live)),
                     tick(&u.origin.to_string())
-                ));
+                );
+                // Room is kept for the lists below and the notes.
+                if out.chars().count() + row.chars().count() > TABLE_LIMIT {
+                    rows_left_out += 1;
+                } else {
+                    out.push_str(&row);
+                }
             }
+        }
+        if rows_left_out > 0 {
+            out.push_str(&format!(
+                "\n_{rows_left_out} more value(s) left out to fit a pull-request description; see the diff of the branch._\n"
+            ));
         }
     }
     if !adoption.appended.is_empty() {
@@ -226,6 +241,16 @@ pub fn adopt_markdown(adoption: &Adoption, dry_run: bool) -> String {
                 cell(&n.reason)
             ));
         }
+    }
+    // Very long lists are cut at a line, with a note.
+    if out.chars().count() > MARKDOWN_LIMIT - 500 {
+        let cut = out
+            .char_indices()
+            .nth(MARKDOWN_LIMIT - 500)
+            .map_or(out.len(), |(i, _)| i);
+        let line = out[..cut].rfind('\n').map_or(cut, |i| i + 1);
+        out.truncate(line);
+        out.push_str("\n_The lists are cut here to fit a pull-request description._\n");
     }
     let mut left_out = 0usize;
     for change in &adoption.files {
@@ -359,5 +384,29 @@ mod tests {
             "<details><summary>customers/a.yaml</summary>\n\n```diff\n--- a/customers/a.yaml"
         ));
         assert!(md.chars().count() < MARKDOWN_LIMIT);
+    }
+
+    #[test]
+    fn a_huge_adoption_is_cut_to_fit() {
+        let mut big = adoption();
+        let field = big.updated[0].fields[0].clone();
+        big.updated[0].fields = vec![field; 5_000];
+        big.files[0].after = "x: 1\n".repeat(20_000);
+        let md = adopt_markdown(&big, true);
+        assert!(
+            md.chars().count() <= MARKDOWN_LIMIT,
+            "{}",
+            md.chars().count()
+        );
+        assert!(md.contains("more value(s) left out"));
+        assert!(md.contains("The diffs of 1 file(s) are left out"));
+        big.appended = vec![big.appended[0].clone(); 5_000];
+        let md = adopt_markdown(&big, true);
+        assert!(
+            md.chars().count() <= MARKDOWN_LIMIT,
+            "{}",
+            md.chars().count()
+        );
+        assert!(md.contains("The lists are cut here"));
     }
 }
