@@ -491,9 +491,7 @@ fn set_list(
             }),
             Slot::Remove => {
                 let start = line_start(text, item.bytes.start);
-                if !text[start..item.bytes.start].trim_start().starts_with('-')
-                    || text[start..item.bytes.start].trim() != "-"
-                {
+                if text[start..item.bytes.start].trim() != "-" {
                     return Err(error_at(
                         text,
                         item.bytes.start,

@@ -38,18 +38,6 @@ pub enum Style {
     BlockMapping,
 }
 
-impl Style {
-    /// True for `[...]` and `{...}`.
-    pub fn is_flow_collection(self) -> bool {
-        matches!(self, Style::FlowSequence | Style::FlowMapping)
-    }
-
-    /// True for `|` and `>`.
-    pub fn is_block_scalar(self) -> bool {
-        matches!(self, Style::Literal | Style::Folded)
-    }
-}
-
 /// Where one node's bytes are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
