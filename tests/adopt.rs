@@ -249,7 +249,10 @@ fn missing_customers_are_reported_and_removed_only_when_asked() {
         md.contains("### Declared, missing live\n\n- Gone at `sys.hcs.P.R2`"),
         "{md}"
     );
-    assert!(md.contains("`adopt --remove-missing` removes it"), "{md}");
+    assert!(
+        md.contains("not created yet, or deleted live; `adopt --remove-missing` removes it"),
+        "{md}"
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text_before);
 
     #[cfg(unix)]

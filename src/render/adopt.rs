@@ -91,7 +91,9 @@ pub fn adopt_text(adoption: &Adoption, dry_run: bool, color: bool) -> String {
         let what = match (&m.note, m.removed) {
             (Some(note), _) => e(note).into_owned(),
             (None, true) => format!("removed from {}", e(&m.origin.file.display().to_string())),
-            (None, false) => "kept (--remove-missing removes it)".to_owned(),
+            (None, false) => {
+                "kept: not created yet, or deleted live (--remove-missing removes it)".to_owned()
+            }
         };
         out.push_str(&format!(
             "{} \"{}\" at {}: declared at {}, missing live: {what}\n",
@@ -210,7 +212,10 @@ pub fn adopt_markdown(adoption: &Adoption, dry_run: bool) -> String {
             let what = match (&m.note, m.removed) {
                 (Some(note), _) => cell(note),
                 (None, true) => "removed from the file".to_owned(),
-                (None, false) => "kept; `adopt --remove-missing` removes it".to_owned(),
+                (None, false) => {
+                    "kept: not created yet, or deleted live; `adopt --remove-missing` removes it"
+                        .to_owned()
+                }
             };
             out.push_str(&format!(
                 "- {} at `{}` (`{}`): {what}\n",
