@@ -321,3 +321,48 @@ fn into_must_be_a_file_plan_reads() {
     assert!(text(&adopted.stdout).contains(&format!("created {}", new.display())));
     assert_plan_is_clean(&[&files], &seed);
 }
+
+/// Control characters from the server never reach the terminal raw, in the report or the
+/// diff, and the file gets them escaped inside double quotes.
+#[test]
+fn server_text_is_shown_escaped_and_written_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(
+        dir.path(),
+        "seed.yaml",
+        "hierarchy:\n  - {path: sys.hcs.P, type: provider, domain: p.example}\n  - {path: sys.hcs.P.R1, type: reseller}\n\
+         admins:\n  - {email: admin@p.example, password: provider-secret, hierarchy: sys.hcs.P}\n\
+         customers:\n  - {hierarchy: sys.hcs.P.R1, name: Evil, description: \"one\\ntwo\\e[31m\\n::error file=a.yaml::pwned\"}\n",
+    );
+    let file = write(
+        dir.path(),
+        "c.yaml",
+        "customers:\n  - {name: Evil, hierarchy: sys.hcs.P.R1, description: \"y\"}\n",
+    );
+    for format in ["text", "markdown"] {
+        let dry = run(&[
+            "adopt",
+            arg(&file),
+            "--sim",
+            arg(&seed),
+            "--dry-run",
+            "--format",
+            format,
+        ]);
+        assert_eq!(dry.status.code(), Some(2), "{}", show(&dry));
+        for line in text(&dry.stdout).lines().chain(text(&dry.stderr).lines()) {
+            assert!(!line.starts_with("::"), "a workflow command: {line:?}");
+            assert!(
+                !line.chars().any(char::is_control),
+                "a control character: {line:?}"
+            );
+        }
+    }
+    let adopted = run(&["adopt", arg(&file), "--sim", arg(&seed)]);
+    assert_eq!(adopted.status.code(), Some(0), "{}", show(&adopted));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "customers:\n  - {name: Evil, hierarchy: sys.hcs.P.R1, description: \"one\\ntwo\\u001b[31m\\n::error file=a.yaml::pwned\"}\n"
+    );
+    assert_plan_is_clean(&[&file], &seed);
+}
