@@ -366,3 +366,59 @@ fn server_text_is_shown_escaped_and_written_quoted() {
     );
     assert_plan_is_clean(&[&file], &seed);
 }
+
+/// A live value the files may not hold stops adopt before anything is written, with the
+/// problem at the real file's line; the other customers can still be adopted by name.
+#[test]
+fn a_live_value_that_would_not_validate_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(
+        dir.path(),
+        "seed.yaml",
+        "hierarchy:\n  - {path: sys.hcs.P, type: provider, domain: p.example}\n\
+         admins:\n  - {email: admin@p.example, password: provider-secret, hierarchy: sys.hcs.P}\n\
+         customers:\n  - {hierarchy: sys.hcs.P, name: Fine, domain: bad_domain}\n\
+         \x20 - {hierarchy: sys.hcs.P, name: Good, description: new}\n",
+    );
+    let before = "customers:\n  - name: Fine\n    hierarchy: sys.hcs.P\n    domain: good.example\n  - name: Good\n    hierarchy: sys.hcs.P\n    description: old\n";
+    let file = write(dir.path(), "c.yaml", before);
+    let refused = run(&["adopt", arg(&file), "--sim", arg(&seed)]);
+    assert_eq!(refused.status.code(), Some(1), "{}", show(&refused));
+    let err = text(&refused.stderr);
+    assert!(
+        err.contains(&format!("{}:4:13: Domain Name", file.display())),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+
+    let good = run(&[
+        "adopt",
+        arg(&file),
+        "--sim",
+        arg(&seed),
+        "--customer",
+        "Good",
+    ]);
+    assert_eq!(good.status.code(), Some(0), "{}", show(&good));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        before.replace("description: old", "description: new")
+    );
+    // --hierarchy narrows too: nothing of sys.hcs.Q.
+    let none = run(&[
+        "adopt",
+        arg(&file),
+        "--sim",
+        arg(&seed),
+        "--hierarchy",
+        "sys.hcs.Q",
+        "--dry-run",
+    ]);
+    assert_eq!(none.status.code(), Some(0), "{}", show(&none));
+    assert!(
+        text(&none.stdout).contains("Nothing to adopt"),
+        "{}",
+        show(&none)
+    );
+}
