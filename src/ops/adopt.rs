@@ -57,6 +57,7 @@ pub async fn read_live(client: &Client, desired: &Desired) -> Result<LiveState, 
 /// Why `--into FILE` cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum IntoError {
+    /// The file is neither one of the files read nor a new `*.yaml` in a directory given.
     #[error(
         "--into {}: not a desired-state file read from the paths given, and not a new \
          `*.yaml` file inside a directory given: name one of them, so that plan reads what \
