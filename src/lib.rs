@@ -8,12 +8,14 @@
 //! - [`render`]: text, markdown and JSON views of a plan.
 //! - [`apply`]: the executor that carries a plan out against the live system.
 //! - [`sim`]: the local VOSS Automate simulator (shares only [`voss::wire`], route names and the API profile).
+//! - [`adopt`]: live drift → byte-minimal edits of the desired-state files (pure).
 //! - [`ops`]: one function per command, over the pieces above.
 //! - [`cli`]: clap parsing and exit codes.
 //! - [`fsio`]: the atomic file writer the command line and the simulator share.
 //! - [`yaml`]: YAML text → JSON value with positions, for `desired` and the simulator's seed.
 //! - [`escape`]: control characters in text from files or servers, made visible before printing.
 
+pub mod adopt;
 pub mod apply;
 pub mod cli;
 pub mod desired;

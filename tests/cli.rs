@@ -39,6 +39,7 @@ fn every_command_help_has_an_example() {
         "plan",
         "apply",
         "drift",
+        "adopt",
         "import",
         "diff",
         "reconcile",

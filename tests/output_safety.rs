@@ -93,6 +93,7 @@ fn every_command_that_prints_exits_1_when_standard_output_fails() {
         vec!["plan", s(&file), "--sim", s(&seed)],
         vec!["plan", s(&file), "--sim", s(&seed), "--format", "json"],
         vec!["drift", s(&file), "--sim", s(&seed)],
+        vec!["adopt", s(&file), "--sim", s(&seed), "--dry-run"],
         vec!["--help"],
         vec!["--version"],
     ];

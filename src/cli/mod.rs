@@ -1,6 +1,7 @@
 //! The command layer: clap parsing and exit codes, in one place. Each command's file holds
 //! its arguments and a `run` that calls into [`crate::ops`].
 
+mod adopt;
 mod apply;
 mod common;
 mod completions;
@@ -44,6 +45,8 @@ enum Command {
     Apply(apply::Args),
     /// Report what changed live, outside the files.
     Drift(drift::Args),
+    /// Write live drift back into the files, changing only the drifted values' bytes.
+    Adopt(adopt::Args),
     /// Write the live customers under a hierarchy as a desired-state file.
     Import(import::Args),
     /// The declared customers' changes since a git revision; no network.
@@ -87,6 +90,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Apply(args) => apply::run(args),
         Command::Drift(args) => drift::run(args),
+        Command::Adopt(args) => adopt::run(args),
         Command::Import(args) => import::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Reconcile(args) => reconcile::run(args),

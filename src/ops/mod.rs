@@ -1,6 +1,7 @@
 //! One function per command, over the library: the command layer (`cli`) parses, calls
 //! these, prints and maps the outcome to an exit code.
 
+pub mod adopt;
 pub mod apply;
 pub mod connect;
 pub mod doctor;

@@ -2,6 +2,7 @@
 //! a pull-request comment, JSON for scripts and `apply --plan`. Pure: each returns a `String` (ending
 //! with a newline) and the caller prints it.
 
+mod adopt;
 mod apply_report;
 pub mod desired_diff;
 pub mod doctor;
@@ -16,6 +17,7 @@ mod value;
 use std::ffi::OsStr;
 
 pub use crate::escape::{escape, github_data, github_property};
+pub use adopt::{NOTHING_TO_ADOPT, adopt_diff, adopt_markdown, adopt_text};
 pub use apply_report::{apply_report, apply_report_of};
 pub use drift::{NO_DRIFT, drift_json, drift_markdown, drift_text};
 pub use json::{json, plan_schema, pretty as pretty_json};

@@ -5,11 +5,13 @@
 //! a compact [`PositionIndex`] (`index`); `position` holds the plain position types both
 //! use. The arrows run one way: `reader` → `index` → `position`.
 
+pub mod edit;
 mod index;
 mod pointer;
 mod position;
 mod quote;
 mod reader;
+mod span;
 mod suggest;
 
 pub use index::PositionIndex;
@@ -17,4 +19,5 @@ pub use pointer::pointer_of;
 pub use position::{NodePosition, Position};
 pub use quote::quote;
 pub use reader::{Document, Locate, Parsed, YamlError, parse, parse_document};
+pub use span::{Span, Spans, Style, spans};
 pub use suggest::nearest;

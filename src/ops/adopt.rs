@@ -1,0 +1,171 @@
+//! `adopt`: read the files and the live system, make the edits ([`crate::adopt`]), check
+//! that the edited files still validate, and replace them atomically.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::adopt::{Adoption, Texts};
+use crate::desired::{self, Diagnostic};
+use crate::model::{Desired, LiveState};
+use crate::plan;
+use crate::voss::{ApiError, Client};
+
+/// The texts of the desired-state files under `paths`, by the paths the loader uses.
+/// Errors: a file that cannot be read (as [`desired::load`] reports it).
+pub fn read_texts(paths: &[PathBuf]) -> Result<Texts, Vec<Diagnostic>> {
+    let found = desired::files::discover(paths);
+    if !found.problems.is_empty() {
+        return Err(found.problems);
+    }
+    let mut texts = Texts::new();
+    let mut problems = Vec::new();
+    for file in found.files {
+        match desired::files::read(&file) {
+            Ok(text) => {
+                texts.insert(file, text);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.is_empty() {
+        Ok(texts)
+    } else {
+        Err(problems)
+    }
+}
+
+/// What adopt needs of the live system: what `plan` reads, plus the whole record of each
+/// undeclared customer in an owned scope (it is written with every managed field).
+pub async fn read_live(client: &Client, desired: &Desired) -> Result<LiveState, ApiError> {
+    let mut live = super::plan::read_live(client, desired).await?;
+    let undeclared: BTreeSet<(String, String)> = plan::drift(desired, &live)
+        .undeclared
+        .into_iter()
+        .map(|c| (c.hierarchy, c.name))
+        .collect();
+    let partial: BTreeSet<String> = live
+        .customers
+        .iter()
+        .filter(|c| !c.unread.is_empty())
+        .filter(|c| undeclared.contains(&(c.hierarchy.clone(), c.name.clone())))
+        .map(|c| c.pkid.clone())
+        .collect();
+    client.read_instances(&mut live, &partial).await?;
+    Ok(live)
+}
+
+/// Why `--into FILE` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum IntoError {
+    /// The file is neither one of the files read nor a new `*.yaml` in a directory given.
+    #[error(
+        "--into {}: not a desired-state file read from the paths given, and not a new \
+         `*.yaml` file inside a directory given: name one of them, so that plan reads what \
+         adopt writes",
+        .0.display()
+    )]
+    Outside(PathBuf),
+}
+
+/// The path `--into FILE` names among `texts` (as the loader spells it), or the new file
+/// itself when it does not exist yet and lies in a directory of `paths`.
+pub fn resolve_into(into: &Path, paths: &[PathBuf], texts: &Texts) -> Result<PathBuf, IntoError> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    if let Some(wanted) = canonical(into) {
+        return texts
+            .keys()
+            .find(|k| canonical(k).as_ref() == Some(&wanted))
+            .cloned()
+            .ok_or_else(|| IntoError::Outside(into.to_path_buf()));
+    }
+    let yaml = into
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let parent = into
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .and_then(canonical);
+    let inside = parent.is_some_and(|parent| {
+        paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .filter_map(|p| canonical(p))
+            .any(|dir| parent.starts_with(dir))
+    });
+    if yaml && inside {
+        Ok(into.to_path_buf())
+    } else {
+        Err(IntoError::Outside(into.to_path_buf()))
+    }
+}
+
+/// Checks that the files, with adopt's changes, are still valid desired state (schema
+/// and semantic rules, across all files): the changed texts and the others are loaded
+/// from a temporary copy. The problems are reported at the real files' paths.
+pub fn validate_result(texts: &Texts, adoption: &Adoption) -> Result<(), Vec<Diagnostic>> {
+    if adoption.files.is_empty() {
+        return Ok(());
+    }
+    let dir = tempfile::tempdir().map_err(|e| {
+        vec![Diagnostic::file(
+            Path::new("."),
+            format!("cannot make a temporary directory to check the result: {e}"),
+        )]
+    })?;
+    let mut names: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut paths = Vec::new();
+    let changed = adoption.files.iter().map(|f| (&f.path, &f.after));
+    let unchanged = texts
+        .iter()
+        .filter(|(path, _)| !adoption.files.iter().any(|f| &f.path == *path));
+    for (i, (real, text)) in changed.chain(unchanged).enumerate() {
+        let copy = dir.path().join(format!("{i}.yaml"));
+        std::fs::write(&copy, text).map_err(|e| {
+            vec![Diagnostic::file(
+                real,
+                format!("cannot check the result: {e}"),
+            )]
+        })?;
+        names.push((copy.clone(), real.clone()));
+        paths.push(copy);
+    }
+    let loaded = desired::load_reporting(&paths);
+    let Err(mut problems) = loaded.desired else {
+        return Ok(());
+    };
+    for problem in &mut problems {
+        for (copy, real) in &names {
+            if problem.file == *copy {
+                problem.file = real.clone();
+            }
+            problem.message = problem
+                .message
+                .replace(&copy.display().to_string(), &real.display().to_string());
+        }
+    }
+    Err(problems)
+}
+
+/// Replaces each changed file atomically ([`crate::fsio::write_atomically`]), then gives
+/// it back the permissions it had (the atomic writer makes a new file); stops at the first
+/// failure, naming the file (those before it are written).
+pub fn write(adoption: &Adoption) -> Result<(), crate::fsio::WriteError> {
+    for change in &adoption.files {
+        let permissions = std::fs::metadata(&change.path)
+            .ok()
+            .map(|m| m.permissions());
+        crate::fsio::write_atomically(&change.path, change.after.as_bytes())?;
+        if let Some(permissions) = permissions {
+            // Best effort: the content is written either way.
+            let _ = std::fs::set_permissions(&change.path, permissions);
+        }
+    }
+    Ok(())
+}
