@@ -184,7 +184,7 @@ const INVALID: &[(&str, &[&str])] = &[
     (
         "syntax-error.yaml",
         &[
-            "examples/invalid/syntax-error.yaml:7:1: YAML syntax error: while parsing a flow sequence, expected ',' or ']'",
+            "examples/invalid/syntax-error.yaml:6:15: YAML syntax error: this `[` is never closed; end the list with `]` (the reader expected `,` or `]` and reached the end of the file)",
         ],
     ),
     (

@@ -234,8 +234,17 @@ enum Failure {
 
 fn build(text: &str) -> Result<Option<Document>, Failure> {
     let mut builder = Builder::default();
+    // Where each open list and mapping starts: an unclosed `[` or `{` is reported there.
+    let mut open: Vec<Marker> = Vec::new();
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| syntax_error(text, &e))?;
+        let (event, span) = event.map_err(|e| syntax_error(text, &e, &open))?;
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => open.push(span.start),
+            Event::SequenceEnd | Event::MappingEnd => {
+                open.pop();
+            }
+            _ => {}
+        }
         builder
             .event(event, marker_position(&span.start))
             .map_err(Failure::Error)?;
@@ -247,7 +256,7 @@ fn build(text: &str) -> Result<Option<Document>, Failure> {
     }))
 }
 
-fn syntax_error(text: &str, e: &saphyr_parser::ScanError) -> Failure {
+fn syntax_error(text: &str, e: &saphyr_parser::ScanError, open: &[Marker]) -> Failure {
     let mut error = YamlError {
         position: marker_position(e.marker()),
         message: format!("YAML syntax error: {}", e.info()),
@@ -257,6 +266,9 @@ fn syntax_error(text: &str, e: &saphyr_parser::ScanError) -> Failure {
     }
     if e.info() == "recursion limit exceeded" {
         error.message = too_deep();
+        return Failure::Error(error);
+    }
+    if let Some(error) = unclosed_bracket(text, e, open) {
         return Failure::Error(error);
     }
     if e.info().contains("tab") && !e.info().contains("block scalar") {
@@ -270,6 +282,64 @@ fn syntax_error(text: &str, e: &saphyr_parser::ScanError) -> Failure {
         }
     }
     Failure::Error(error)
+}
+
+/// A flow list or mapping that is never closed, reported at its `[` or `{` rather than
+/// where the parser gave up (often past the end of the file): the innermost open flow
+/// collection, when the parser's complaint is about a flow collection or it stopped at the
+/// end of the text. `None` for any other error.
+fn unclosed_bracket(
+    text: &str,
+    e: &saphyr_parser::ScanError,
+    open: &[Marker],
+) -> Option<YamlError> {
+    let info = e.info();
+    let flow = info.contains("flow sequence") || info.contains("flow mapping");
+    let stop = e.marker().index();
+    let at_end = text.chars().skip(stop).all(char::is_whitespace);
+    // Only on an error: a pass over the text per open collection, at most MAX_DEPTH + 1.
+    let (bracket, marker) =
+        open.iter()
+            .rev()
+            .find_map(|marker| match text.chars().nth(marker.index()) {
+                Some(c @ ('[' | '{')) => Some((c, marker)),
+                _ => None,
+            })?;
+    let (what, close) = if bracket == '[' {
+        ("list", ']')
+    } else {
+        ("mapping", '}')
+    };
+    if !(flow || at_end) {
+        // An error further on, inside the open bracket: reported where it is, naming the
+        // bracket, which most often is the cause (a flow list may span lines).
+        if e.marker().line() <= marker.line() {
+            return None;
+        }
+        return Some(YamlError {
+            position: marker_position(e.marker()),
+            message: format!(
+                "YAML syntax error: {info}, inside the `{bracket}` opened at line {}, column {} and not closed before here; end the {what} with `{close}`",
+                marker.line(),
+                marker.col() + 1
+            ),
+        });
+    }
+    let reached = if at_end {
+        "the end of the file".to_owned()
+    } else {
+        format!(
+            "line {}, column {}",
+            e.marker().line(),
+            e.marker().col() + 1
+        )
+    };
+    Some(YamlError {
+        position: marker_position(marker),
+        message: format!(
+            "YAML syntax error: this `{bracket}` is never closed; end the {what} with `{close}` (the reader expected `,` or `{close}` and reached {reached})"
+        ),
+    })
 }
 
 fn too_deep() -> String {
@@ -611,7 +681,7 @@ mod tests {
     #[test]
     fn reports_syntax_errors_and_second_documents() {
         let err = parse("a: [1, 2\n").unwrap_err();
-        assert_eq!(err.position.line, 2);
+        assert_eq!(err.position, Position { line: 1, column: 4 }, "{err:?}");
         let err = parse("a: 1\n---\nb: 2\n").unwrap_err();
         assert!(
             err.message.contains("second YAML document"),
@@ -619,6 +689,49 @@ mod tests {
             err.message
         );
         assert_eq!(parse("# only a comment\n").unwrap(), None);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_reported_at_the_bracket_not_past_the_end() {
+        for (text, at, needs) in [
+            (
+                "a: [1, 2\n",
+                (1, 4),
+                "this `[` is never closed; end the list with `]`",
+            ),
+            (
+                "a: {b: 1\n",
+                (1, 4),
+                "this `{` is never closed; end the mapping with `}`",
+            ),
+            (
+                "a:\n  - [x, y\n  - z\n",
+                (2, 5),
+                "reached the end of the file",
+            ),
+            ("a: [1,\n\n# only a comment\n", (1, 4), "this `[`"),
+            // The innermost open one: the closed `[` before it is not blamed.
+            ("a: [[1], [2, 3\n", (1, 10), "this `[`"),
+            // A `]` where a `}` belongs: the `{` is what is never closed.
+            ("a: [1, {b: 2]\n", (1, 8), "reached line 1, column 13"),
+            (
+                "k:\n  - name: A\n    deal_ids: [D-1, D-2\n  - name: B\n    hierarchy: x\n",
+                (4, 9),
+                "inside the `[` opened at line 3, column 15 and not closed before here",
+            ),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert_eq!(
+                (err.position.line, err.position.column),
+                at,
+                "{text:?}: {err:?}"
+            );
+            assert!(err.message.contains(needs), "{text:?}: {err:?}");
+        }
+        // Other syntax errors keep their own place.
+        let err = parse("a: \"abc\n").unwrap_err();
+        assert_eq!(err.position, Position { line: 1, column: 4 });
+        assert!(err.message.contains("quoted scalar"), "{err:?}");
     }
 
     #[test]
