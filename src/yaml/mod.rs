@@ -10,6 +10,7 @@ mod pointer;
 mod position;
 mod quote;
 mod reader;
+mod span;
 mod suggest;
 
 pub use index::PositionIndex;
@@ -17,4 +18,5 @@ pub use pointer::pointer_of;
 pub use position::{NodePosition, Position};
 pub use quote::quote;
 pub use reader::{Document, Locate, Parsed, YamlError, parse, parse_document};
+pub use span::token_end;
 pub use suggest::nearest;
