@@ -672,3 +672,50 @@ fn text_output_has_no_colour_when_not_a_terminal() {
         assert!(!all.contains(&0x1b), "{}", String::from_utf8_lossy(&all));
     }
 }
+
+#[test]
+fn a_value_breaking_several_schema_rules_is_reported_once_with_its_most_specific_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.yaml");
+    fs::write(
+        &file,
+        format!(
+            "customers:\n  - name: \"\"\n    hierarchy: sys.hcs.CS-P.CS-R1\n    deal_ids: [\"\"]\n  - name: \"{}&\"\n    hierarchy: sys.hcs.CS-P.CS-R1\n",
+            "x".repeat(70)
+        ),
+    )
+    .unwrap();
+    let output = validate(&["--format", "json", &file.display().to_string()]);
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(u64, &str, &str)> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["rule"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (2, "name-empty", "Customer Name must not be empty"),
+            (
+                4,
+                "deal-id-format",
+                "a Deal ID must not be empty: remove the list item"
+            ),
+            (5, "name-chars", "`&` is not allowed in Customer Name"),
+        ]
+    );
+    assert!(
+        value[2]["help"]
+            .as_str()
+            .unwrap()
+            .ends_with("; it also has 71"),
+        "{value}"
+    );
+}

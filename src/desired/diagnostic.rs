@@ -240,6 +240,22 @@ mod tests {
     }
 
     #[test]
+    fn rule_names_are_unique_kebab_case_and_described() {
+        let mut ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        for rule in Rule::ALL {
+            let id = rule.id();
+            assert!(
+                id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{id}"
+            );
+            assert!(rule.description().len() > 10, "{id}");
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), Rule::ALL.len());
+    }
+
+    #[test]
     fn colour_only_when_asked() {
         let plain = render::render_text(&sample(), Severity::Warning, false, &mut sources());
         assert!(!plain.contains('\u{1b}'), "{plain}");

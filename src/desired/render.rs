@@ -64,7 +64,9 @@ pub struct Span<'a> {
     /// The line as shown: the value of a key that names a password masked (see
     /// [`mask_secrets`]).
     pub line_text: Cow<'a, str>,
+    /// The 1-based character column where the token starts.
     pub start: usize,
+    /// The 1-based character column just past the token's end.
     pub end: usize,
 }
 

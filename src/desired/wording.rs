@@ -115,7 +115,9 @@ pub fn rule_name(field: &str) -> Rule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
     pub rule: Rule,
+    /// The cause, first: the diagnostic's message.
     pub message: String,
+    /// The field's rule, or how to fix it.
     pub help: Option<String>,
 }
 
