@@ -313,6 +313,18 @@ fn json_format_is_an_array_of_problems() {
         (&11.into(), &23.into())
     );
 
+    // YAML problems name their own rule.
+    for (file, rule) in [
+        ("duplicate-key.yaml", "duplicate-key"),
+        ("multi-document.yaml", "second-document"),
+        ("syntax-error.yaml", "yaml-syntax"),
+        ("empty.yaml", "empty-file"),
+    ] {
+        let output = validate(&["--format", "json", &format!("examples/invalid/{file}")]);
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(value[0]["rule"], rule, "{file}: {value}");
+    }
+
     let output = validate(&["--format", "json", "examples/customers"]);
     assert_eq!(stdout(&output), "[]\n");
     assert_eq!(output.status.code(), Some(0));

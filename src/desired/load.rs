@@ -125,7 +125,7 @@ fn check_and_build(
 fn read_document(file: &Path) -> Result<Document, Diagnostic> {
     let text = files::read(file)?;
     let parsed = yaml::parse_document(&text)
-        .map_err(|e| Diagnostic::at(file, e.position, "", e.message).with_rule(Rule::YamlSyntax))?
+        .map_err(|e| Diagnostic::at(file, e.position, "", e.message).with_rule(yaml_rule(e.kind)))?
         .ok_or_else(|| {
             Diagnostic::at(
                 file,
@@ -146,6 +146,19 @@ fn read_document(file: &Path) -> Result<Document, Diagnostic> {
         );
     }
     Ok(parsed)
+}
+
+/// The rule a YAML problem breaks.
+fn yaml_rule(kind: yaml::YamlErrorKind) -> Rule {
+    use yaml::YamlErrorKind as Kind;
+    match kind {
+        Kind::Syntax | Kind::NonFinite => Rule::YamlSyntax,
+        Kind::TooDeep => Rule::TooDeep,
+        Kind::DuplicateKey => Rule::DuplicateKey,
+        Kind::SecondDocument => Rule::SecondDocument,
+        Kind::Tag => Rule::YamlTag,
+        Kind::Alias => Rule::YamlAlias,
+    }
 }
 
 /// One checked customer item, with the place it was declared.

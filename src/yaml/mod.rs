@@ -17,6 +17,6 @@ pub use index::PositionIndex;
 pub use pointer::pointer_of;
 pub use position::{NodePosition, Position};
 pub use quote::quote;
-pub use reader::{Document, Locate, Parsed, YamlError, parse, parse_document};
+pub use reader::{Document, Locate, Parsed, YamlError, YamlErrorKind, parse, parse_document};
 pub use span::token_end;
 pub use suggest::nearest;

@@ -153,6 +153,26 @@ impl Parsed {
 pub struct YamlError {
     pub position: Position,
     pub message: String,
+    pub kind: YamlErrorKind,
+}
+
+/// What kind of problem a [`YamlError`] is (a diagnostic's rule name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    /// Text that is not YAML (an unclosed bracket, a tab used as indentation, ...).
+    Syntax,
+    /// Nesting deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A key twice in one mapping.
+    DuplicateKey,
+    /// A second document (`---`) in one file.
+    SecondDocument,
+    /// A tag other than the core schema's, or one that does not fit its value.
+    Tag,
+    /// An alias (`*name`).
+    Alias,
+    /// `.nan` or `.inf`, which JSON cannot hold ([`parse`] only).
+    NonFinite,
 }
 
 /// The deepest nesting of lists and mappings a document may have. Desired-state files need
@@ -177,6 +197,7 @@ pub fn parse(text: &str) -> Result<Option<Parsed>, YamlError> {
             message: format!(
                 "`{text}` is a YAML number JSON cannot hold; write a number, or quote it to make it text"
             ),
+            kind: YamlErrorKind::NonFinite,
         });
     }
     Ok(Some(Parsed {
@@ -260,12 +281,14 @@ fn syntax_error(text: &str, e: &saphyr_parser::ScanError, open: &[Marker]) -> Fa
     let mut error = YamlError {
         position: marker_position(e.marker()),
         message: format!("YAML syntax error: {}", e.info()),
+        kind: YamlErrorKind::Syntax,
     };
     if e.info() == "':' must be followed by a valid YAML whitespace" {
         return Failure::TabAfterColon(error, e.marker().index());
     }
     if e.info() == "recursion limit exceeded" {
         error.message = too_deep();
+        error.kind = YamlErrorKind::TooDeep;
         return Failure::Error(error);
     }
     if let Some(error) = unclosed_bracket(text, e, open) {
@@ -278,6 +301,7 @@ fn syntax_error(text: &str, e: &saphyr_parser::ScanError, open: &[Marker]) -> Fa
                 message:
                     "a tab used as indentation; indent with spaces (YAML does not allow tabs there)"
                         .to_owned(),
+                kind: YamlErrorKind::Syntax,
             };
         }
     }
@@ -323,6 +347,7 @@ fn unclosed_bracket(
                 marker.line(),
                 marker.col() + 1
             ),
+            kind: YamlErrorKind::Syntax,
         });
     }
     let reached = if at_end {
@@ -339,6 +364,7 @@ fn unclosed_bracket(
         message: format!(
             "YAML syntax error: this `{bracket}` is never closed; end the {what} with `{close}` (the reader expected `,` or `{close}` and reached {reached})"
         ),
+        kind: YamlErrorKind::Syntax,
     })
 }
 
@@ -423,15 +449,17 @@ struct Builder {
 
 impl Builder {
     fn event(&mut self, event: Event<'_>, at: Position) -> Result<(), YamlError> {
-        let error = |message: &str| YamlError {
+        let error = |kind: YamlErrorKind, message: &str| YamlError {
             position: at,
             message: message.to_string(),
+            kind,
         };
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > 1 {
                     return Err(error(
+                        YamlErrorKind::SecondDocument,
                         "a second YAML document (`---`) in one file; put each document in its own file",
                     ));
                 }
@@ -440,7 +468,7 @@ impl Builder {
                 Role::Key => {
                     if let Some(tag) = tag.as_deref() {
                         if !matches!(core_name(tag), Some("str") | Some("!")) {
-                            return Err(error(&unsupported_tag(tag)));
+                            return Err(error(YamlErrorKind::Tag, &unsupported_tag(tag)));
                         }
                     }
                     self.key(text.into_owned(), at)?
@@ -452,14 +480,16 @@ impl Builder {
                             self.non_finite.push((at, text.into_owned()));
                             Value::Number(Number::from_f64(NON_FINITE).unwrap_or(0.into()))
                         }
-                        Err(problem) => return Err(error(&problem.to_string())),
+                        Err(problem) => {
+                            return Err(error(YamlErrorKind::Tag, &problem.to_string()));
+                        }
                     };
                     self.finish(value);
                 }
             },
             Event::SequenceStart(_, ref tag) | Event::MappingStart(_, ref tag) => {
                 if self.stack.len() >= MAX_DEPTH {
-                    return Err(error(&too_deep()));
+                    return Err(error(YamlErrorKind::TooDeep, &too_deep()));
                 }
                 let want = match event {
                     Event::SequenceStart(..) => "seq",
@@ -468,11 +498,14 @@ impl Builder {
                 if let Some(tag) = tag.as_deref() {
                     match core_name(tag) {
                         Some(name) if name == want || name == "!" => {}
-                        _ => return Err(error(&unsupported_tag(tag))),
+                        _ => return Err(error(YamlErrorKind::Tag, &unsupported_tag(tag))),
                     }
                 }
                 let Role::Value { node } = self.begin(at) else {
-                    return Err(error("a mapping key must be plain text"));
+                    return Err(error(
+                        YamlErrorKind::Syntax,
+                        "a mapping key must be plain text",
+                    ));
                 };
                 let (frame, mapping) = match event {
                     Event::SequenceStart(..) => (Frame::Sequence(Vec::new()), false),
@@ -492,6 +525,7 @@ impl Builder {
             }
             Event::Alias(_) => {
                 return Err(error(
+                    YamlErrorKind::Alias,
                     "YAML aliases (`*name`) are not supported; write the value out",
                 ));
             }
@@ -524,6 +558,7 @@ impl Builder {
                 return Err(YamlError {
                     position: at,
                     message: format!("the key `{name}` appears twice in this mapping"),
+                    kind: YamlErrorKind::DuplicateKey,
                 });
             }
             let range = self.positions.key(&name);
