@@ -87,11 +87,10 @@ impl Sources {
         if d.line == 0 {
             return None;
         }
-        let source = self
-            .texts
-            .entry(d.file.clone())
-            .or_insert_with(|| read(&d.file))
-            .as_ref()?;
+        if !self.texts.contains_key(&d.file) {
+            self.texts.insert(d.file.clone(), read(&d.file));
+        }
+        let source = self.texts.get(&d.file)?.as_ref()?;
         let line_text = source.line(d.line)?;
         let end = crate::yaml::token_end(&line_text, d.column);
         Some(Span {
