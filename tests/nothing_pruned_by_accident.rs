@@ -103,7 +103,9 @@ fn an_upper_case_extension_or_a_linked_directory_is_read_not_pruned() {
         assert_eq!(code, Some(1));
         assert_eq!(plan, Value::Null);
         assert!(
-            stderr.contains("delta.yaml: dangling symbolic link to `gone.yaml`"),
+            stderr.contains("error[file]: dangling symbolic link to `gone.yaml`")
+                && stderr.contains("--> ")
+                && stderr.contains("delta.yaml\n"),
             "{stderr}"
         );
     }

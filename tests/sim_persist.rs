@@ -192,7 +192,8 @@ async fn seed_errors_carry_file_line_and_column() {
             ":3:11",
             "Customer Name",
         ),
-        ("hierarchy: [\n", ":2:", "YAML"),
+        // An unclosed `[` is reported at the bracket.
+        ("hierarchy: [\n", ":1:12:", "never closed"),
     ];
     for (text, at, what) in cases {
         let seed = dir.path().join("seed.yaml");

@@ -17,20 +17,38 @@ fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
-/// The problem lines of a text report (without help lines and the closing summary).
+/// The diagnostics of a rustc-like report (`error[RULE]: message` then ` --> FILE:L:C`),
+/// each as one `FILE:L:C: message` line, in order; help lines, excerpts and blank lines
+/// left out.
+fn flatten(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut title: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(rest) = line
+            .strip_prefix("error[")
+            .or_else(|| line.strip_prefix("warning["))
+        {
+            let (_, message) = rest.split_once("]: ").expect("a rule name and a message");
+            title = Some(message);
+        } else if let (Some(message), Some(place)) = (title, line.trim_start().strip_prefix("--> "))
+        {
+            out.push(format!("{place}: {message}"));
+            title = None;
+        }
+    }
+    assert!(title.is_none(), "every diagnostic names its place: {text}");
+    out
+}
+
+/// The problem lines of a text report (see [`flatten`]), which ends with a summary.
 fn problem_lines(output: &Output) -> Vec<String> {
     let text = stdout(output);
-    let mut lines: Vec<String> = text
-        .lines()
-        .filter(|l| !l.starts_with("  help: "))
-        .map(str::to_string)
-        .collect();
-    let summary = lines.pop().unwrap_or_default();
+    let summary = text.lines().last().unwrap_or_default();
     assert!(
         summary.contains(" problem") && summary.contains(" file"),
         "the report ends with a summary: {text}"
     );
-    lines
+    flatten(&text)
 }
 
 /// Every file (or folder of files) in examples/invalid, with its exact report.
@@ -44,7 +62,7 @@ const INVALID: &[(&str, &[&str])] = &[
     (
         "bad-hierarchy.yaml",
         &[
-            "examples/invalid/bad-hierarchy.yaml:5:16: the hierarchy must be a path of node names separated by dots, starting at `sys`, e.g. `sys.hcs.CS-P.CS-R1`",
+            "examples/invalid/bad-hierarchy.yaml:5:16: the hierarchy `sys/hcs/CS-P` must start at `sys`: node names separated by dots, e.g. `sys.hcs.CS-P.CS-R1`",
         ],
     ),
     (
@@ -66,7 +84,7 @@ const INVALID: &[(&str, &[&str])] = &[
     (
         "deal-id-comma.yaml",
         &[
-            "examples/invalid/deal-id-comma.yaml:7:9: a Deal ID must not be empty or contain a comma: VOSS joins Deal IDs with commas, so write each one as its own list item",
+            "examples/invalid/deal-id-comma.yaml:7:9: a Deal ID must not contain a comma: VOSS joins Deal IDs with commas, so write each one as its own list item",
         ],
     ),
     (
@@ -132,9 +150,7 @@ const INVALID: &[(&str, &[&str])] = &[
     ),
     (
         "name-bad-chars.yaml",
-        &[
-            "examples/invalid/name-bad-chars.yaml:4:11: Customer Name must be at most 64 characters: letters, digits, spaces, `_` and `-`",
-        ],
+        &["examples/invalid/name-bad-chars.yaml:4:11: `&` is not allowed in Customer Name"],
     ),
     (
         "name-case-only.yaml",
@@ -155,7 +171,7 @@ const INVALID: &[(&str, &[&str])] = &[
     (
         "name-too-long.yaml",
         &[
-            "examples/invalid/name-too-long.yaml:4:11: Customer Name must be at most 64 characters: letters, digits, spaces, `_` and `-`",
+            "examples/invalid/name-too-long.yaml:4:11: Customer Name has 68 characters: at most 64 are allowed",
         ],
     ),
     (
@@ -184,7 +200,7 @@ const INVALID: &[(&str, &[&str])] = &[
     (
         "syntax-error.yaml",
         &[
-            "examples/invalid/syntax-error.yaml:7:1: YAML syntax error: while parsing a flow sequence, expected ',' or ']'",
+            "examples/invalid/syntax-error.yaml:6:15: YAML syntax error: this `[` is never closed; end the list with `]` (the reader expected `,` or `]` and reached the end of the file)",
         ],
     ),
     (
@@ -252,11 +268,13 @@ fn one_run_reports_every_problem_of_every_file_in_order() {
 }
 
 #[test]
-fn text_format_adds_help_lines() {
+fn text_format_is_rustc_like_with_the_line_a_caret_and_help() {
     let output = validate(&["examples/invalid/deal-id-comma.yaml"]);
     assert_eq!(
         stdout(&output),
-        "examples/invalid/deal-id-comma.yaml:7:9: a Deal ID must not be empty or contain a comma: VOSS joins Deal IDs with commas, so write each one as its own list item\n  help: write it as a list: [D-100, D-200]\n1 problem in 1 file\n"
+        "error[deal-id-format]: a Deal ID must not contain a comma: VOSS joins Deal IDs with commas, so write each one as its own list item\n \
+         --> examples/invalid/deal-id-comma.yaml:7:9\n  |\n7 |       - D-100,D-200\n  |         ^^^^^^^^^^^\n  |\n  \
+         = help: write it as a list: [D-100, D-200]\n\n1 problem in 1 file\n"
     );
 }
 
@@ -270,11 +288,42 @@ fn json_format_is_an_array_of_problems() {
             "file": "examples/invalid/unknown-key.yaml",
             "line": 6,
             "column": 5,
+            "end_line": 6,
+            "end_column": 12,
+            "level": "error",
+            "rule": "unknown-key",
             "message": "unknown key `deal_id` in a customer: did you mean `deal_ids`?",
+            "help": null,
             "path": "/customers/0/deal_id",
         }])
     );
     assert_eq!(output.status.code(), Some(1));
+
+    // The help travels with the message, and the first line names the actual cause.
+    let output = validate(&["--format", "json", "examples/invalid/name-bad-chars.yaml"]);
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value[0]["rule"], "name-chars");
+    assert_eq!(value[0]["message"], "`&` is not allowed in Customer Name");
+    assert_eq!(
+        value[0]["help"],
+        "Customer Name allows letters, digits, spaces, `_` and `-`, at most 64 characters"
+    );
+    assert_eq!(
+        (&value[0]["column"], &value[0]["end_column"]),
+        (&11.into(), &23.into())
+    );
+
+    // YAML problems name their own rule.
+    for (file, rule) in [
+        ("duplicate-key.yaml", "duplicate-key"),
+        ("multi-document.yaml", "second-document"),
+        ("syntax-error.yaml", "yaml-syntax"),
+        ("empty.yaml", "empty-file"),
+    ] {
+        let output = validate(&["--format", "json", &format!("examples/invalid/{file}")]);
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(value[0]["rule"], rule, "{file}: {value}");
+    }
 
     let output = validate(&["--format", "json", "examples/customers"]);
     assert_eq!(stdout(&output), "[]\n");
@@ -286,14 +335,19 @@ fn github_format_prints_annotations() {
     let output = validate(&["--format", "github", "examples/invalid/bad-state.yaml"]);
     assert_eq!(
         stdout(&output),
-        "::error file=examples/invalid/bad-state.yaml,line=6,col=12::`state` must be `present` or `absent`\n"
+        "::error file=examples/invalid/bad-state.yaml,line=6,col=12,endColumn=19,title=state-value::`state` must be `present` or `absent`\n"
     );
     assert_eq!(output.status.code(), Some(1));
+    let output = validate(&["--format", "github", "examples/invalid/name-bad-chars.yaml"]);
+    assert_eq!(
+        stdout(&output),
+        "::error file=examples/invalid/name-bad-chars.yaml,line=4,col=11,endColumn=23,title=name-chars::`&` is not allowed in Customer Name%0Ahelp: Customer Name allows letters, digits, spaces, `_` and `-`, at most 64 characters\n"
+    );
 }
 
 #[test]
 fn a_literal_password_is_never_printed() {
-    for format in ["text", "json", "github"] {
+    for format in ["text", "json", "github", "sarif"] {
         let output = validate(&["--format", format, "examples/invalid/literal-password.yaml"]);
         let all = format!(
             "{}{}",
@@ -372,9 +426,7 @@ fn problems_point_at_keys_and_values_not_at_the_list() {
             format!(
                 "{f}:4:5: unknown key `descriptoin` in a customer: did you mean `description`?"
             ),
-            format!(
-                "{f}:5:11: Customer Name must be at most 64 characters: letters, digits, spaces, `_` and `-`"
-            ),
+            format!("{f}:5:11: `/` is not allowed in Customer Name"),
             format!("{f}:7:21: Shared UC Applications must be `true` or `false`, not a number"),
         ]
     );
@@ -424,11 +476,11 @@ fn every_entry_of_a_directory_is_read_reported_or_refused() {
     assert_eq!(
         stderr,
         format!(
-            "{}: warning: skipped: not a *.yaml or *.yml file\n\
-             {}: warning: skipped: the same directory as {}, already read\n",
+            "warning[skipped]: skipped: not a *.yaml or *.yml file\n--> {}\n\n\
+             warning[skipped]: skipped: the same directory as {}, already read\n--> {}\n\n",
             d.join("README.md").display(),
-            d.join("shared/up").display(),
             d.display(),
+            d.join("shared/up").display(),
         )
     );
 
@@ -460,10 +512,57 @@ fn two_spaces_in_a_row_are_a_warning() {
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         format!(
-            "{}:2:11: warning: Customer Name `Two  Spaces` has two spaces in a row: VOSS keeps them, and `Two Spaces` would be another name; write one space if that is what you mean\n",
+            "warning[doubled-spaces]: Customer Name `Two  Spaces` has two spaces in a row: VOSS keeps them, and `Two Spaces` would be another name; write one space if that is what you mean\n \
+             --> {}:2:11\n  |\n2 |   - name: Two  Spaces\n  |           ^^^^^^^^^^^\n\n",
             file.display()
         )
     );
+}
+
+#[test]
+fn json_format_carries_warnings_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.yaml");
+    fs::write(
+        &file,
+        "customers:\n  - name: Two  Spaces\n    hierarchy: sys.hcs.CS-P.CS-R1\n  - name: Bad/Co\n    hierarchy: sys.hcs.CS-P.CS-R1\n",
+    )
+    .unwrap();
+    let output = validate(&[&file.display().to_string(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let levels: Vec<(&str, &str, u64)> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["level"].as_str().unwrap(),
+                d["rule"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [("error", "name-chars", 4), ("warning", "doubled-spaces", 2)]
+    );
+    // Valid files with a warning: exit 0, the warning in the array.
+    fs::write(
+        &file,
+        "customers:\n  - name: Two  Spaces\n    hierarchy: sys.hcs.CS-P.CS-R1\n",
+    )
+    .unwrap();
+    let output = validate(&[&file.display().to_string(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value.as_array().unwrap().len(), 1);
+    assert_eq!(value[0]["level"], "warning");
 }
 
 #[test]
@@ -480,11 +579,155 @@ fn warnings_are_github_annotations_with_format_github() {
     let out = stdout(&output);
     assert!(
         out.starts_with(&format!(
-            "::warning file={},line=2,col=11::Customer Name",
+            "::warning file={},line=2,col=11,endColumn=22,title=doubled-spaces::Customer Name",
             file.display()
         )),
         "{out}"
     );
     assert!(!out.contains("::error"), "{out}");
     assert!(String::from_utf8_lossy(&output.stderr).is_empty());
+}
+
+#[test]
+fn sarif_format_is_valid_sarif_2_1_0_with_rules_levels_and_exact_regions() {
+    let output = validate(&[
+        "--format",
+        "sarif",
+        "examples/invalid/name-bad-chars.yaml",
+        "examples/invalid/syntax-error.yaml",
+        "examples/invalid/empty.yaml",
+        "examples/invalid/no-such-file.yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    assert!(log["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run = &log["runs"][0];
+    assert_eq!(log["runs"].as_array().unwrap().len(), 1);
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "voss-customers");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules: Vec<&str> = driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert!(
+                r["shortDescription"]["text"].as_str().unwrap().len() > 5,
+                "{r}"
+            );
+            r["id"].as_str().unwrap()
+        })
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4, "{results:#?}");
+    for result in results {
+        let rule = result["ruleId"].as_str().unwrap();
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index], rule, "{result}");
+        assert_eq!(result["level"], "error");
+        assert!(!result["message"]["text"].as_str().unwrap().is_empty());
+    }
+    let find = |rule: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {results:#?}"))
+    };
+    let name = find("name-chars");
+    assert_eq!(
+        name["message"]["text"],
+        "`&` is not allowed in Customer Name\nhelp: Customer Name allows letters, digits, spaces, `_` and `-`, at most 64 characters"
+    );
+    let location = &name["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "examples/invalid/name-bad-chars.yaml"
+    );
+    // `Smith & Sons` on line 4, columns 11 to 22 (the end exclusive).
+    assert_eq!(
+        location["region"],
+        serde_json::json!({"startLine": 4, "startColumn": 11, "endLine": 4, "endColumn": 23})
+    );
+    // The unclosed `[` itself.
+    let region = &find("yaml-syntax")["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        region,
+        &serde_json::json!({"startLine": 6, "startColumn": 15, "endLine": 6, "endColumn": 16})
+    );
+    // A missing file: a location without a region.
+    let missing = &find("file")["locations"][0]["physicalLocation"];
+    assert_eq!(
+        missing["artifactLocation"]["uri"],
+        "examples/invalid/no-such-file.yaml"
+    );
+    assert!(missing.get("region").is_none(), "{missing}");
+
+    // Valid files: a run with no results.
+    let output = validate(&["--format", "sarif", "examples/customers"]);
+    assert_eq!(output.status.code(), Some(0));
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+}
+
+#[test]
+fn text_output_has_no_colour_when_not_a_terminal() {
+    for no_color in [None, Some("1")] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_voss-customers"));
+        command.args(["validate", "examples/invalid"]);
+        match no_color {
+            Some(value) => command.env("NO_COLOR", value),
+            None => command.env_remove("NO_COLOR"),
+        };
+        let output = command.output().unwrap();
+        let all = [output.stdout, output.stderr].concat();
+        assert!(!all.contains(&0x1b), "{}", String::from_utf8_lossy(&all));
+    }
+}
+
+#[test]
+fn a_value_breaking_several_schema_rules_is_reported_once_with_its_most_specific_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.yaml");
+    fs::write(
+        &file,
+        format!(
+            "customers:\n  - name: \"\"\n    hierarchy: sys.hcs.CS-P.CS-R1\n    deal_ids: [\"\"]\n  - name: \"{}&\"\n    hierarchy: sys.hcs.CS-P.CS-R1\n",
+            "x".repeat(70)
+        ),
+    )
+    .unwrap();
+    let output = validate(&["--format", "json", &file.display().to_string()]);
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(u64, &str, &str)> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["rule"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (2, "name-empty", "Customer Name must not be empty"),
+            (
+                4,
+                "deal-id-format",
+                "a Deal ID must not be empty: remove the list item"
+            ),
+            (5, "name-chars", "`&` is not allowed in Customer Name"),
+        ]
+    );
+    assert!(
+        value[2]["help"]
+            .as_str()
+            .unwrap()
+            .ends_with("; it also has 71"),
+        "{value}"
+    );
 }

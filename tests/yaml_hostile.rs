@@ -142,14 +142,29 @@ fn deep_nesting_is_an_error_in_diff_base() {
     }
 }
 
+/// `validate` of a file `c.yaml` holding `content`: the exit code, and the report with
+/// each rustc-like diagnostic first flattened to a `FILE:L:C: message` line (then the
+/// report as printed, for its help lines).
 fn validate(content: &str) -> (Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("c.yaml"), content).unwrap();
     let out = run(dir.path(), &["validate", "c.yaml"]);
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut flat = String::new();
+    let mut title = None;
+    for line in report.lines() {
+        if let Some((_, message)) = line
+            .strip_prefix("error[")
+            .and_then(|rest| rest.split_once("]: "))
+        {
+            title = Some(message);
+        } else if let Some(place) = line.trim_start().strip_prefix("--> ")
+            && let Some(message) = title.take()
+        {
+            flat.push_str(&format!("{place}: {message}\n"));
+        }
+    }
+    (out.status.code(), format!("{flat}\n{report}"))
 }
 
 #[test]

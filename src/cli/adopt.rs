@@ -94,7 +94,20 @@ pub fn run(args: Args) -> Exit {
             Err(error) => return fail(error),
         };
         if let Err(problems) = op::validate_result(&texts, &adoption) {
-            eprint!("{}", desired::render_text(&problems));
+            // The excerpts show the files as adopt would write them, not as they are.
+            let mut sources = desired::render::Sources::new();
+            for file in &adoption.files {
+                sources.insert(&file.path, file.after.clone());
+            }
+            eprint!(
+                "{}",
+                desired::render::render_text(
+                    &problems,
+                    desired::render::Severity::Error,
+                    false,
+                    &mut sources
+                )
+            );
             return fail(
                 "the files would not be valid with the live values (above); nothing was written: \
                  fix the live values, or adopt the other customers with --customer",

@@ -1,5 +1,6 @@
-//! `validate PATHS [--format text|json|github]`
+//! `validate PATHS [--format text|json|github|sarif]`
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::Exit;
@@ -7,13 +8,14 @@ use crate::ops::validate;
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  voss-customers validate examples/customers\n  voss-customers validate customers/ --format github   # annotations in GitHub Actions"
+    after_help = "Examples:\n  voss-customers validate examples/customers\n  voss-customers validate customers/ --format github   # annotations in GitHub Actions\n  voss-customers validate customers/ --format sarif > validate.sarif   # GitHub code scanning"
 )]
 pub struct Args {
     /// Desired-state files or directories (read recursively, in sorted order).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// How to print the problems found.
+    /// How to print the problems found: text like rustc's (colours on a terminal unless
+    /// NO_COLOR is set), a JSON array, GitHub Actions annotations, or SARIF 2.1.0.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -23,6 +25,7 @@ pub enum Format {
     Text,
     Json,
     Github,
+    Sarif,
 }
 
 pub fn run(args: Args) -> Exit {
@@ -30,8 +33,17 @@ pub fn run(args: Args) -> Exit {
         Format::Text => validate::Format::Text,
         Format::Json => validate::Format::Json,
         Format::Github => validate::Format::Github,
+        Format::Sarif => validate::Format::Sarif,
     };
-    let validation = validate::validate(&args.paths, format);
+    let colors = validate::Colors {
+        stdout: super::common::stdout_color(),
+        stderr: crate::render::color_wanted(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        ),
+    };
+    let validation = validate::validate(&args.paths, format, colors);
+    eprint!("{}", validation.warnings);
     super::common::emit(&validation.output);
     if validation.valid {
         Exit::Ok

@@ -13,6 +13,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::Diagnostic;
+use super::diagnostic::Rule;
 use crate::yaml::Position;
 
 /// Files larger than this are refused: desired state for tens of thousands of customers
@@ -104,13 +105,16 @@ impl Walker {
         };
         if let Some(first) = self.walked.get(&real) {
             if first != dir {
-                self.skipped.push(Diagnostic::file(
-                    dir,
-                    format!(
-                        "skipped: the same directory as {}, already read",
-                        first.display()
-                    ),
-                ));
+                self.skipped.push(
+                    Diagnostic::file(
+                        dir,
+                        format!(
+                            "skipped: the same directory as {}, already read",
+                            first.display()
+                        ),
+                    )
+                    .with_rule(Rule::Skipped),
+                );
             }
             return false;
         }
@@ -201,7 +205,7 @@ impl Walker {
 
     fn skip(&mut self, path: &Path, why: &str) {
         self.skipped
-            .push(Diagnostic::file(path, format!("skipped: {why}")));
+            .push(Diagnostic::file(path, format!("skipped: {why}")).with_rule(Rule::Skipped));
     }
 
     /// An entry that cannot be looked at: an error when it looks like a desired-state file,
@@ -253,7 +257,8 @@ pub fn read(path: &Path) -> Result<String, Diagnostic> {
             position_of_byte(&bytes, at),
             "",
             "binary file (a NUL byte): expected YAML text",
-        ));
+        )
+        .with_rule(Rule::File));
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
@@ -263,6 +268,7 @@ pub fn read(path: &Path) -> Result<String, Diagnostic> {
             "",
             "not UTF-8 text: save the file as UTF-8",
         )
+        .with_rule(Rule::File)
     })
 }
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::diagnostic::Rule;
 use super::semantic::{self, Registry};
 use super::{Diagnostic, diagnostic, files, schema, wording};
 use crate::model::{Customer, DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
@@ -124,7 +125,7 @@ fn check_and_build(
 fn read_document(file: &Path) -> Result<Document, Diagnostic> {
     let text = files::read(file)?;
     let parsed = yaml::parse_document(&text)
-        .map_err(|e| Diagnostic::at(file, e.position, "", e.message))?
+        .map_err(|e| Diagnostic::at(file, e.position, "", e.message).with_rule(yaml_rule(e.kind)))?
         .ok_or_else(|| {
             Diagnostic::at(
                 file,
@@ -132,20 +133,32 @@ fn read_document(file: &Path) -> Result<Document, Diagnostic> {
                 "",
                 format!("empty file: {EXPECTED}"),
             )
+            .with_rule(Rule::EmptyFile)
         })?;
     if !parsed.value.is_object() {
         let found = match &parsed.value {
             Value::Null => "an empty document".to_string(),
             other => wording::kind_of(other).to_string(),
         };
-        return Err(Diagnostic::value(
-            file,
-            &parsed,
-            "",
-            format!("{EXPECTED}, found {found}"),
-        ));
+        return Err(
+            Diagnostic::value(file, &parsed, "", format!("{EXPECTED}, found {found}"))
+                .with_rule(Rule::NotAMapping),
+        );
     }
     Ok(parsed)
+}
+
+/// The rule a YAML problem breaks.
+fn yaml_rule(kind: yaml::YamlErrorKind) -> Rule {
+    use yaml::YamlErrorKind as Kind;
+    match kind {
+        Kind::Syntax | Kind::NonFinite => Rule::YamlSyntax,
+        Kind::TooDeep => Rule::TooDeep,
+        Kind::DuplicateKey => Rule::DuplicateKey,
+        Kind::SecondDocument => Rule::SecondDocument,
+        Kind::Tag => Rule::YamlTag,
+        Kind::Alias => Rule::YamlAlias,
+    }
 }
 
 /// One checked customer item, with the place it was declared.
@@ -191,7 +204,7 @@ fn deserialize<T: serde::de::DeserializeOwned>(
             ),
             Ok(_) => (String::new(), plain.to_string()),
         };
-        Diagnostic::value(file, parsed, &pointer, message)
+        Diagnostic::value(file, parsed, &pointer, message).with_rule(Rule::Model)
     })
 }
 

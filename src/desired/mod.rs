@@ -7,12 +7,12 @@
 pub mod diagnostic;
 pub mod files;
 pub mod load;
+pub mod render;
 pub mod schema;
 pub mod semantic;
 pub mod suggest;
 pub mod wording;
 
-pub use diagnostic::{
-    Diagnostic, render_github, render_github_warnings, render_json, render_text, render_warnings,
-};
+pub use diagnostic::{Diagnostic, Rule, render_text, render_warnings};
 pub use load::{Loaded, load, load_reporting};
+pub use render::{Severity, Sources};

@@ -8,6 +8,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
+use super::diagnostic::Rule;
 use super::wording::{self, Context};
 use super::{Diagnostic, suggest};
 use crate::model::DesiredFile;
@@ -223,7 +224,8 @@ fn explain(
                     Some(near) => message.push_str(&format!(": did you mean `{near}`?")),
                     None => help = Some(format!("known keys: {}", known.join(", "))),
                 }
-                let mut d = Diagnostic::key(file, parsed, &key_pointer, message);
+                let mut d = Diagnostic::key(file, parsed, &key_pointer, message)
+                    .with_rule(Rule::UnknownKey);
                 d.help = help;
                 out.push(d);
             }
@@ -236,7 +238,7 @@ fn explain(
                 return;
             }
             let context = Context::of_schema(schema_path.trim_end_matches("/required"));
-            let mut d = value();
+            let mut d = value().with_rule(Rule::MissingKey);
             d.message = format!(
                 "{} needs `{property}`: {}",
                 context.noun(),
@@ -245,7 +247,7 @@ fn explain(
             out.push(d);
         }
         ValidationErrorKind::Type { kind } => {
-            let mut d = value();
+            let mut d = value().with_rule(Rule::WrongType);
             let found = wording::kind_of(error.instance());
             d.message = format!(
                 "{} must be {}, not {found}",
@@ -259,18 +261,23 @@ fn explain(
             }
             out.push(d);
         }
+        // One value may break several keywords (a name too long and with a `&`): each
+        // error words the same diagnostic, its most specific cause, and only one is kept.
         ValidationErrorKind::Pattern { .. }
         | ValidationErrorKind::MaxLength { .. }
         | ValidationErrorKind::MinLength { .. } => {
-            let mut d = value();
-            d.message = wording::rule_for(&field, error.instance());
-            d.help = wording::rule_help(&field, error.instance());
-            out.push(d);
+            let fault = wording::text_fault(&field, error.instance());
+            let mut d = value().with_rule(fault.rule);
+            d.message = fault.message;
+            d.help = fault.help;
+            if out.last() != Some(&d) {
+                out.push(d);
+            }
         }
         ValidationErrorKind::OneOfNotValid { .. }
         | ValidationErrorKind::Enum { .. }
         | ValidationErrorKind::Constant { .. } => {
-            let mut d = value();
+            let mut d = value().with_rule(wording::rule_name(&field));
             d.message = wording::rule(&field);
             out.push(d);
         }

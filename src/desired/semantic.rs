@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::diagnostic::Rule;
 use super::{Diagnostic, wording};
 use crate::model::{CustomerKey, Origin};
 use crate::yaml::{Locate, Position};
@@ -27,7 +28,8 @@ pub fn check_passwords(file: &Path, parsed: &impl Locate) -> (Vec<Diagnostic>, V
                 pointer,
                 "a literal password is not allowed: put it in an environment variable and name it in `password_env`",
             )
-            .with_help("local_admin: {cloned_role: ROLE, password_env: ACME_ADMIN_PASSWORD}"),
+            .with_help("local_admin: {cloned_role: ROLE, password_env: ACME_ADMIN_PASSWORD}")
+            .with_rule(Rule::LiteralPassword),
         );
     }
     (out, password_keys)
@@ -56,7 +58,7 @@ pub fn check_customer(
             parsed,
             &format!("{base}/renamed_from"),
             "`renamed_from` is the customer's own `name`: give the previous name, or remove `renamed_from`",
-        ));
+        ).with_rule(Rule::RenamedFromSelf));
     }
     if let Some(variable) = customer
         .pointer("/local_admin/password_env")
@@ -70,7 +72,8 @@ pub fn check_customer(
                 &format!("{base}/local_admin/password_env"),
                 message,
             )
-            .with_help("local_admin: {cloned_role: ROLE, password_env: ACME_ADMIN_PASSWORD}"),
+            .with_help("local_admin: {cloned_role: ROLE, password_env: ACME_ADMIN_PASSWORD}")
+            .with_rule(Rule::PasswordEnvOwn),
         );
     }
     if let Some(h) = customer.get("hierarchy").and_then(Value::as_str)
@@ -83,7 +86,8 @@ pub fn check_customer(
                 &format!("{base}/hierarchy"),
                 format!("`{h}` is not a Provider or Reseller node: customers live below one, e.g. `sys.hcs.CS-P.CS-R1`"),
             )
-            .with_help("customers synced from HCM-F wait at `sys.hcs` and are migrated by declaring them under a provider or reseller"),
+            .with_help("customers synced from HCM-F wait at `sys.hcs` and are migrated by declaring them under a provider or reseller")
+            .with_rule(Rule::HierarchyNotANode),
         );
     }
 }
@@ -104,12 +108,10 @@ pub fn warn_customer(
             .and_then(Value::as_str)
             .and_then(|text| wording::doubled_spaces(key, text))
         {
-            warnings.push(Diagnostic::value(
-                file,
-                parsed,
-                &format!("{base}/{key}"),
-                message,
-            ));
+            warnings.push(
+                Diagnostic::value(file, parsed, &format!("{base}/{key}"), message)
+                    .with_rule(Rule::DoubledSpaces),
+            );
         }
     }
     let ids = customer.get("deal_ids").and_then(Value::as_array);
@@ -118,12 +120,10 @@ pub fn warn_customer(
             .as_str()
             .and_then(|text| wording::doubled_spaces("deal_ids[]", text))
         {
-            warnings.push(Diagnostic::value(
-                file,
-                parsed,
-                &format!("{base}/deal_ids/{i}"),
-                message,
-            ));
+            warnings.push(
+                Diagnostic::value(file, parsed, &format!("{base}/deal_ids/{i}"), message)
+                    .with_rule(Rule::DoubledSpaces),
+            );
         }
     }
 }
@@ -147,9 +147,13 @@ pub fn check_scopes(
         if let Some(message) = wording::edge_whitespace("hierarchy", hierarchy)
             .filter(|_| fits_scope_pattern(hierarchy))
         {
-            out.push(Diagnostic::value(file, parsed, &pointer, message));
+            out.push(
+                Diagnostic::value(file, parsed, &pointer, message).with_rule(Rule::EdgeWhitespace),
+            );
         } else if let Some(message) = wording::doubled_spaces("hierarchy", hierarchy) {
-            warnings.push(Diagnostic::value(file, parsed, &pointer, message));
+            warnings.push(
+                Diagnostic::value(file, parsed, &pointer, message).with_rule(Rule::DoubledSpaces),
+            );
         }
     }
 }
@@ -221,15 +225,18 @@ fn repeated_deal_ids(
         match first.get(id) {
             Some(&j) => {
                 let earlier = parsed.position(&format!("{base}/deal_ids/{j}"));
-                out.push(Diagnostic::value(
-                    file,
-                    parsed,
-                    &format!("{base}/deal_ids/{i}"),
-                    format!(
-                        "Deal ID `{id}` is repeated (first at line {}, column {})",
-                        earlier.line, earlier.column
-                    ),
-                ));
+                out.push(
+                    Diagnostic::value(
+                        file,
+                        parsed,
+                        &format!("{base}/deal_ids/{i}"),
+                        format!(
+                            "Deal ID `{id}` is repeated (first at line {}, column {})",
+                            earlier.line, earlier.column
+                        ),
+                    )
+                    .with_rule(Rule::DealIdRepeated),
+                );
             }
             None => {
                 first.insert(id, i);
@@ -329,17 +336,20 @@ impl Registry {
                         "customer `{name}` at `{hierarchy}` is declared twice with different `state`: `{}` at {}, `{state}` here",
                         seen.state, seen.origin
                     ),
-                ));
+                ).with_rule(Rule::ConflictingState));
             }
-            Some(seen) => out.push(Diagnostic::value(
-                file,
-                parsed,
-                &name_pointer,
-                format!(
-                    "customer `{name}` at `{hierarchy}` is already declared at {}",
-                    seen.origin
-                ),
-            )),
+            Some(seen) => out.push(
+                Diagnostic::value(
+                    file,
+                    parsed,
+                    &name_pointer,
+                    format!(
+                        "customer `{name}` at `{hierarchy}` is already declared at {}",
+                        seen.origin
+                    ),
+                )
+                .with_rule(Rule::DuplicateCustomer),
+            ),
             None => {
                 let origin = origin(file, parsed.position(&name_pointer));
                 self.folded.insert(folded, key.clone());
@@ -369,12 +379,15 @@ impl Registry {
             };
             let pointer = format!("/scopes/{i}/hierarchy");
             match self.scopes.get(hierarchy) {
-                Some(first) => out.push(Diagnostic::value(
-                    file,
-                    parsed,
-                    &pointer,
-                    format!("scope `{hierarchy}` is already declared at {first}"),
-                )),
+                Some(first) => out.push(
+                    Diagnostic::value(
+                        file,
+                        parsed,
+                        &pointer,
+                        format!("scope `{hierarchy}` is already declared at {first}"),
+                    )
+                    .with_rule(Rule::DuplicateScope),
+                ),
                 None => {
                     self.scopes.insert(
                         hierarchy.to_string(),
@@ -409,6 +422,7 @@ impl Registry {
                     &rename.pointer,
                     message,
                 )
+                .with_rule(Rule::RenameConflict)
             };
             let also = if old.name == rename.old.name {
                 String::new()
@@ -470,6 +484,7 @@ fn case_only(
         "to rename `{}` to `{}`, declare only `{}`, with `renamed_from: {}`",
         first.name, key.name, key.name, first.name
     ))
+    .with_rule(Rule::CaseOnlyName)
 }
 
 fn origin(file: &Path, position: Position) -> Origin {

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::diagnostic::Rule;
 use crate::model::Field;
 
 /// Which kind of object a key belongs to, from the schema location of its rules.
@@ -95,16 +96,159 @@ pub fn rule(field: &str) -> String {
     }
 }
 
-/// The rule a text breaks, worded for the text itself when its only fault is whitespace
-/// at an edge (`"Alpha "`, `" Lead"`, `"   "`): such a name is another customer on VOSS,
-/// created next to the one meant. Otherwise [`rule`].
-pub fn rule_for(field: &str, instance: &Value) -> String {
-    if let Some(text) = instance.as_str()
-        && let Some(fault) = edge_whitespace(field, text)
-    {
-        return fault;
+/// The rule name (see `diagnostic::RULES`) of a field's [`rule`].
+pub fn rule_name(field: &str) -> Rule {
+    match field {
+        "name" | "renamed_from" => Rule::NameChars,
+        "hierarchy" => Rule::HierarchyFormat,
+        "domain" => Rule::DomainFormat,
+        "deal_ids[]" => Rule::DealIdFormat,
+        "password_env" => Rule::PasswordEnvFormat,
+        "cloned_role" => Rule::EmptyValue,
+        "state" => Rule::StateValue,
+        _ => Rule::Schema,
     }
-    rule(field)
+}
+
+/// What is wrong with a text that breaks its field's pattern or length: the one most
+/// specific cause, first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub rule: Rule,
+    /// The cause, first: the diagnostic's message.
+    pub message: String,
+    /// The field's rule, or how to fix it.
+    pub help: Option<String>,
+}
+
+/// The most specific cause of a text breaking its field's rule, whichever schema keyword
+/// (`pattern`, `maxLength`, `minLength`) reported it, so that every keyword's error for
+/// one value words the same diagnostic: whitespace at an edge first (such a name is
+/// another customer on VOSS), then an empty text, characters not allowed, the length; and
+/// [`rule`] when none applies. Never echoes `password_env` (it may hold a pasted password).
+pub fn text_fault(field: &str, instance: &Value) -> Fault {
+    let general = || Fault {
+        rule: rule_name(field),
+        message: rule(field),
+        help: None,
+    };
+    let Some(text) = instance.as_str() else {
+        return general();
+    };
+    if let Some(message) = edge_whitespace(field, text) {
+        return Fault {
+            rule: Rule::EdgeWhitespace,
+            message,
+            help: None,
+        };
+    }
+    match field {
+        "name" | "renamed_from" => name_fault(field, text).unwrap_or_else(general),
+        "hierarchy" => hierarchy_fault(text).unwrap_or_else(general),
+        "domain" if text.chars().count() > 253 => Fault {
+            rule: Rule::DomainFormat,
+            message: format!(
+                "Domain Name has {} characters: at most 253 are allowed",
+                text.chars().count()
+            ),
+            help: None,
+        },
+        "deal_ids[]" if text.is_empty() => Fault {
+            rule: Rule::DealIdFormat,
+            message: "a Deal ID must not be empty: remove the list item".into(),
+            help: None,
+        },
+        "deal_ids[]" if text.contains(',') => Fault {
+            rule: Rule::DealIdFormat,
+            message: "a Deal ID must not contain a comma: VOSS joins Deal IDs with commas, so write each one as its own list item".into(),
+            help: Some(format!(
+                "write it as a list: [{}]",
+                text.split(',')
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
+        _ => general(),
+    }
+}
+
+/// Customer Name and `renamed_from`: empty, characters not allowed, too long.
+fn name_fault(field: &str, text: &str) -> Option<Fault> {
+    let what = if field == "name" {
+        "Customer Name"
+    } else {
+        "`renamed_from`"
+    };
+    const ALLOWED: &str = "letters, digits, spaces, `_` and `-`";
+    let count = text.chars().count();
+    if text.is_empty() {
+        return Some(Fault {
+            rule: Rule::NameEmpty,
+            message: format!("{what} must not be empty"),
+            help: Some(format!("write the name: at most 64 characters: {ALLOWED}")),
+        });
+    }
+    let mut bad: Vec<char> = Vec::new();
+    for c in text.chars() {
+        let allowed = c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-');
+        if !allowed && !bad.contains(&c) {
+            bad.push(c);
+        }
+    }
+    if !bad.is_empty() {
+        let listed = bad
+            .iter()
+            .take(3)
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (noun, verb) = if bad.len() == 1 {
+            ("", "is")
+        } else {
+            ("the characters ", "are")
+        };
+        let more = if bad.len() > 3 { " (and more)" } else { "" };
+        let mut help = format!("{what} allows {ALLOWED}, at most 64 characters");
+        if count > 64 {
+            help.push_str(&format!("; it also has {count}"));
+        }
+        return Some(Fault {
+            rule: Rule::NameChars,
+            message: format!("{noun}{listed}{more} {verb} not allowed in {what}"),
+            help: Some(help),
+        });
+    }
+    (count > 64).then(|| Fault {
+        rule: Rule::NameLength,
+        message: format!("{what} has {count} characters: at most 64 are allowed"),
+        help: Some("shorten it: VOSS refuses longer names".into()),
+    })
+}
+
+/// A hierarchy that does not start at `sys`, or has a character not allowed in a node
+/// name.
+fn hierarchy_fault(text: &str) -> Option<Fault> {
+    const EXAMPLE: &str = "e.g. `sys.hcs.CS-P.CS-R1`";
+    if !text.starts_with("sys.") {
+        return Some(Fault {
+            rule: Rule::HierarchyFormat,
+            message: format!(
+                "the hierarchy `{text}` must start at `sys`: node names separated by dots, {EXAMPLE}"
+            ),
+            help: None,
+        });
+    }
+    let c = text
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.')))?;
+    Some(Fault {
+        rule: Rule::HierarchyFormat,
+        message: format!(
+            "`{c}` is not allowed in the hierarchy `{text}`: node names are separated by dots and hold letters, digits, spaces, `_` and `-`"
+        ),
+        help: Some(format!("write the path with dots, {EXAMPLE}")),
+    })
 }
 
 /// Fields whose text is a name or an identifier: whitespace at an edge is an error, two
@@ -200,31 +344,6 @@ pub fn doubled_spaces(field: &str, text: &str) -> Option<String> {
     ))
 }
 
-/// A hint for a text that breaks its field's rule: the first character not allowed, or
-/// the length. Never echoes `password_env` (it may hold a pasted password).
-pub fn rule_help(field: &str, instance: &Value) -> Option<String> {
-    let text = instance.as_str()?;
-    match field {
-        "name" | "renamed_from" => {
-            let count = text.chars().count();
-            if count > 64 {
-                return Some(format!("it has {count} characters"));
-            }
-            text.chars()
-                .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-')))
-                .map(|c| format!("`{c}` is not allowed"))
-        }
-        "deal_ids[]" if text.contains(',') => Some(format!(
-            "write it as a list: [{}]",
-            text.split(',')
-                .map(str::trim)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        _ => None,
-    }
-}
-
 /// A JSON type as users read it.
 pub fn type_name(json_type: &str) -> &'static str {
     match json_type {
@@ -264,15 +383,43 @@ mod tests {
     }
 
     #[test]
-    fn hints_name_the_bad_character_or_length() {
-        assert_eq!(
-            rule_help("name", &Value::from("Acme/Corp")).as_deref(),
-            Some("`/` is not allowed")
+    fn the_first_line_names_the_actual_cause() {
+        let fault = text_fault("name", &Value::from("Smith & Sons"));
+        assert_eq!(fault.rule, Rule::NameChars);
+        assert!(
+            fault
+                .message
+                .starts_with("`&` is not allowed in Customer Name"),
+            "{fault:?}"
         );
+        let fault = text_fault("name", &Value::from("x".repeat(70)));
+        assert_eq!(fault.rule, Rule::NameLength);
         assert_eq!(
-            rule_help("name", &Value::from("x".repeat(70))).as_deref(),
-            Some("it has 70 characters")
+            fault.message,
+            "Customer Name has 70 characters: at most 64 are allowed"
         );
-        assert_eq!(rule_help("password_env", &Value::from("s3cr3t!")), None);
+        // Both broken: the character first, the length in the help.
+        let fault = text_fault("name", &Value::from(format!("{}/", "x".repeat(70))));
+        assert_eq!(fault.rule, Rule::NameChars);
+        assert!(fault.help.unwrap().ends_with("; it also has 71"));
+        let fault = text_fault("renamed_from", &Value::from("A/B.C/D"));
+        assert!(
+            fault
+                .message
+                .starts_with("the characters `/`, `.` are not allowed in `renamed_from`"),
+            "{fault:?}"
+        );
+        assert_eq!(text_fault("name", &Value::from("")).rule, Rule::NameEmpty);
+        assert_eq!(
+            text_fault("name", &Value::from("Alpha ")).rule,
+            Rule::EdgeWhitespace
+        );
+        let fault = text_fault("password_env", &Value::from("s3cr3t!"));
+        assert!(!fault.message.contains("s3cr3t"), "{fault:?}");
+        assert_eq!(fault.help, None);
+        let fault = text_fault("hierarchy", &Value::from("sys/hcs/CS-P"));
+        assert!(fault.message.contains("must start at `sys`"), "{fault:?}");
+        let fault = text_fault("hierarchy", &Value::from("sys.hcs.CS/P"));
+        assert!(fault.message.starts_with("`/` is not allowed"), "{fault:?}");
     }
 }

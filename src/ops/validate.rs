@@ -3,18 +3,31 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::desired::render::{self, Severity, Sources};
 use crate::desired::{self, Diagnostic};
 use crate::model::Desired;
 
 /// How the problems are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// `FILE:LINE:COL: message` lines, with `help:` lines.
+    /// Like rustc: `error[RULE]: message`, ` --> FILE:LINE:COL`, the source line with a
+    /// caret under the token, `= help: ...`; warnings the same way on stderr.
     Text,
-    /// A JSON array of `{file, line, column, message, path}`.
+    /// A JSON array of problems then warnings:
+    /// `{file, line, column, end_line, end_column, level, rule, message, help, path}`.
     Json,
-    /// GitHub Actions `::error` annotations.
+    /// GitHub Actions `::error` and `::warning` annotations, with the help.
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning (problems and warnings).
+    Sarif,
+}
+
+/// Whether each output stream gets ANSI colours (text format only): the caller asks the
+/// terminal and `NO_COLOR`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Colors {
+    pub stdout: bool,
+    pub stderr: bool,
 }
 
 /// What `validate` found, ready to print.
@@ -23,51 +36,59 @@ pub struct Validation {
     pub valid: bool,
     /// The report, for standard output.
     pub output: String,
+    /// The warnings of the text format, for standard error (empty in the other formats,
+    /// whose output carries them).
+    pub warnings: String,
 }
 
-/// Validates the files under `paths`. Warnings (allowed, most likely unmeant) go to
-/// stderr, or are `::warning` annotations with `--format github`.
-pub fn validate(paths: &[PathBuf], format: Format) -> Validation {
+/// Validates the files under `paths`. Warnings (allowed, most likely unmeant) are in the
+/// output with `--format json|github|sarif`, and go to stderr with the text format.
+pub fn validate(paths: &[PathBuf], format: Format, colors: Colors) -> Validation {
     let loaded = desired::load_reporting(paths);
-    let warnings = match format {
-        Format::Github => desired::render_github_warnings(&loaded.warnings),
-        Format::Text | Format::Json => {
-            eprint!("{}", desired::render_warnings(&loaded.warnings));
-            String::new()
+    let mut sources = Sources::new();
+    let (valid, problems, desired) = match loaded.desired {
+        Ok(desired) => (true, Vec::new(), Some(desired)),
+        Err(problems) => (false, problems, None),
+    };
+    let warnings = &loaded.warnings;
+    let (output, stderr) = match format {
+        Format::Text => {
+            let stderr =
+                render::render_text(warnings, Severity::Warning, colors.stderr, &mut sources);
+            let output = match &desired {
+                Some(desired) => summary(desired),
+                None => text(&problems, colors.stdout, &mut sources),
+            };
+            (output, stderr)
         }
+        Format::Json => (
+            render::render_json(&problems, warnings, &mut sources),
+            String::new(),
+        ),
+        Format::Github => (
+            render::render_github(&problems, warnings, &mut sources),
+            String::new(),
+        ),
+        Format::Sarif => (
+            render::render_sarif(&problems, warnings, &mut sources),
+            String::new(),
+        ),
     };
-    let mut validation = match loaded.desired {
-        Ok(desired) => Validation {
-            valid: true,
-            output: match format {
-                Format::Text => summary(&desired),
-                Format::Json => "[]\n".into(),
-                Format::Github => String::new(),
-            },
-        },
-        Err(problems) => Validation {
-            valid: false,
-            output: render(&problems, format),
-        },
-    };
-    validation.output.insert_str(0, &warnings);
-    validation
+    Validation {
+        valid,
+        output,
+        warnings: stderr,
+    }
 }
 
-fn render(problems: &[Diagnostic], format: Format) -> String {
-    match format {
-        Format::Text => {
-            let files: BTreeSet<_> = problems.iter().map(|p| &p.file).collect();
-            format!(
-                "{}{} in {}\n",
-                desired::render_text(problems),
-                plural(problems.len(), "problem"),
-                plural(files.len(), "file")
-            )
-        }
-        Format::Json => desired::render_json(problems),
-        Format::Github => desired::render_github(problems),
-    }
+fn text(problems: &[Diagnostic], color: bool, sources: &mut Sources) -> String {
+    let files: BTreeSet<_> = problems.iter().map(|p| &p.file).collect();
+    format!(
+        "{}{} in {}\n",
+        render::render_text(problems, Severity::Error, color, sources),
+        plural(problems.len(), "problem"),
+        plural(files.len(), "file")
+    )
 }
 
 fn summary(desired: &Desired) -> String {

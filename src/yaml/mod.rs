@@ -13,11 +13,13 @@ mod quote;
 mod reader;
 mod span;
 mod suggest;
+mod token;
 
 pub use index::PositionIndex;
 pub use pointer::pointer_of;
 pub use position::{NodePosition, Position};
 pub use quote::quote;
-pub use reader::{Document, Locate, Parsed, YamlError, parse, parse_document};
+pub use reader::{Document, Locate, Parsed, YamlError, YamlErrorKind, parse, parse_document};
 pub use span::{Span, Spans, Style, spans};
 pub use suggest::nearest;
+pub use token::token_end;

@@ -153,6 +153,26 @@ impl Parsed {
 pub struct YamlError {
     pub position: Position,
     pub message: String,
+    pub kind: YamlErrorKind,
+}
+
+/// What kind of problem a [`YamlError`] is (a diagnostic's rule name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    /// Text that is not YAML (an unclosed bracket, a tab used as indentation, ...).
+    Syntax,
+    /// Nesting deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A key twice in one mapping.
+    DuplicateKey,
+    /// A second document (`---`) in one file.
+    SecondDocument,
+    /// A tag other than the core schema's, or one that does not fit its value.
+    Tag,
+    /// An alias (`*name`).
+    Alias,
+    /// `.nan` or `.inf`, which JSON cannot hold ([`parse`] only).
+    NonFinite,
 }
 
 /// The deepest nesting of lists and mappings a document may have. Desired-state files need
@@ -177,6 +197,7 @@ pub fn parse(text: &str) -> Result<Option<Parsed>, YamlError> {
             message: format!(
                 "`{text}` is a YAML number JSON cannot hold; write a number, or quote it to make it text"
             ),
+            kind: YamlErrorKind::NonFinite,
         });
     }
     Ok(Some(Parsed {
@@ -234,8 +255,17 @@ enum Failure {
 
 fn build(text: &str) -> Result<Option<Document>, Failure> {
     let mut builder = Builder::default();
+    // Where each open list and mapping starts: an unclosed `[` or `{` is reported there.
+    let mut open: Vec<Marker> = Vec::new();
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| syntax_error(text, &e))?;
+        let (event, span) = event.map_err(|e| syntax_error(text, &e, &open))?;
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => open.push(span.start),
+            Event::SequenceEnd | Event::MappingEnd => {
+                open.pop();
+            }
+            _ => {}
+        }
         builder
             .event(event, marker_position(&span.start))
             .map_err(Failure::Error)?;
@@ -247,16 +277,21 @@ fn build(text: &str) -> Result<Option<Document>, Failure> {
     }))
 }
 
-fn syntax_error(text: &str, e: &saphyr_parser::ScanError) -> Failure {
+fn syntax_error(text: &str, e: &saphyr_parser::ScanError, open: &[Marker]) -> Failure {
     let mut error = YamlError {
         position: marker_position(e.marker()),
         message: format!("YAML syntax error: {}", e.info()),
+        kind: YamlErrorKind::Syntax,
     };
     if e.info() == "':' must be followed by a valid YAML whitespace" {
         return Failure::TabAfterColon(error, e.marker().index());
     }
     if e.info() == "recursion limit exceeded" {
         error.message = too_deep();
+        error.kind = YamlErrorKind::TooDeep;
+        return Failure::Error(error);
+    }
+    if let Some(error) = unclosed_bracket(text, e, open) {
         return Failure::Error(error);
     }
     if e.info().contains("tab") && !e.info().contains("block scalar") {
@@ -266,10 +301,71 @@ fn syntax_error(text: &str, e: &saphyr_parser::ScanError) -> Failure {
                 message:
                     "a tab used as indentation; indent with spaces (YAML does not allow tabs there)"
                         .to_owned(),
+                kind: YamlErrorKind::Syntax,
             };
         }
     }
     Failure::Error(error)
+}
+
+/// A flow list or mapping that is never closed, reported at its `[` or `{` rather than
+/// where the parser gave up (often past the end of the file): the innermost open flow
+/// collection, when the parser's complaint is about a flow collection or it stopped at the
+/// end of the text. `None` for any other error.
+fn unclosed_bracket(
+    text: &str,
+    e: &saphyr_parser::ScanError,
+    open: &[Marker],
+) -> Option<YamlError> {
+    let info = e.info();
+    let flow = info.contains("flow sequence") || info.contains("flow mapping");
+    let stop = e.marker().index();
+    let at_end = text.chars().skip(stop).all(char::is_whitespace);
+    // Only on an error: a pass over the text per open collection, at most MAX_DEPTH + 1.
+    let (bracket, marker) =
+        open.iter()
+            .rev()
+            .find_map(|marker| match text.chars().nth(marker.index()) {
+                Some(c @ ('[' | '{')) => Some((c, marker)),
+                _ => None,
+            })?;
+    let (what, close) = if bracket == '[' {
+        ("list", ']')
+    } else {
+        ("mapping", '}')
+    };
+    if !(flow || at_end) {
+        // An error further on, inside the open bracket: reported where it is, naming the
+        // bracket, which most often is the cause (a flow list may span lines).
+        if e.marker().line() <= marker.line() {
+            return None;
+        }
+        return Some(YamlError {
+            position: marker_position(e.marker()),
+            message: format!(
+                "YAML syntax error: {info}, inside the `{bracket}` opened at line {}, column {} and not closed before here; end the {what} with `{close}`",
+                marker.line(),
+                marker.col() + 1
+            ),
+            kind: YamlErrorKind::Syntax,
+        });
+    }
+    let reached = if at_end {
+        "the end of the file".to_owned()
+    } else {
+        format!(
+            "line {}, column {}",
+            e.marker().line(),
+            e.marker().col() + 1
+        )
+    };
+    Some(YamlError {
+        position: marker_position(marker),
+        message: format!(
+            "YAML syntax error: this `{bracket}` is never closed; end the {what} with `{close}` (the reader expected `,` or `{close}` and reached {reached})"
+        ),
+        kind: YamlErrorKind::Syntax,
+    })
 }
 
 fn too_deep() -> String {
@@ -353,15 +449,17 @@ struct Builder {
 
 impl Builder {
     fn event(&mut self, event: Event<'_>, at: Position) -> Result<(), YamlError> {
-        let error = |message: &str| YamlError {
+        let error = |kind: YamlErrorKind, message: &str| YamlError {
             position: at,
             message: message.to_string(),
+            kind,
         };
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > 1 {
                     return Err(error(
+                        YamlErrorKind::SecondDocument,
                         "a second YAML document (`---`) in one file; put each document in its own file",
                     ));
                 }
@@ -370,7 +468,7 @@ impl Builder {
                 Role::Key => {
                     if let Some(tag) = tag.as_deref() {
                         if !matches!(core_name(tag), Some("str") | Some("!")) {
-                            return Err(error(&unsupported_tag(tag)));
+                            return Err(error(YamlErrorKind::Tag, &unsupported_tag(tag)));
                         }
                     }
                     self.key(text.into_owned(), at)?
@@ -382,14 +480,16 @@ impl Builder {
                             self.non_finite.push((at, text.into_owned()));
                             Value::Number(Number::from_f64(NON_FINITE).unwrap_or(0.into()))
                         }
-                        Err(problem) => return Err(error(&problem.to_string())),
+                        Err(problem) => {
+                            return Err(error(YamlErrorKind::Tag, &problem.to_string()));
+                        }
                     };
                     self.finish(value);
                 }
             },
             Event::SequenceStart(_, ref tag) | Event::MappingStart(_, ref tag) => {
                 if self.stack.len() >= MAX_DEPTH {
-                    return Err(error(&too_deep()));
+                    return Err(error(YamlErrorKind::TooDeep, &too_deep()));
                 }
                 let want = match event {
                     Event::SequenceStart(..) => "seq",
@@ -398,11 +498,14 @@ impl Builder {
                 if let Some(tag) = tag.as_deref() {
                     match core_name(tag) {
                         Some(name) if name == want || name == "!" => {}
-                        _ => return Err(error(&unsupported_tag(tag))),
+                        _ => return Err(error(YamlErrorKind::Tag, &unsupported_tag(tag))),
                     }
                 }
                 let Role::Value { node } = self.begin(at) else {
-                    return Err(error("a mapping key must be plain text"));
+                    return Err(error(
+                        YamlErrorKind::Syntax,
+                        "a mapping key must be plain text",
+                    ));
                 };
                 let (frame, mapping) = match event {
                     Event::SequenceStart(..) => (Frame::Sequence(Vec::new()), false),
@@ -422,6 +525,7 @@ impl Builder {
             }
             Event::Alias(_) => {
                 return Err(error(
+                    YamlErrorKind::Alias,
                     "YAML aliases (`*name`) are not supported; write the value out",
                 ));
             }
@@ -454,6 +558,7 @@ impl Builder {
                 return Err(YamlError {
                     position: at,
                     message: format!("the key `{name}` appears twice in this mapping"),
+                    kind: YamlErrorKind::DuplicateKey,
                 });
             }
             let range = self.positions.key(&name);
@@ -611,7 +716,7 @@ mod tests {
     #[test]
     fn reports_syntax_errors_and_second_documents() {
         let err = parse("a: [1, 2\n").unwrap_err();
-        assert_eq!(err.position.line, 2);
+        assert_eq!(err.position, Position { line: 1, column: 4 }, "{err:?}");
         let err = parse("a: 1\n---\nb: 2\n").unwrap_err();
         assert!(
             err.message.contains("second YAML document"),
@@ -619,6 +724,49 @@ mod tests {
             err.message
         );
         assert_eq!(parse("# only a comment\n").unwrap(), None);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_reported_at_the_bracket_not_past_the_end() {
+        for (text, at, needs) in [
+            (
+                "a: [1, 2\n",
+                (1, 4),
+                "this `[` is never closed; end the list with `]`",
+            ),
+            (
+                "a: {b: 1\n",
+                (1, 4),
+                "this `{` is never closed; end the mapping with `}`",
+            ),
+            (
+                "a:\n  - [x, y\n  - z\n",
+                (2, 5),
+                "reached the end of the file",
+            ),
+            ("a: [1,\n\n# only a comment\n", (1, 4), "this `[`"),
+            // The innermost open one: the closed `[` before it is not blamed.
+            ("a: [[1], [2, 3\n", (1, 10), "this `[`"),
+            // A `]` where a `}` belongs: the `{` is what is never closed.
+            ("a: [1, {b: 2]\n", (1, 8), "reached line 1, column 13"),
+            (
+                "k:\n  - name: A\n    deal_ids: [D-1, D-2\n  - name: B\n    hierarchy: x\n",
+                (4, 9),
+                "inside the `[` opened at line 3, column 15 and not closed before here",
+            ),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert_eq!(
+                (err.position.line, err.position.column),
+                at,
+                "{text:?}: {err:?}"
+            );
+            assert!(err.message.contains(needs), "{text:?}: {err:?}");
+        }
+        // Other syntax errors keep their own place.
+        let err = parse("a: \"abc\n").unwrap_err();
+        assert_eq!(err.position, Position { line: 1, column: 4 });
+        assert!(err.message.contains("quoted scalar"), "{err:?}");
     }
 
     #[test]

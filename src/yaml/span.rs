@@ -16,7 +16,7 @@ use std::ops::Range;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use super::position::Position;
-use super::reader::{MAX_DEPTH, YamlError};
+use super::reader::{MAX_DEPTH, YamlError, YamlErrorKind};
 
 /// How a node is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +125,7 @@ pub fn spans(text: &str) -> Result<Spans, YamlError> {
                 column: e.marker().col() + 1,
             },
             message: format!("YAML syntax error: {}", e.info()),
+            kind: YamlErrorKind::Syntax,
         })?;
         let start = after_properties(text, offsets.byte(span.start.index()));
         let end = offsets.byte(span.end.index()).max(start);
@@ -164,12 +165,14 @@ pub fn spans(text: &str) -> Result<Spans, YamlError> {
                     return Err(YamlError {
                         position: at,
                         message: "nesting too deep".to_owned(),
+                        kind: YamlErrorKind::TooDeep,
                     });
                 }
                 if stack.last().is_some_and(|f| f.mapping && f.key.is_none()) {
                     return Err(YamlError {
                         position: at,
                         message: "a mapping key must be plain text".to_owned(),
+                        kind: YamlErrorKind::Syntax,
                     });
                 }
                 let mapping = matches!(event, Event::MappingStart(..));
@@ -224,6 +227,7 @@ pub fn spans(text: &str) -> Result<Spans, YamlError> {
                 return Err(YamlError {
                     position: at,
                     message: "YAML aliases (`*name`) are not supported".to_owned(),
+                    kind: YamlErrorKind::Alias,
                 });
             }
             _ => {}
