@@ -122,7 +122,8 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
     match source {
         Source::Fresh(desired) => {
             checked(preflight::for_desired(&target.client, &desired).await)?;
-            let (plan, live) = make_plan(&target.client, &desired).await.map_err(fail)?;
+            let (mut plan, live) = make_plan(&target.client, &desired).await.map_err(fail)?;
+            plan.simulator = target.is_sim();
             safety::check(&plan, &live, max_deletes).map_err(refuse)?;
             Ok(plan)
         }
