@@ -74,6 +74,10 @@ pub fn run(args: Args) -> Exit {
             );
             return Exit::Error;
         }
+        // Every local admin's password is there before anyone is asked to confirm.
+        if let Err(missing) = crate::apply::Secrets::from_env(&plan) {
+            return fail(missing);
+        }
         // Nobody confirms a plan they could not see; with --yes it was approved already.
         if !args.yes && super::common::output_failed() {
             eprintln!("error: the plan could not be shown; nothing was changed");
