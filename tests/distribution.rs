@@ -85,8 +85,7 @@ fn check_invocations(file: &str, text: &str, commands: &BTreeSet<String>) -> usi
 fn has_flag(help: &str, flag: &str) -> bool {
     let needle = format!("--{flag}");
     help.match_indices(&needle).any(|(at, _)| {
-        !help[at + needle.len()..]
-            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+        !help[at + needle.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
     })
 }
 
