@@ -386,3 +386,101 @@ fn the_kubernetes_manifests_fit_together_and_use_existing_flags() {
     assert_eq!(text(endpoint, "port"), port_name);
     assert_eq!(text(endpoint, "path"), "/metrics");
 }
+
+/// Runs the Action's step `name` with bash as a runner would: `env` as the step's
+/// environment, `voss-customers` on PATH (this build), RUNNER_TEMP, GITHUB_OUTPUT and
+/// GITHUB_STEP_SUMMARY in a temporary directory. Returns (exit code, outputs, summary).
+fn run_action_step(name: &str, env: &[(&str, &str)]) -> (i32, String, String) {
+    let action = &yaml_docs("action.yml")[0];
+    let steps = get(get(action, "runs"), "steps").as_sequence().unwrap();
+    let step = steps
+        .iter()
+        .find(|s| s.as_mapping_get("id").and_then(Yaml::as_str) == Some(name))
+        .unwrap_or_else(|| panic!("no step with id {name}"));
+    let script = text(step, "run");
+    let dir = tempfile::tempdir().unwrap();
+    let bin = Path::new(BIN).parent().unwrap();
+    let output = dir.path().join("output");
+    let summary = dir.path().join("summary");
+    let status = Command::new("bash")
+        .args(["-c", script])
+        .current_dir(ROOT)
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("RUNNER_TEMP", dir.path())
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("NO_COLOR", "1")
+        .env_remove("VOSS_URL")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let outputs = std::fs::read_to_string(&output).unwrap_or_default();
+    let summary = std::fs::read_to_string(&summary).unwrap_or_default();
+    // The plan file the outputs name must be there while the step's directory lives.
+    if let Some(plan) = outputs.lines().find_map(|l| l.strip_prefix("plan-file=")) {
+        let plan: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(plan).unwrap()).unwrap();
+        assert_eq!(plan["format_version"], 1);
+    }
+    (status.status.code().unwrap_or(-1), outputs, summary)
+}
+
+#[test]
+fn the_actions_run_step_plans_posts_markdown_and_passes_on_pending_changes() {
+    let (code, outputs, summary) = run_action_step(
+        "run",
+        &[
+            ("COMMAND", "plan"),
+            ("PATHS", "examples/customers"),
+            ("ARGS", "--sim examples/sim-seed.yaml"),
+            ("FAIL_ON_CHANGES", "false"),
+        ],
+    );
+    assert_eq!(code, 0, "changes pending are not a failure\n{outputs}");
+    assert!(outputs.contains("exit-code=2\n"), "{outputs}");
+    assert!(outputs.contains("markdown-file="), "{outputs}");
+    assert!(summary.starts_with("## voss-customers plan"), "{summary}");
+    assert!(summary.contains("the built-in simulator"), "{summary}");
+
+    // Asked to, pending changes fail the step; a blocked change always does.
+    let (code, _, _) = run_action_step(
+        "run",
+        &[
+            ("COMMAND", "plan"),
+            ("PATHS", "examples/customers"),
+            ("ARGS", "--sim examples/sim-seed.yaml"),
+            ("FAIL_ON_CHANGES", "true"),
+        ],
+    );
+    assert_eq!(code, 2);
+    let (code, outputs, _) = run_action_step(
+        "run",
+        &[
+            ("COMMAND", "plan"),
+            ("PATHS", "examples/customers examples/blocked-delete"),
+            ("ARGS", "--sim examples/sim-seed.yaml"),
+            ("FAIL_ON_CHANGES", "false"),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(outputs.contains("exit-code=1\n"), "{outputs}");
+
+    let (code, _, _) = run_action_step(
+        "run",
+        &[
+            ("COMMAND", "launch"),
+            ("PATHS", "examples/customers"),
+            ("ARGS", ""),
+            ("FAIL_ON_CHANGES", "false"),
+        ],
+    );
+    assert_eq!(code, 1, "an unknown command fails the step");
+}
