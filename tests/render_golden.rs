@@ -258,6 +258,7 @@ fn a_sensitive_field_shows_only_its_variable_name() {
         blocked: vec![],
         follow_up: vec![],
         live_fingerprint: None,
+        reason: None,
     };
     let mut plan = rich_plan();
     // A hand-edited plan file: a value where only a variable name belongs.

@@ -11,7 +11,7 @@ pub mod stale;
 mod step;
 
 pub use executor::{ApplyOptions, execute};
-pub use progress::{Lines, Observer, ProgressBarObserver};
+pub use progress::{Lines, Observer, ProgressBarObserver, step_count};
 pub use report::{ApplyReport, Counts, Outcome, StepResult};
 pub use secrets::{MissingSecrets, Secrets};
 pub use stale::{StaleChange, find_stale, read_touched};

@@ -74,6 +74,10 @@ pub fn run(args: Args) -> Exit {
             );
             return Exit::Error;
         }
+        // Every local admin's password is there before anyone is asked to confirm.
+        if let Err(missing) = crate::apply::Secrets::from_env(&plan) {
+            return fail(missing);
+        }
         // Nobody confirms a plan they could not see; with --yes it was approved already.
         if !args.yes && super::common::output_failed() {
             eprintln!("error: the plan could not be shown; nothing was changed");
@@ -122,7 +126,8 @@ async fn prepare(target: &Target, source: Source, max_deletes: usize) -> Result<
     match source {
         Source::Fresh(desired) => {
             checked(preflight::for_desired(&target.client, &desired).await)?;
-            let (plan, live) = make_plan(&target.client, &desired).await.map_err(fail)?;
+            let (mut plan, live) = make_plan(&target.client, &desired).await.map_err(fail)?;
+            plan.simulator = target.is_sim();
             safety::check(&plan, &live, max_deletes).map_err(refuse)?;
             Ok(plan)
         }

@@ -226,7 +226,8 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "no --url given: pass --url or set VOSS_URL"
+            "no server given: pass --url or set VOSS_URL, or plan against the built-in \
+             simulator with --sim SEED (e.g. --sim examples/sim-seed.yaml)"
         );
         let error = connection(Some("https://v.example"), None)
             .settings()

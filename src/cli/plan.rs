@@ -65,10 +65,11 @@ pub fn run(args: Args) -> Exit {
             }
             Err(error) => return super::common::fail_lines(error),
         }
-        let (plan, live) = match make_plan(&target.client, &desired).await {
+        let (mut plan, live) = match make_plan(&target.client, &desired).await {
             Ok(made) => made,
             Err(error) => return fail(error),
         };
+        plan.simulator = target.is_sim();
         // What apply would refuse is part of the plan, in every format (and the saved file).
         let plan = safety::with_refusals(plan, &live, args.max_deletes);
         emit(&render_plan(&plan, args.format));

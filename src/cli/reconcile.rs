@@ -21,7 +21,8 @@ use crate::desired;
 use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
 use crate::ops::plan::make_plan;
-use crate::plan::{Refusal, safety};
+use crate::ops::reconcile_metrics::{CycleFacts, CycleOutcome, Metrics, serve};
+use crate::plan::{Refusal, Summary, safety};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -49,6 +50,11 @@ pub struct Args {
     /// Stop after this many cycles, 1 or more (default: run until SIGTERM).
     #[arg(long, value_parser = parse_cycles)]
     pub cycles: Option<u64>,
+    /// Serve Prometheus metrics on http://ADDR/metrics, with /healthz and /readyz, e.g.
+    /// 0.0.0.0:9184 in a container (port 0 picks a free one; the address is printed on
+    /// stderr as `metrics on http://ADDR/metrics`).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// `--cycles N`: a whole number, at least 1 (0 cycles would do nothing and say nothing).
@@ -195,13 +201,31 @@ impl Serialize for CycleResult {
 pub fn run(args: Args) -> Exit {
     with_target(&args.connection, async |target| {
         let cancel = CancellationToken::new();
+        let metrics = Metrics::default();
+        // The first cycle starts as soon as the server is up.
+        metrics.cycle_started();
+        let metrics_stop = CancellationToken::new();
+        let server = match args.metrics_listen {
+            None => None,
+            Some(addr) => match serve(addr, metrics.clone(), metrics_stop.clone()).await {
+                Ok((bound, task)) => {
+                    eprintln!("metrics on http://{bound}/metrics");
+                    Some(task)
+                }
+                Err(error) => return super::common::fail(error),
+            },
+        };
         let watcher = cancel_on_signal(&cancel, None);
         let mut failures: u32 = 0;
         let mut refused;
         let mut cycle: u64 = 0;
         loop {
             cycle += 1;
-            let result = run_cycle(target, &args, &cancel).await;
+            metrics.cycle_started();
+            let started = std::time::Instant::now();
+            let mut summary = None;
+            let result = run_cycle(target, &args, &cancel, &mut summary).await;
+            metrics.cycle_finished(&facts(&result, summary, started.elapsed()));
             failures = if result.ok() {
                 0
             } else {
@@ -233,6 +257,10 @@ pub fn run(args: Args) -> Exit {
             }
         }
         watcher.abort();
+        metrics_stop.cancel();
+        if let Some(server) = server {
+            let _ = server.await;
+        }
         if refused {
             Exit::Refused
         } else if failures == 0 {
@@ -243,8 +271,34 @@ pub fn run(args: Args) -> Exit {
     })
 }
 
-/// One plan-and-apply cycle.
-async fn run_cycle(target: &Target, args: &Args, cancel: &CancellationToken) -> CycleResult {
+/// What the metrics count of a finished cycle; `summary` is its plan's, when it made one.
+fn facts(result: &CycleResult, summary: Option<Summary>, duration: Duration) -> CycleFacts {
+    let outcome = match result {
+        _ if result.ok() => CycleOutcome::Ok,
+        CycleResult::Applied(_) | CycleResult::UpToDate => CycleOutcome::Incomplete,
+        CycleResult::Refused(_) => CycleOutcome::Refused,
+        CycleResult::InvalidFiles { .. } => CycleOutcome::InvalidFiles,
+        CycleResult::Error { .. } => CycleOutcome::Error,
+    };
+    let steps = match result {
+        CycleResult::Applied(applied) => Some(applied.counts),
+        _ => None,
+    };
+    CycleFacts {
+        outcome,
+        plan: summary,
+        steps,
+        duration,
+    }
+}
+
+/// One plan-and-apply cycle; `summary` gets its plan's counts once the plan is made.
+async fn run_cycle(
+    target: &Target,
+    args: &Args,
+    cancel: &CancellationToken,
+    summary: &mut Option<Summary>,
+) -> CycleResult {
     let desired = match desired::load(&args.paths) {
         Ok(desired) => desired,
         Err(diagnostics) => {
@@ -271,6 +325,7 @@ async fn run_cycle(target: &Target, args: &Args, cancel: &CancellationToken) -> 
             };
         }
     };
+    *summary = Some(plan.summary);
     if let Err(refusal) = safety::check(&plan, &live, args.max_deletes) {
         return CycleResult::Refused(refusal);
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::apply::{
     ApplyOptions, ApplyReport, Lines, MissingSecrets, Observer, ProgressBarObserver, Secrets,
-    execute,
+    execute, step_count,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -23,7 +23,7 @@ pub async fn apply_plan(
     cancel: &CancellationToken,
 ) -> Result<ApplyReport, MissingSecrets> {
     let secrets = Secrets::from_env(plan)?;
-    let total = plan.changes.len() as u64;
+    let total = step_count(plan);
     let bar = std::io::stderr()
         .is_terminal()
         .then(|| Arc::new(ProgressBarObserver::new(total)));

@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod import;
 pub mod plan;
 pub mod preflight;
+pub mod reconcile_metrics;
 pub mod revision;
 pub mod schema;
 pub mod validate;

@@ -8,7 +8,9 @@ use super::blocked;
 use super::digest::{digest, fingerprint};
 use super::fields::differences;
 use super::index::{LiveIndex, case_partners, deletions, fold};
-use super::types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};
+use super::types::{
+    Action, Change, DeleteReason, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning,
+};
 use crate::model::{Customer, Desired, Field, LiveCustomer, LiveState};
 
 /// The warning for a `local_admin` written on an existing customer that has no local admin
@@ -124,6 +126,7 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
         format_version: FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         target: target.to_owned(),
+        simulator: false,
         desired_digest: digest(desired),
         changes,
         summary,
@@ -275,6 +278,10 @@ fn delete_change(l: &LiveCustomer, declared: Option<&Customer>, live: &LiveState
         blocked,
         follow_up: Vec::new(),
         live_fingerprint: Some(fingerprint(l)),
+        reason: Some(match declared {
+            Some(_) => DeleteReason::StateAbsent,
+            None => DeleteReason::PrunedScope,
+        }),
     }
 }
 
@@ -312,6 +319,7 @@ fn new_change(
         blocked: Vec::new(),
         follow_up: Vec::new(),
         live_fingerprint: live.map(fingerprint),
+        reason: None,
     }
 }
 

@@ -24,4 +24,6 @@ pub use reads::{
 };
 pub use safety::Refusal;
 pub use stale::moved_fields;
-pub use types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};
+pub use types::{
+    Action, Change, DeleteReason, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning,
+};

@@ -20,6 +20,10 @@ pub struct Plan {
     pub tool_version: String,
     /// The VOSS Automate server the plan was made against.
     pub target: String,
+    /// True when `target` is the built-in simulator (`--sim SEED`), started for this run on
+    /// a loopback port of its own; the header then says so. Left out when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub simulator: bool,
     /// SHA-256 of the normalised desired state the plan was made from.
     pub desired_digest: String,
     /// The changes, in the order they are applied.
@@ -80,6 +84,24 @@ pub struct Change {
     pub follow_up: Vec<FollowUp>,
     /// The live customer's version when planned; `apply --plan` refuses when it moved.
     pub live_fingerprint: Option<String>,
+    /// For a delete: why the customer is deleted. Left out for the other actions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<DeleteReason>,
+}
+
+/// Why a customer is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteReason {
+    /// A file declares it with `state: absent`.
+    StateAbsent,
+    /// No file declares it, and it lives directly under a `prune: true` scope.
+    PrunedScope,
+}
+
+/// For `skip_serializing_if`: a false flag is left out of the JSON.
+fn is_false(flag: &bool) -> bool {
+    !*flag
 }
 
 /// One field's change. Values are as in desired-state files (`deal_ids` a list,

@@ -189,11 +189,13 @@ mod tests {
             blocked,
             follow_up: Vec::new(),
             live_fingerprint: None,
+            reason: None,
         };
         Plan {
             format_version: 1,
             tool_version: "0".into(),
             target: "t".into(),
+            simulator: false,
             desired_digest: String::new(),
             changes: vec![
                 change(crate::plan::Action::Create, "A", Vec::new()),

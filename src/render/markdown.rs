@@ -3,8 +3,8 @@
 
 use super::text::NO_CHANGES;
 use super::value::{
-    REFUSED, blocked_note, count, follow_up, is_addition, long_text_diff, marker, show,
-    show_sensitive, summary_line,
+    REFUSED, blocked_note, count, delete_reason, follow_up, is_addition, long_text_diff, marker,
+    show, show_sensitive, summary_line,
 };
 use crate::escape::escape as e;
 use crate::plan::{Action, Change, FieldChange, Plan};
@@ -21,8 +21,13 @@ const NOTE_ROOM: usize = 200;
 /// The plan as Markdown, at most [`MARKDOWN_LIMIT`] characters, ending with a newline.
 pub fn markdown(plan: &Plan) -> String {
     let mut head = String::from("## voss-customers plan\n\n");
+    let simulator = if plan.simulator {
+        "the built-in simulator at "
+    } else {
+        ""
+    };
     head.push_str(&format!(
-        "Against `{}` (voss-customers {}).\n\n",
+        "Against {simulator}`{}` (voss-customers {}).\n\n",
         code(&plan.target),
         plan.tool_version
     ));
@@ -102,13 +107,16 @@ fn section(change: &Change) -> String {
             .unwrap_or_default(),
         html(&change.hierarchy),
     );
+    if let Some(reason) = change.reason {
+        out.push_str(&format!("- **Reason:** {}\n", delete_reason(reason)));
+    }
     for reason in &change.blocked {
         out.push_str(&format!("- **Blocked:** {}\n", e(reason)));
     }
     for f in &change.follow_up {
         out.push_str(&format!("- **Follow-up:** {}\n", follow_up(*f)));
     }
-    if !change.blocked.is_empty() || !change.follow_up.is_empty() {
+    if change.reason.is_some() || !change.blocked.is_empty() || !change.follow_up.is_empty() {
         out.push('\n');
     }
     // Each line escaped: a control character in a name or a value cannot end the fence.

@@ -3,8 +3,8 @@
 
 use super::style::{BOLD, BOLD_RED, CYAN, GREEN, RED, Style, YELLOW};
 use super::value::{
-    REFUSED, blocked_note, follow_up, is_addition, long_text_diff, marker, show, show_sensitive,
-    summary_line,
+    REFUSED, blocked_note, delete_reason, follow_up, is_addition, long_text_diff, marker, show,
+    show_sensitive, summary_line, target_name,
 };
 use crate::escape::escape as e;
 use crate::plan::{Action, Change, FieldChange, Plan, Warning};
@@ -24,7 +24,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
     }
     out.push_str(&format!(
         "voss-customers will make these changes on {}:\n",
-        e(&plan.target)
+        target_name(plan)
     ));
     for change in &plan.changes {
         out.push('\n');
@@ -77,6 +77,9 @@ fn push_change(out: &mut String, change: &Change, style: Style) {
     ));
     for field in &change.fields {
         push_field(out, change.action, field, style);
+    }
+    if let Some(reason) = change.reason {
+        out.push_str(&format!("    reason: {}\n", delete_reason(reason)));
     }
     for reason in &change.blocked {
         out.push_str(&format!(

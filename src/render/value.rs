@@ -3,7 +3,8 @@
 use serde_json::Value;
 use similar::TextDiff;
 
-use crate::plan::{Action, FieldChange, FollowUp, Plan, Summary};
+use crate::escape::escape as e;
+use crate::plan::{Action, DeleteReason, FieldChange, FollowUp, Plan, Summary};
 
 /// Text longer than this (in characters), or on several lines, is shown as a unified diff.
 const LONG_TEXT: usize = 60;
@@ -71,6 +72,25 @@ pub(crate) fn follow_up(f: FollowUp) -> &'static str {
         FollowUp::DnAudit => {
             "DN audit (Audit Number Inventory), as number management is enabled again"
         }
+    }
+}
+
+/// Why a customer is deleted, one clause (text and Markdown plans).
+pub(crate) fn delete_reason(reason: DeleteReason) -> &'static str {
+    match reason {
+        DeleteReason::StateAbsent => "declared `state: absent`",
+        DeleteReason::PrunedScope => {
+            "not declared in any file, and its hierarchy is a `prune: true` scope"
+        }
+    }
+}
+
+/// Where the plan was made: the server's URL, or the built-in simulator and its URL.
+pub(crate) fn target_name(plan: &Plan) -> String {
+    if plan.simulator {
+        format!("the built-in simulator ({})", e(&plan.target))
+    } else {
+        e(&plan.target).into_owned()
     }
 }
 

@@ -128,6 +128,12 @@ pub enum UpdateMethod {
 /// Settings that cannot work, said in one sentence naming the flag, variable or file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
+    /// No server: neither `--url` nor `VOSS_URL` (the next step names `--sim` too).
+    #[error(
+        "no server given: pass --url or set VOSS_URL, or plan against the built-in \
+         simulator with --sim SEED (e.g. --sim examples/sim-seed.yaml)"
+    )]
+    MissingUrl,
     /// A required setting has neither a flag nor a variable.
     #[error("no {flag} given: pass {flag} or set {var}")]
     Missing {
@@ -203,10 +209,7 @@ impl ConnectSettings {
     ) -> Result<Self, SettingsError> {
         let url = url
             .filter(|u| !u.trim().is_empty())
-            .ok_or(SettingsError::Missing {
-                flag: "--url",
-                var: "VOSS_URL",
-            })?;
+            .ok_or(SettingsError::MissingUrl)?;
         let username = username
             .filter(|u| !u.trim().is_empty())
             .ok_or(SettingsError::Missing {
@@ -283,12 +286,15 @@ mod tests {
     fn missing_settings_name_flag_and_variable() {
         assert_eq!(
             SettingsError::Missing {
-                flag: "--url",
-                var: "VOSS_URL"
+                flag: "--username",
+                var: "VOSS_USERNAME"
             }
             .to_string(),
-            "no --url given: pass --url or set VOSS_URL"
+            "no --username given: pass --username or set VOSS_USERNAME"
         );
+        assert!(SettingsError::MissingUrl.to_string().contains(
+            "pass --url or set VOSS_URL, or plan against the built-in simulator with --sim SEED"
+        ));
         assert!(
             SettingsError::MissingPassword
                 .to_string()

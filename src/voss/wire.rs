@@ -1,6 +1,6 @@
 //! The JSON bodies of the VOSS Automate API, shared by the client and the simulator.
 //!
-//! Shapes follow `../shared/voss-api.md`: [seen] in real responses of a VOSS / HCM-Unified
+//! Shapes follow `docs/voss-api.md`: [seen] in real responses of a VOSS / HCM-Unified
 //! CDM 11.5.1 server, [doc] in the vendor's pages, [ours] where both are silent. Every JSON
 //! name that is a guess is marked [ours] here and lives nowhere else.
 //!

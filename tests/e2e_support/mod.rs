@@ -32,8 +32,25 @@ pub fn seed() -> PathBuf {
     root().join("examples/sim-seed.yaml")
 }
 
+/// The whole tour the end-to-end tests run: the README's two examples together,
+/// `examples/customers` (the green first run) and `examples/blocked-delete` (Hooli's delete,
+/// blocked by its dependents), as one directory of two links (the loader follows links to
+/// directories), made once under the test target's temporary directory.
 pub fn customers() -> PathBuf {
-    root().join("examples/customers")
+    let tour = Path::new(env!("CARGO_TARGET_TMPDIR")).join("examples-tour");
+    std::fs::create_dir_all(&tour).unwrap();
+    for name in ["customers", "blocked-delete"] {
+        let link = tour.join(name);
+        if std::fs::symlink_metadata(&link).is_err() {
+            // Another test binary may make the same link at the same time: that is fine.
+            if let Err(error) =
+                std::os::unix::fs::symlink(root().join("examples").join(name), &link)
+            {
+                assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists, "{error}");
+            }
+        }
+    }
+    tour
 }
 
 /// What the simulator's lists carry in this test binary: every field in
