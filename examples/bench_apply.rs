@@ -6,6 +6,8 @@
 //! - `graph` (issue 13): a mixed apply of 200 creates, 200 updates of other customers and
 //!   20 deletes against 420 independent creates, both `--concurrency 8`, all at one
 //!   reseller (so the deletes wait for all 400 other changes there). Target: mixed ≤ 1.2×.
+//!   Both again with 10% of transactions failing (`--txn-fail-rate 0.1`, retried with
+//!   backoff: where phases wait for their slowest step).
 //! - `faults` (issue 13): 200 creates converging in one run (`--retries 8`) under
 //!   `--fail-rate 0.2 --txn-fail-rate 0.1 --rate-limit 50 --fault-seed N` (N = the round)
 //!   against fault-free, `--concurrency 8`. Target: ≤ 2×. Also shown: the rate limit alone
@@ -122,8 +124,8 @@ async fn main() -> Result<(), Error> {
     for section in &options.sections {
         match section.as_str() {
             "concurrency" => concurrency(&options, dir.path(), &http).await?,
-            "graph" => graph(&options, dir.path())?,
-            _ => faults(&options, dir.path())?,
+            "graph" => graph(&options, dir.path(), &http).await?,
+            _ => faults(&options, dir.path(), &http).await?,
         }
     }
     Ok(())
@@ -213,8 +215,15 @@ struct Variant {
 }
 
 /// Runs each variant once per round, alternating, and prints the medians; returns them.
-fn rounds(options: &Options, dir: &Path, variants: &[Variant]) -> Result<Vec<Duration>, Error> {
+async fn rounds(
+    options: &Options,
+    dir: &Path,
+    http: &reqwest::Client,
+    variants: &[Variant],
+) -> Result<Vec<Duration>, Error> {
     let mut walls: Vec<Vec<Duration>> = vec![Vec::new(); variants.len()];
+    let mut requests: Vec<Vec<u64>> = vec![Vec::new(); variants.len()];
+    let mut routes: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); variants.len()];
     for round in 1..=options.rounds {
         for (v, variant) in variants.iter().enumerate() {
             let state = dir.join(format!("state-{v}-{round}.json"));
@@ -226,7 +235,7 @@ fn rounds(options: &Options, dir: &Path, variants: &[Variant]) -> Result<Vec<Dur
                 .map(|a| if *a == "{round}" { &round_text } else { *a })
                 .collect();
             let mut sim = Sim::start(&options.own, &variant.seed, state, &sim_args)?;
-            let out = dir.join(format!("apply-{}-{round}.txt", variant.label));
+            let out = dir.join(format!("apply-{v}-{round}.txt"));
             let mut args: Vec<&std::ffi::OsStr> = vec![
                 "apply".as_ref(),
                 variant.desired.as_os_str(),
@@ -238,6 +247,8 @@ fn rounds(options: &Options, dir: &Path, variants: &[Variant]) -> Result<Vec<Dur
             let started = Instant::now();
             let status = run_cli(&options.apply, &sim.url, &args, &out)?;
             let wall = started.elapsed();
+            routes[v] = stats(http, &sim.url).await?;
+            let sent: u64 = routes[v].values().sum();
             if status != Some(0) {
                 return Err(format!(
                     "{} (round {round}): apply exited {status:?}; its output is in {}",
@@ -256,35 +267,44 @@ fn rounds(options: &Options, dir: &Path, variants: &[Variant]) -> Result<Vec<Dur
             }
             sim.stop();
             walls[v].push(wall);
+            requests[v].push(sent);
             println!(
-                "  round {round} {:<28} {:>7.2} s",
+                "  round {round} {:<28} {:>7.2} s {sent:>6} requests",
                 variant.label,
                 secs(wall)
             );
         }
     }
     println!(
-        "{:<30} {:>9} {:>9} {:>9}",
-        "variant", "median", "min", "max"
+        "{:<30} {:>9} {:>9} {:>9} {:>9}",
+        "variant", "median", "min", "max", "requests"
     );
     let mut medians = Vec::new();
-    for (variant, mut walls) in variants.iter().zip(walls) {
+    for ((variant, mut walls), mut sent) in variants.iter().zip(walls).zip(requests) {
         walls.sort();
+        sent.sort();
         let median = walls[walls.len() / 2];
         println!(
-            "{:<30} {:>7.2} s {:>7.2} s {:>7.2} s",
+            "{:<30} {:>7.2} s {:>7.2} s {:>7.2} s {:>9}",
             variant.label,
             secs(median),
             secs(walls[0]),
-            secs(walls[walls.len() - 1])
+            secs(walls[walls.len() - 1]),
+            sent[sent.len() / 2]
         );
         medians.push(median);
+    }
+    for (variant, by_route) in variants.iter().zip(routes) {
+        println!("requests by route, {} (last round):", variant.label);
+        for (route, n) in by_route {
+            println!("  {route:<40} {n:>6}");
+        }
     }
     Ok(medians)
 }
 
 /// Issue 13: a mixed apply against as many independent creates.
-fn graph(options: &Options, dir: &Path) -> Result<(), Error> {
+async fn graph(options: &Options, dir: &Path, http: &reqwest::Client) -> Result<(), Error> {
     let updated: Vec<String> = (0..CUSTOMERS)
         .map(|i| format!("Updated Customer {i:03}"))
         .collect();
@@ -308,39 +328,71 @@ fn graph(options: &Options, dir: &Path) -> Result<(), Error> {
         );
     }
     let total = 2 * CUSTOMERS + deleted.len();
+    let mixed = desired_dir(dir, "mixed", &mixed)?;
+    let creates = desired_dir(dir, "creates", &creates_text("New Customer", total))?;
+    let full = vec!["--list-fields", "full"];
+    let failing = vec![
+        "--list-fields",
+        "full",
+        "--txn-fail-rate",
+        "0.1",
+        "--fault-seed",
+        "{round}",
+    ];
     let variants = [
         Variant {
             label: "mixed",
             seed: seed.clone(),
-            desired: desired_dir(dir, "mixed", &mixed)?,
-            sim_args: vec!["--list-fields", "full"],
+            desired: mixed.clone(),
+            sim_args: full.clone(),
             apply_args: vec!["--max-deletes", "20"],
             faulty: false,
         },
         Variant {
             label: "independent creates",
-            seed,
-            desired: desired_dir(dir, "creates", &creates_text("New Customer", total))?,
-            sim_args: vec!["--list-fields", "full"],
+            seed: seed.clone(),
+            desired: creates.clone(),
+            sim_args: full,
             apply_args: Vec::new(),
             faulty: false,
+        },
+        Variant {
+            label: "mixed, 10% txns fail",
+            seed: seed.clone(),
+            desired: mixed,
+            sim_args: failing.clone(),
+            apply_args: vec!["--max-deletes", "20", "--retries", "8"],
+            faulty: true,
+        },
+        Variant {
+            label: "creates, 10% txns fail",
+            seed,
+            desired: creates,
+            sim_args: failing,
+            apply_args: vec!["--retries", "8"],
+            faulty: true,
         },
     ];
     println!(
         "apply: {CUSTOMERS} creates + {CUSTOMERS} updates + {} deletes against {total} creates, \
-         one reseller, --concurrency 8, latency {LATENCY_MS} ms, full lists, {} rounds",
+         one reseller, --concurrency 8, latency {LATENCY_MS} ms, full lists, {} rounds; then \
+         both again with --txn-fail-rate 0.1 --fault-seed ROUND and --retries 8",
         deleted.len(),
         options.rounds
     );
-    let medians = rounds(options, dir, &variants)?;
+    let medians = rounds(options, dir, http, &variants).await?;
     let ratio = secs(medians[0]) / secs(medians[1]);
     let mark = if ratio <= 1.2 { "yes" } else { "NO" };
     println!("mixed / independent creates: {ratio:.2}x (target <= 1.2x): {mark}");
+    println!(
+        "with 10% of transactions failing and retried: {:.2}x",
+        secs(medians[2]) / secs(medians[3])
+    );
     Ok(())
 }
 
 /// Issue 13: 200 creates converging in one run under faults, against fault-free.
-fn faults(options: &Options, dir: &Path) -> Result<(), Error> {
+async fn faults(options: &Options, dir: &Path, http: &reqwest::Client) -> Result<(), Error> {
     let seed = dir.join("seed-faults.yaml");
     std::fs::write(&seed, seed_text(&[]))?;
     let desired = desired_dir(dir, "faults", &creates_text("New Customer", CUSTOMERS))?;
@@ -378,7 +430,7 @@ fn faults(options: &Options, dir: &Path) -> Result<(), Error> {
         FAULTS.join(" "),
         options.rounds
     );
-    let medians = rounds(options, dir, &variants)?;
+    let medians = rounds(options, dir, http, &variants).await?;
     let ratio = secs(medians[0]) / secs(medians[1]);
     let mark = if ratio <= 2.0 { "yes" } else { "NO" };
     println!("under faults / fault-free: {ratio:.2}x (target <= 2x): {mark}");
