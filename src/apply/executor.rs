@@ -196,24 +196,37 @@ impl Run {
         observer: &Arc<dyn Observer>,
         cancel: &CancellationToken,
     ) {
+        match self.skip(i, graph, steps, cancel) {
+            None => {
+                self.runnable.insert(i);
+            }
+            Some(skipped) => self.settle(i, skipped, graph, steps, observer, cancel),
+        }
+    }
+
+    /// `Some(result)` when step `i`, whose wait is over, is not to run: the apply was
+    /// interrupted, or what it waited for was not applied ([`held_back`]).
+    fn skip(
+        &self,
+        i: usize,
+        graph: &Graph,
+        steps: &[Step],
+        cancel: &CancellationToken,
+    ) -> Option<StepResult> {
         let step = &steps[i];
         if cancel.is_cancelled() {
-            self.settle(i, not_started(step), graph, steps, observer, cancel);
-            return;
+            return Some(not_started(step));
         }
         let waited_for: Vec<&StepResult> = graph.waits_for[i]
             .iter()
             .filter_map(|&j| self.results[j].as_ref())
             .collect();
-        match held_back(step.kind, step.change.action, &waited_for) {
-            None => {
-                self.runnable.insert(i);
-            }
-            Some(reason) => {
-                let skipped = result_of(&step.change, step.label(), Outcome::Skipped { reason });
-                self.settle(i, skipped, graph, steps, observer, cancel);
-            }
-        }
+        let reason = held_back(step.kind, step.change.action, &waited_for)?;
+        Some(result_of(
+            &step.change,
+            step.label(),
+            Outcome::Skipped { reason },
+        ))
     }
 
     /// Records the result of a step that did not run, tells the observer, and lets the
@@ -232,7 +245,8 @@ impl Run {
     }
 
     /// Records a step's result (the observer has been told) and lets the steps waiting
-    /// for it go on.
+    /// for it go on: each whose wait is now over becomes runnable or is skipped, which
+    /// may end the wait of more (a work list, not recursion, however long the chain).
     fn record(
         &mut self,
         i: usize,
@@ -242,18 +256,25 @@ impl Run {
         observer: &Arc<dyn Observer>,
         cancel: &CancellationToken,
     ) {
-        self.results[i] = Some(result);
-        // Settling a step may make others ready, whose skip may make more ready: a
-        // work list, not recursion, however long the chain.
-        let mut now_ready = Vec::new();
-        for &d in &self.dependents[i] {
-            self.left[d] -= 1;
-            if self.left[d] == 0 {
-                now_ready.push(d);
+        let mut settled = vec![(i, result)];
+        while let Some((i, result)) = settled.pop() {
+            self.results[i] = Some(result);
+            for k in 0..self.dependents[i].len() {
+                let d = self.dependents[i][k];
+                self.left[d] = self.left[d].saturating_sub(1);
+                if self.left[d] > 0 {
+                    continue;
+                }
+                match self.skip(d, graph, steps, cancel) {
+                    None => {
+                        self.runnable.insert(d);
+                    }
+                    Some(skipped) => {
+                        observer.finished(&skipped);
+                        settled.push((d, skipped));
+                    }
+                }
             }
-        }
-        for d in now_ready {
-            self.ready(d, graph, steps, observer, cancel);
         }
     }
 }
