@@ -151,3 +151,118 @@ async fn an_update_does_not_wait_for_an_unrelated_create() {
         );
     }
 }
+
+mod plan_fixtures;
+
+/// Records what the executor tells its observer.
+#[derive(Default)]
+struct Recorder {
+    finished: Mutex<Vec<String>>,
+}
+
+impl voss_customers::apply::Observer for Recorder {
+    fn started(&self, _step: &str, _hierarchy: &str, _name: &str) {}
+
+    fn finished(&self, result: &voss_customers::apply::StepResult) {
+        self.finished
+            .lock()
+            .unwrap()
+            .push(format!("{} {}", result.step, result.name));
+    }
+}
+
+#[tokio::test]
+async fn what_waited_for_a_failed_change_is_skipped_and_the_report_keeps_the_plan_order() {
+    use plan_fixtures::*;
+    use voss_customers::apply::{ApplyOptions, Outcome, Secrets, execute};
+    use voss_customers::voss::{Client, ConnectSettings, RetryPolicy, Secret};
+
+    // A port nothing listens on: every request fails to connect, quickly.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let mut settings = ConnectSettings::new(&url, "admin@p.example", Secret::new("pw")).unwrap();
+    settings.retry = RetryPolicy {
+        max_attempts: 1,
+        max_total: Duration::from_secs(1),
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(1),
+    };
+    let client = Client::new(settings).unwrap();
+
+    // Acme's number management is re-enabled (an update and its DN audit) and Old is pruned
+    // at the same reseller; Globex at the other one is updated.
+    let desired = desired(
+        vec![
+            with(R1, "Acme", |c| c.number_management = Some(true)),
+            with(R2, "Globex", |c| c.description = Some("edited".into())),
+        ],
+        &[(R1, true)],
+    );
+    let mut live = state(vec![
+        live_with(R1, "Acme", "a1", |l| l.number_management = false),
+        live(R1, "Old", "o1"),
+        live(R2, "Globex", "g1"),
+    ]);
+    live.dependents.insert("o1".into(), deps(0, 0, 0, 0, 0));
+    let plan = voss_customers::plan::diff(&desired, &live, &url);
+    let planned: Vec<String> = plan
+        .changes
+        .iter()
+        .map(|c| format!("{} {}", c.action.name(), c.name))
+        .collect();
+    assert_eq!(planned, ["update Acme", "update Globex", "delete Old"]);
+
+    let recorder = Arc::new(Recorder::default());
+    let report = execute(
+        &client,
+        &plan,
+        &Secrets::from_env(&plan).unwrap(),
+        ApplyOptions {
+            concurrency: 4,
+            retries: 0,
+        },
+        recorder.clone(),
+        &tokio_util::sync::CancellationToken::new(),
+    )
+    .await;
+
+    let steps: Vec<(String, String, &Outcome)> = report
+        .results
+        .iter()
+        .map(|r| (r.step.clone(), r.name.clone(), &r.outcome))
+        .collect();
+    let labels: Vec<String> = steps.iter().map(|(s, n, _)| format!("{s} {n}")).collect();
+    assert_eq!(
+        labels,
+        [
+            "update Acme",
+            "dn_audit Acme",
+            "update Globex",
+            "delete Old"
+        ],
+        "the report is in the plan's order"
+    );
+    assert!(matches!(steps[0].2, Outcome::Failed { .. }), "{steps:?}");
+    assert_eq!(
+        steps[1].2,
+        &Outcome::Skipped {
+            reason: "its change was not applied".into()
+        }
+    );
+    assert!(matches!(steps[2].2, Outcome::Failed { .. }), "{steps:?}");
+    assert_eq!(
+        steps[3].2,
+        &Outcome::Skipped {
+            reason: "another change at this hierarchy was not applied; the delete waits for \
+                     the next run"
+                .into()
+        }
+    );
+    // Each step is told to the observer once.
+    let mut told = recorder.finished.lock().unwrap().clone();
+    told.sort();
+    let mut expected = labels.clone();
+    expected.sort();
+    assert_eq!(told, expected);
+}
