@@ -1,6 +1,8 @@
 //! Retries within one run (`--retries`, issue 13): against a simulator that fails a share
 //! of requests (503), of transactions and rate-limits, one `apply` converges with no
-//! customer made twice; a refusal is attempted once; `--retries 0` tries each change once.
+//! customer made twice; a write whose answer is lost after it was made
+//! (`--drop-after-commit-rate`) is not sent again; a refusal is attempted once;
+//! `--retries 0` tries each change once.
 
 mod e2e_support;
 
@@ -9,15 +11,18 @@ use std::path::Path;
 
 use e2e_support::*;
 
-/// How many customers the generated file creates.
+/// How many customers the reconcile test creates.
 const CREATES: usize = 40;
 
-/// A file of `CREATES` new customers at CS-R1 (no scope: nothing is pruned).
-fn creates(dir: &Path) -> std::path::PathBuf {
+/// How many customers one apply under faults creates (the issue's test).
+const MANY: usize = 200;
+
+/// A file of `n` new customers at CS-R1 (no scope: nothing is pruned).
+fn creates(dir: &Path, n: usize) -> std::path::PathBuf {
     let mut text = String::from("customers:\n");
-    for i in 0..CREATES {
+    for i in 0..n {
         text.push_str(&format!(
-            "  - name: Retry Co {i:02}\n    hierarchy: sys.hcs.CS-P.CS-R1\n    description: made under faults\n"
+            "  - name: Retry Co {i:03}\n    hierarchy: sys.hcs.CS-P.CS-R1\n    description: made under faults\n"
         ));
     }
     write_file(dir, "creates.yaml", &text)
@@ -49,9 +54,15 @@ fn names(sim: &Sim) -> BTreeMap<String, usize> {
     counts
 }
 
-fn converges_in_one_run(seed: &str) {
+/// One apply of `MANY` creates under the issue's faults (and `extra` ones) converges: it
+/// exits 0, the next plan finds nothing to do, and every name is there once. The check
+/// reads the state the faulty simulator left through a fault-free one: a plan of 200
+/// customers under these faults can itself run out of read attempts (a 503 and a 429 in
+/// turn), which is not what this test is about.
+fn converges_in_one_run(seed: &str, extra: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::start(&[
+    let state = dir.path().join("state.json");
+    let mut faults = vec![
         "--fail-rate",
         "0.2",
         "--txn-fail-rate",
@@ -60,15 +71,17 @@ fn converges_in_one_run(seed: &str) {
         "50",
         "--fault-seed",
         seed,
-    ]);
-    let file = creates(dir.path());
+    ];
+    faults.extend_from_slice(extra);
+    let faulty = Sim::with_state(&state, &faults);
+    let file = creates(dir.path(), MANY);
     // Each attempt fails about 3 times in 10 under these faults (503 on the write, a
     // failed transaction): 8 retries make a change that fails every one unlikely.
-    let run = apply(&sim, &file, &["--retries", "8"]);
+    let run = apply(&faulty, &file, &["--retries", "8"]);
     assert_eq!(run.code, 0, "seed {seed}: one run converges\n{}", run.all());
     assert!(
         run.stdout.contains(&format!(
-            "Apply complete: {CREATES} applied, 0 uncertain, 0 failed, 0 blocked, 0 skipped."
+            "Apply complete: {MANY} applied, 0 uncertain, 0 failed, 0 blocked, 0 skipped."
         )),
         "{}",
         run.all()
@@ -78,12 +91,14 @@ fn converges_in_one_run(seed: &str) {
         "seed {seed}: no change needed a retry, the faults did not bite\n{}",
         run.all()
     );
+    drop(faulty);
+    let sim = Sim::with_state(&state, &[]);
     let (code, plan) = plan_json(&sim, &[&file]);
     assert_eq!(code, 0, "seed {seed}: {plan}");
     assert_eq!(changes(&plan), Vec::<String>::new(), "seed {seed}");
     let counts = names(&sim);
-    for i in 0..CREATES {
-        let name = format!("Retry Co {i:02}");
+    for i in 0..MANY {
+        let name = format!("Retry Co {i:03}");
         assert_eq!(counts.get(&name), Some(&1), "seed {seed}: {name}");
     }
     assert!(
@@ -93,18 +108,105 @@ fn converges_in_one_run(seed: &str) {
 }
 
 #[test]
-fn one_apply_converges_under_faults_seed_3() {
-    converges_in_one_run("3");
+fn one_apply_converges_under_faults_for_several_seeds() {
+    // The runs wait on their simulators' rate limits far more than they compute: they run
+    // side by side. Seed 29 also loses the answer of one write in ten after making it.
+    let runs: [(&str, &[&str]); 3] = [
+        ("3", &[]),
+        ("11", &[]),
+        ("29", &["--drop-after-commit-rate", "0.1"]),
+    ];
+    let threads: Vec<_> = runs
+        .into_iter()
+        .map(|(seed, extra)| std::thread::spawn(move || converges_in_one_run(seed, extra)))
+        .collect();
+    let failed: Vec<_> = threads
+        .into_iter()
+        .filter_map(|thread| thread.join().err())
+        .collect();
+    if let Some(panic) = failed.into_iter().next() {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 #[test]
-fn one_apply_converges_under_faults_seed_11() {
-    converges_in_one_run("11");
+fn a_create_made_whose_answer_was_lost_is_not_sent_again() {
+    // Every write is carried out and then answered 503: each create is looked up and
+    // found, never sent a second time.
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&["--drop-after-commit-rate", "1"]);
+    let file = creates(dir.path(), 5);
+    let run = apply(&sim, &file, &["--retries", "3"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout
+            .contains("Apply complete: 5 applied, 0 uncertain, 0 failed, 0 blocked, 0 skipped."),
+        "{}",
+        run.all()
+    );
+    assert_eq!(
+        run.stderr
+            .matches("its answer was lost, but the customer exists now")
+            .count(),
+        5,
+        "{}",
+        run.all()
+    );
+    assert_eq!(requests(&sim, "POST relation/HcsCustomerREL"), 5);
+    let counts = names(&sim);
+    for i in 0..5 {
+        assert_eq!(
+            counts.get(&format!("Retry Co {i:03}")),
+            Some(&1),
+            "{counts:?}"
+        );
+    }
+    let (code, plan) = plan_json(&sim, &[&file]);
+    assert_eq!(code, 0, "{plan}");
+    assert_eq!(changes(&plan), Vec::<String>::new());
 }
 
 #[test]
-fn one_apply_converges_under_faults_seed_29() {
-    converges_in_one_run("29");
+fn an_update_and_a_delete_made_whose_answers_were_lost_are_done_not_sent_again() {
+    // Every write is carried out and then answered 503: the retry reads first, finds the
+    // update made and the customer gone, and writes nothing more.
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&["--drop-after-commit-rate", "1"]);
+    let file = write_file(
+        dir.path(),
+        "lost.yaml",
+        "customers:
+  - name: Wayne Enterprises
+    hierarchy: sys.hcs.CS-P.CS-R2
+    description: Wayne Enterprises, edited once
+    extended_name: WAYNE-ENT
+  - name: Stark
+    hierarchy: sys.hcs.CS-P.CS-R2
+    state: absent
+",
+    );
+    let (_, before) = plan_json(&sim, &[&file]);
+    assert_eq!(
+        changes(&before),
+        vec![
+            "delete sys.hcs.CS-P.CS-R2 Stark",
+            "update sys.hcs.CS-P.CS-R2 Wayne Enterprises"
+        ]
+    );
+    let run = apply(&sim, &file, &["--retries", "3"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout
+            .contains("Apply complete: 2 applied, 0 uncertain, 0 failed, 0 blocked, 0 skipped."),
+        "{}",
+        run.all()
+    );
+    assert!(run.stderr.contains("(2 attempts)"), "{}", run.all());
+    assert_eq!(requests(&sim, "PUT relation/HcsCustomerREL"), 1);
+    assert_eq!(requests(&sim, "DELETE relation/HcsCustomerREL"), 1);
+    let (code, plan) = plan_json(&sim, &[&file]);
+    assert_eq!(code, 0, "{plan}");
+    assert_eq!(changes(&plan), Vec::<String>::new());
 }
 
 #[test]
@@ -175,7 +277,7 @@ fn retries_zero_keeps_a_single_attempt() {
 fn a_reconcile_cycle_retries_and_counts_the_changes_retried() {
     let dir = tempfile::tempdir().unwrap();
     let sim = Sim::start(&["--txn-fail-rate", "0.3", "--fault-seed", "5"]);
-    let file = creates(dir.path());
+    let file = creates(dir.path(), CREATES);
     let run = run(&mut against(
         &sim,
         PROVIDER,

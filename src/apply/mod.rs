@@ -1,8 +1,10 @@
 //! Carrying a plan out against the live system: the secrets it needs ([`secrets`]), the
-//! check that the live customers are still as planned ([`stale`]), the ordered, bounded
-//! parallel executor ([`executor`]) of single changes ([`step`]), progress and the report.
+//! check that the live customers are still as planned ([`stale`]), the bounded parallel
+//! executor ([`executor`]) of single changes ([`step`]) in the order of a dependency graph
+//! ([`graph`]), progress and the report.
 
 pub mod executor;
+mod graph;
 pub mod progress;
 pub mod report;
 pub mod request;

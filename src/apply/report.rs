@@ -1,5 +1,5 @@
-//! What an apply did: one result per step: skipped blocked changes first, then the steps
-//! in the order they ran (creates, updates, follow-ups, deletes). Its text is written by
+//! What an apply did: one result per step, in the plan's order (each DN audit right after
+//! its change), whatever order the steps finished in. Its text is written by
 //! `render::apply_report` (the data stays here; `apply` imports nothing from `render`).
 
 use serde::Serialize;

@@ -35,6 +35,10 @@ pub struct Args {
     /// Fail this share of transactions (0 to 1).
     #[arg(long, default_value_t = 0.0)]
     pub txn_fail_rate: f64,
+    /// Carry out this share of writes (0 to 1), then answer them with HTTP 503 as if the
+    /// answer was lost: the write happened, the client cannot tell.
+    #[arg(long, default_value_t = 0.0)]
+    pub drop_after_commit_rate: f64,
     /// Seed of the fault generator: the same seed gives the same faults.
     #[arg(long)]
     pub fault_seed: Option<u64>,
@@ -100,6 +104,7 @@ pub fn run(args: Args) -> Exit {
         fail_rate: args.fail_rate,
         rate_limit: args.rate_limit,
         txn_fail_rate: args.txn_fail_rate,
+        drop_after_commit_rate: args.drop_after_commit_rate,
         fault_seed: args.fault_seed,
         tls: args.tls_cert.zip(args.tls_key),
         options: Options {

@@ -69,6 +69,9 @@ pub struct SimConfig {
     pub rate_limit: Option<u32>,
     /// Fail this share of transactions (0 to 1).
     pub txn_fail_rate: f64,
+    /// Carry out this share of writes (0 to 1), then lose their answer: the client gets
+    /// a 503 for a write that was made (for `nowait=true`, once its transaction ended).
+    pub drop_after_commit_rate: f64,
     /// The same seed gives the same faults.
     pub fault_seed: Option<u64>,
     /// Serve HTTPS with this PEM certificate (chain) and PEM private key.
@@ -86,6 +89,7 @@ impl Default for SimConfig {
             fail_rate: 0.0,
             rate_limit: None,
             txn_fail_rate: 0.0,
+            drop_after_commit_rate: 0.0,
             fault_seed: None,
             tls: None,
             options: Options::default(),
@@ -341,13 +345,14 @@ pub async fn start_with(
         store: Mutex::new(store),
         credentials,
         sessions: session::Sessions::default(),
-        faults: Faults::new(
-            config.latency_ms,
-            config.fail_rate,
-            config.rate_limit,
-            config.txn_fail_rate,
-            config.fault_seed,
-        ),
+        faults: Faults::new(faults::FaultOptions {
+            latency_ms: config.latency_ms,
+            fail_rate: config.fail_rate,
+            rate_limit: config.rate_limit,
+            txn_fail_rate: config.txn_fail_rate,
+            drop_after_commit_rate: config.drop_after_commit_rate,
+            seed: config.fault_seed,
+        }),
         stats: Stats::default(),
         persister: config.state.clone().map(Persister::new),
         queue,
@@ -408,6 +413,7 @@ fn check_config(config: &SimConfig, listen: SocketAddr) -> Result<(), SimError> 
     for (name, rate) in [
         ("--fail-rate", config.fail_rate),
         ("--txn-fail-rate", config.txn_fail_rate),
+        ("--drop-after-commit-rate", config.drop_after_commit_rate),
     ] {
         if !(0.0..=1.0).contains(&rate) {
             return Err(SimError::Config(format!(

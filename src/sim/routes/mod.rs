@@ -157,10 +157,42 @@ impl Params {
 }
 
 /// Runs a write now (`SyncWriteResponse`) or queues it as a transaction (`nowait=true`).
+/// With `--drop-after-commit-rate`, a share of writes is carried out (a queued one waits
+/// for its transaction to end) and then answered 503 ([`faults::lost_answer`]).
 pub async fn write(sim: &Sim, admin: &Admin, hierarchy: &str, op: Op, nowait: bool) -> Response {
     if nowait {
-        return queue(sim, admin, hierarchy, op).into_response();
+        let (status, accepted) = queue(sim, admin, hierarchy, op);
+        if sim.faults.drops_answer() {
+            await_transaction(sim, &accepted.transaction_id).await;
+            return faults::lost_answer();
+        }
+        return (status, accepted).into_response();
     }
+    let response = write_now(sim, op).await;
+    if response.status().is_success() && sim.faults.drops_answer() {
+        return faults::lost_answer();
+    }
+    response
+}
+
+/// Waits (at most 30 s) until transaction `id` has ended and the state file holds it.
+async fn await_transaction(sim: &Sim, id: &str) {
+    for _ in 0..15_000 {
+        let running = sim.with_store(|store| {
+            store
+                .transactions
+                .get(id)
+                .is_some_and(|t| !t.visible_status().is_final())
+        });
+        if !running {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+}
+
+/// Runs a write now: its `SyncWriteResponse`, or the error.
+async fn write_now(sim: &Sim, op: Op) -> Response {
     let done = sim.with_store(|store| {
         let applied = store.apply(&op)?;
         let meta = match store.customers.get(&applied.pkid) {
