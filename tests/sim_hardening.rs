@@ -243,7 +243,9 @@ async fn a_hand_edited_state_file_is_checked_on_load() {
                     .map(|(k, c)| (k.clone(), c.clone()))
                     .unwrap();
                 let mut twin = first.clone();
-                let twin_pkid = format!("{}0", &key[..23]);
+                // Another pkid than the original's (pkids are random: the last digit may be 0).
+                let last = if key.ends_with('0') { '1' } else { '0' };
+                let twin_pkid = format!("{}{last}", &key[..23]);
                 twin["pkid"] = twin_pkid.clone().into();
                 customers.insert(twin_pkid, twin);
             }),

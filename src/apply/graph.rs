@@ -228,6 +228,7 @@ mod tests {
             blocked: Vec::new(),
             follow_up: Vec::new(),
             live_fingerprint: None,
+            reason: None,
         }
     }
 
