@@ -27,7 +27,7 @@ use super::super::body::read_object;
 use super::super::errors::ApiError;
 use super::super::resources::{self, OrderBy};
 use super::super::rules::{Op, UpdateMode, WriteKind, check_write};
-use super::super::store::within;
+use super::super::store::{skip_groups, within};
 use super::super::{ListFields, Sim};
 use super::{Params, Routes, check_pkid, write};
 
@@ -70,19 +70,34 @@ async fn list(
                 .get(pkid)
                 .map(|c| resources::customer(store, c, full))
         };
-        if hcmf_only {
+        // One name → pkid map per parent, in list order: the page is found by the
+        // groups' lengths, then only its own customers are walked and rendered.
+        let groups: Vec<_> = if hcmf_only {
             // Sorted as a whole: `sys.hcs` sorts before every path below it.
             let own = &admin.hierarchy;
-            let items = store.pkids_at(HCMF_HIERARCHY).chain(
-                store
-                    .pkids_under(own)
-                    .filter(|_| within(own, HCMF_HIERARCHY)),
-            );
-            resources::page(CUSTOMER, node, OrderBy::Name, items, params.window, render)
+            store
+                .customer_group_at(HCMF_HIERARCHY)
+                .into_iter()
+                .chain(
+                    store
+                        .customer_groups_under(own)
+                        .filter(|_| within(own, HCMF_HIERARCHY)),
+                )
+                .collect()
         } else {
-            let items = store.pkids_under(&path);
-            resources::page(CUSTOMER, node, OrderBy::Name, items, params.window, render)
-        }
+            store.customer_groups_under(&path).collect()
+        };
+        let total = groups.iter().map(|g| g.len() as u64).sum();
+        let items = skip_groups(groups, params.window.skip, |g| g.values());
+        resources::page_from(
+            CUSTOMER,
+            node,
+            OrderBy::Name,
+            total,
+            items,
+            params.window,
+            render,
+        )
     });
     Ok(Json(customers_out(&sim, page)))
 }
