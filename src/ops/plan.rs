@@ -9,8 +9,9 @@ use crate::voss::{ApiError, Client};
 /// What the planner needs to know about the live system for `desired`: the declared
 /// hierarchies, then what the planner asks for once it has seen them.
 pub async fn read_live(client: &Client, desired: &Desired) -> Result<LiveState, ApiError> {
+    let reads = plan::list_reads(desired);
     let mut live = client
-        .read_hierarchies(&plan::hierarchies_to_read(desired))
+        .read_hierarchies(&reads, |choice| plan::list_choice_pays(&reads, choice))
         .await?;
     let extra = plan::extra_reads(desired, &live);
     client.read_extras(&mut live, &extra).await?;

@@ -20,7 +20,8 @@ pub use diff::{LOCAL_ADMIN_WARNING, deletes_to_check, diff};
 pub use digest::{digest, fingerprint};
 pub use drift::{CustomerRef, Drift, DriftedCustomer, DriftedField, drift};
 pub use reads::{
-    extra_reads, hierarchies as hierarchies_to_read, instances_to_read, partially_read,
+    extra_reads, hierarchies as hierarchies_to_read, instances_to_read, list_choice_pays,
+    list_reads, partially_read,
 };
 pub use safety::Refusal;
 pub use stale::moved_fields;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::index::LiveIndex;
 use super::types::Plan;
-use crate::model::{Desired, ExtraReads, Field, LiveState};
+use crate::model::{CommonList, Desired, ExtraReads, Field, ListChoice, ListReads, LiveState};
 
 /// Every hierarchy a declared customer or scope names: each is read (its node and the
 /// customers directly under it).
@@ -16,6 +16,93 @@ pub fn hierarchies(desired: &Desired) -> BTreeSet<String> {
         .map(|c| c.customer.hierarchy.clone())
         .chain(desired.scopes.iter().map(|s| s.scope.hierarchy.clone()))
         .collect()
+}
+
+/// How the declared hierarchies' customers are listed: one list per root (a declared
+/// hierarchy not below another; a list includes every node below it [doc]) or, with two
+/// roots or more, one list at their lowest common ancestor, filtered to the declared
+/// parents client side. Which of the two is read is decided by [`list_choice_pays`] once
+/// the common list's first page tells its size.
+pub fn list_reads(desired: &Desired) -> ListReads {
+    let hierarchies = hierarchies(desired);
+    let roots: Vec<String> = hierarchies
+        .iter()
+        .filter(|h| !hierarchies.iter().any(|other| is_below(h, other)))
+        .cloned()
+        .collect();
+    let common = (roots.len() >= 2).then(|| {
+        let mut declared_per_root = vec![0u64; roots.len()];
+        for c in &desired.customers {
+            let h = &c.customer.hierarchy;
+            if let Some(i) = roots.iter().position(|r| r == h || is_below(h, r)) {
+                declared_per_root[i] += 1;
+            }
+        }
+        CommonList {
+            at: common_ancestor(&roots),
+            declared_per_root,
+        }
+    });
+    ListReads {
+        hierarchies,
+        roots,
+        common,
+    }
+}
+
+/// Whether the choice the client asks about takes fewer requests:
+/// - the common list of `total` customers against one list per root (each at least one
+///   page, as many as its declared customers fill): fewer pages wins. The common list
+///   also holds the customers of undeclared nodes below the ancestor; they count in its
+///   pages and are dropped client side.
+/// - one node list below the ancestor (at least `nodes` records) against one look-up per
+///   unseen hierarchy.
+pub fn list_choice_pays(reads: &ListReads, choice: ListChoice) -> bool {
+    match choice {
+        ListChoice::CommonCustomers { total, page } => {
+            let per_root: u64 = reads.common.as_ref().map_or(0, |c| {
+                c.declared_per_root
+                    .iter()
+                    .map(|n| pages(*n, page).max(1))
+                    .sum()
+            });
+            pages(total, page) < per_root
+        }
+        ListChoice::NodeList {
+            unseen,
+            nodes,
+            page,
+        } => pages(nodes, page).max(1) < unseen,
+    }
+}
+
+/// Pages of at most `page` (at least 1) that `records` fill.
+fn pages(records: u64, page: u64) -> u64 {
+    records.div_ceil(page.max(1))
+}
+
+/// The deepest dotted path at or above every one of `paths` (`sys` at worst).
+fn common_ancestor(paths: &[String]) -> String {
+    let mut common: Vec<&str> = match paths.first() {
+        Some(first) => first.split('.').collect(),
+        None => return String::new(),
+    };
+    for path in &paths[1..] {
+        let same = common
+            .iter()
+            .zip(path.split('.'))
+            .take_while(|(a, b)| *a == b)
+            .count();
+        common.truncate(same);
+    }
+    common.join(".")
+}
+
+/// Whether `path` is strictly below `ancestor` (`a.b.c` is below `a.b`, `a.bc` is not).
+fn is_below(path: &str, ancestor: &str) -> bool {
+    path.len() > ancestor.len()
+        && path.starts_with(ancestor)
+        && path.as_bytes().get(ancestor.len()) == Some(&b'.')
 }
 
 /// What else the plan can need once the declared hierarchies are read: HCM-F customers
@@ -100,4 +187,84 @@ pub fn partially_read(plan: &Plan, live: &LiveState) -> BTreeSet<String> {
         .filter(|l| !l.unread.is_empty() && changed.contains(l.pkid.as_str()))
         .map(|l| l.pkid.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads(roots: &[&str], declared: &[u64]) -> ListReads {
+        ListReads {
+            hierarchies: roots.iter().map(|r| r.to_string()).collect(),
+            roots: roots.iter().map(|r| r.to_string()).collect(),
+            common: Some(CommonList {
+                at: common_ancestor(&roots.iter().map(|r| r.to_string()).collect::<Vec<_>>()),
+                declared_per_root: declared.to_vec(),
+            }),
+        }
+    }
+
+    #[test]
+    fn the_common_ancestor_is_whole_names_only() {
+        let paths = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            common_ancestor(&paths(&["sys.hcs.P.R1", "sys.hcs.P.R2"])),
+            "sys.hcs.P"
+        );
+        assert_eq!(
+            common_ancestor(&paths(&["sys.hcs.P.R1", "sys.hcs.P.R10.X"])),
+            "sys.hcs.P"
+        );
+        assert_eq!(
+            common_ancestor(&paths(&["sys.hcs.P", "sys.hcs.Q"])),
+            "sys.hcs"
+        );
+    }
+
+    /// 500 resellers of 200 customers each, pages of 2000: 50 pages at the provider
+    /// against 500 lists; the same ancestor holding 10 million customers does not pay.
+    #[test]
+    fn the_common_list_is_read_when_it_takes_fewer_pages() {
+        let roots: Vec<String> = (0..500).map(|r| format!("sys.hcs.P.R{r}")).collect();
+        let roots: Vec<&str> = roots.iter().map(String::as_str).collect();
+        let r = reads(&roots, &[200; 500]);
+        let pays = |total, page| list_choice_pays(&r, ListChoice::CommonCustomers { total, page });
+        assert!(pays(100_000, 2000));
+        assert!(!pays(100_000, 200), "500 pages either way: per root");
+        assert!(!pays(10_000_000, 2000));
+        let two = reads(&["sys.hcs.P.R1", "sys.hcs.P.R2"], &[3, 0]);
+        assert!(list_choice_pays(
+            &two,
+            ListChoice::CommonCustomers {
+                total: 50,
+                page: 200
+            }
+        ));
+        assert!(!list_choice_pays(
+            &two,
+            ListChoice::CommonCustomers {
+                total: 401,
+                page: 200
+            }
+        ));
+    }
+
+    #[test]
+    fn a_node_list_replaces_look_ups_only_when_shorter() {
+        let r = reads(&["sys.hcs.P.R1", "sys.hcs.P.R2"], &[0, 0]);
+        let node_list = |unseen, nodes| {
+            list_choice_pays(
+                &r,
+                ListChoice::NodeList {
+                    unseen,
+                    nodes,
+                    page: 2000,
+                },
+            )
+        };
+        assert!(!node_list(1, 10));
+        assert!(node_list(2, 10), "one page of nodes against two look-ups");
+        assert!(node_list(51, 100_000));
+        assert!(!node_list(50, 100_000));
+    }
 }

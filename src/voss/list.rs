@@ -28,12 +28,31 @@ impl Client {
         model: &str,
         hierarchy: &str,
     ) -> Result<Vec<Record>, ApiError> {
+        Ok(self
+            .list_all_if(model, hierarchy, |_, _| true)
+            .await?
+            .map(|(records, _)| records)
+            .unwrap_or_default())
+    }
+
+    /// Every instance of `model` at `hierarchy` and below, page by page, unless
+    /// `go_on(total, page)` says no once the first page told the list's total and the
+    /// page size the rest would be read at (then `None`: one request spent). With the
+    /// records, the total and that page size.
+    pub(crate) async fn list_all_if(
+        &self,
+        model: &str,
+        hierarchy: &str,
+        mut go_on: impl FnMut(u64, u64) -> bool,
+    ) -> Result<Option<(Vec<Record>, (u64, u64))>, ApiError> {
         // `None`: the server refused our page size; ask without one (its default).
         let mut limit = Some(self.settings().page_size.max(1));
         let mut all = Vec::new();
         let mut skip = 0;
+        let mut sizes = (0, 1);
         for _ in 0..MAX_PAGES {
             let mut request = ApiRequest::at(Method::Get, model, hierarchy).param("skip", skip);
+            let mut asked = limit;
             if let Some(limit) = limit {
                 request = request.param("limit", limit);
             }
@@ -43,6 +62,7 @@ impl Client {
                 // before it announced one) is asked again without a page size.
                 Err(error) if limit.is_some() && refuses_limit(&error) => {
                     limit = None;
+                    asked = None;
                     let request = ApiRequest::at(Method::Get, model, hierarchy).param("skip", skip);
                     self.send_decoded(&request, NO_BODY, decode::page).await?
                 }
@@ -54,22 +74,38 @@ impl Client {
             if skip > 0 && page.skip == Some(0) && got > 0 {
                 break;
             }
+            // The rest is read at the server's announced maximum [seen: 200 on 11.5.1,
+            // 2000 later]: never more, and no more requests than it allows; a page size
+            // set below the profile's is a deliberate cap and kept.
+            if let Some(maximum) = page.maximum_limit {
+                let wanted = self.settings().page_size;
+                let capped = wanted < self.profile().lists.page_size;
+                limit = Some(match limit {
+                    Some(_) if capped => wanted.min(maximum).max(1),
+                    _ => maximum.max(1),
+                });
+            }
+            if skip == 0 {
+                sizes = (
+                    page.total.unwrap_or(got).max(got),
+                    limit.unwrap_or(got).max(1),
+                );
+                if !go_on(sizes.0, sizes.1) {
+                    return Ok(None);
+                }
+            }
             all.extend(page.resources);
             skip += got;
             let done = match page.total {
                 Some(total) => skip >= total,
                 // No total: a page shorter than asked is the last.
-                None => limit.is_none_or(|limit| got < limit),
+                None => asked.is_none_or(|asked| got < asked),
             };
             if got == 0 || done {
                 break;
             }
-            // Never ask for more than the server serves.
-            if let Some(maximum) = page.maximum_limit {
-                limit = Some(limit.map_or(maximum, |limit| limit.min(maximum)).max(1));
-            }
         }
-        Ok(all)
+        Ok(Some((all, sizes)))
     }
 
     /// How many instances of `model` there are at `hierarchy` and below (one request).
@@ -107,6 +143,51 @@ impl Client {
             path: path.to_owned(),
             node_type: own.map_or(NodeType::Other, node_type),
         }))
+    }
+
+    /// Every node at and below `path` by dotted path, from one `data/HierarchyNode` list
+    /// (every page). A node's path is `path` and the names of the pkids its `meta.path`
+    /// lists below `path` [seen: `meta.path` is the pkids from `sys` down]; a node whose
+    /// ancestors the list does not hold is left out.
+    pub async fn hierarchy_nodes_below(
+        &self,
+        path: &str,
+    ) -> Result<std::collections::BTreeMap<String, HierarchyNode>, ApiError> {
+        let records = self
+            .list_all(&self.profile().routes.hierarchy_node, path)
+            .await?;
+        let depth = path.split('.').count();
+        let names: std::collections::HashMap<&str, &str> = records
+            .iter()
+            .filter_map(|r| Some((r.pkid.as_str(), r.text("name")?)))
+            .collect();
+        let mut nodes = std::collections::BTreeMap::new();
+        for record in &records {
+            let Some(below) = record.path_pkids.get(depth..) else {
+                continue;
+            };
+            let mut dotted = path.to_owned();
+            let mut whole = true;
+            for pkid in below {
+                match names.get(pkid.as_str()) {
+                    Some(name) => {
+                        dotted.push('.');
+                        dotted.push_str(name);
+                    }
+                    None => whole = false,
+                }
+            }
+            if whole && !below.is_empty() {
+                nodes.insert(
+                    dotted.clone(),
+                    HierarchyNode {
+                        path: dotted,
+                        node_type: node_type(record),
+                    },
+                );
+            }
+        }
+        Ok(nodes)
     }
 
     /// Runs `read` for every item, at most `concurrency` at a time. The answers keep the
