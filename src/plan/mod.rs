@@ -20,9 +20,12 @@ pub use diff::{LOCAL_ADMIN_WARNING, deletes_to_check, diff};
 pub use digest::{digest, fingerprint};
 pub use drift::{CustomerRef, Drift, DriftedCustomer, DriftedField, drift};
 pub use reads::{
-    extra_reads, hierarchies as hierarchies_to_read, instances_to_read, list_choice_pays,
-    list_reads, partially_read,
+    changed_after_all, changed_keys, extra_reads, hierarchies as hierarchies_to_read,
+    instances_to_read, instances_to_read_changed, list_choice_pays, list_reads, partial_plan,
+    partially_read,
 };
 pub use safety::Refusal;
 pub use stale::moved_fields;
-pub use types::{Action, Change, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning};
+pub use types::{
+    Action, Change, FORMAT_VERSION, FieldChange, FollowUp, NotRead, Partial, Plan, Summary, Warning,
+};

@@ -1,11 +1,14 @@
 //! What must be read of the live system for a desired state: pure decisions that the
 //! client carries out, so that a plan reads no more than it needs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::desired_diff::{DesiredDiff, DiffKind};
 use super::index::LiveIndex;
-use super::types::Plan;
-use crate::model::{CommonList, Desired, ExtraReads, Field, ListChoice, ListReads, LiveState};
+use super::types::{Action, Change, NotRead, Partial, Plan};
+use crate::model::{
+    CommonList, Customer, Desired, ExtraReads, Field, ListChoice, ListReads, LiveState,
+};
 
 /// Every hierarchy a declared customer or scope names: each is read (its node and the
 /// customers directly under it).
@@ -146,8 +149,18 @@ pub fn extra_reads(desired: &Desired, live: &LiveState) -> ExtraReads {
 /// file names (the record's admin fields are then needed too). A list may carry only
 /// summary fields [seen]; in full-list mode nothing is returned.
 pub fn instances_to_read(desired: &Desired, live: &LiveState) -> BTreeSet<String> {
+    wanted_instances(desired, live)
+        .map(|(_, pkid)| pkid.to_owned())
+        .collect()
+}
+
+/// The (declared customer, live pkid) pairs of [`instances_to_read`].
+fn wanted_instances<'a>(
+    desired: &'a Desired,
+    live: &'a LiveState,
+) -> impl Iterator<Item = (&'a Customer, &'a str)> + 'a {
     let index = LiveIndex::new(live);
-    let mut pkids = BTreeSet::new();
+    let mut pairs = Vec::new();
     for c in desired.customers.iter().map(|d| &d.customer) {
         if !c.state.is_present() {
             continue;
@@ -165,11 +178,117 @@ pub fn instances_to_read(desired: &Desired, live: &LiveState) -> BTreeSet<String
             let lacks_written =
                 Field::managed().any(|f| l.unread.contains(&f) && f.written(c).is_some());
             if lacks_written || (!l.unread.is_empty() && c.local_admin.is_some()) {
-                pkids.insert(l.pkid.clone());
+                pairs.push((c, l.pkid.as_str()));
             }
         }
     }
-    pkids
+    pairs.into_iter()
+}
+
+/// [`instances_to_read`] for a pull request's plan (`plan --changed-since REV`): only
+/// the instances of customers whose declaration changed since REV (`changed`: their
+/// (hierarchy, name) in the working tree, from the `diff --base` engine) or that name a
+/// local admin (its create-only check needs the record) are read; the others are
+/// returned apart, not read. A live customer matched by a changed declaration is read.
+pub fn instances_to_read_changed(
+    desired: &Desired,
+    live: &LiveState,
+    changed: &BTreeSet<(String, String)>,
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut read = BTreeSet::new();
+    let mut not_read = BTreeSet::new();
+    for (c, pkid) in wanted_instances(desired, live) {
+        let key = (c.hierarchy.clone(), c.name.clone());
+        if changed.contains(&key) || c.local_admin.is_some() {
+            read.insert(pkid.to_owned());
+        } else {
+            not_read.insert(pkid.to_owned());
+        }
+    }
+    not_read.retain(|pkid| !read.contains(pkid));
+    (read, not_read)
+}
+
+/// The customers a desired-state difference touches in the new state, by (hierarchy,
+/// name): added, renamed and changed ones (a removed one is no longer declared).
+pub fn changed_keys(diff: &DesiredDiff) -> BTreeSet<(String, String)> {
+    diff.changes
+        .iter()
+        .filter(|c| c.kind != DiffKind::Removed)
+        .map(|c| (c.hierarchy.clone(), c.name.clone()))
+        .collect()
+}
+
+/// `plan` made partial: the customers `not_read` (by pkid) were compared against listed
+/// records that lack fields, so an update of theirs that touches only such fields is an
+/// artefact of not reading them and is dropped (counted unchanged); any other change of
+/// theirs stays (the caller reads those instances before the final diff). The plan then
+/// names them, sorted, under `partial`.
+pub fn partial_plan(
+    mut plan: Plan,
+    live: &LiveState,
+    not_read: &BTreeSet<String>,
+    since: &str,
+) -> Plan {
+    let unread: BTreeMap<&str, &BTreeSet<Field>> = live
+        .customers
+        .iter()
+        .chain(&live.hcmf_customers)
+        .filter(|l| not_read.contains(&l.pkid))
+        .map(|l| (l.pkid.as_str(), &l.unread))
+        .collect();
+    let artefact = |change: &Change| {
+        change.action == Action::Update
+            && change
+                .pkid
+                .as_deref()
+                .and_then(|pkid| unread.get(pkid))
+                .is_some_and(|unread| change.fields.iter().all(|f| unread.contains(&f.field)))
+    };
+    let before = plan.changes.len();
+    let mut blocked = 0;
+    plan.changes.retain(|change| {
+        let drop = artefact(change);
+        if drop && change.is_blocked() {
+            blocked += 1;
+        }
+        !drop
+    });
+    let dropped = before - plan.changes.len();
+    plan.summary.update -= dropped;
+    plan.summary.blocked -= blocked;
+    plan.summary.unchanged += dropped;
+    if unread.is_empty() {
+        // Everything the plan compares was read: it is whole.
+        return plan;
+    }
+    let mut names: Vec<NotRead> = live
+        .customers
+        .iter()
+        .chain(&live.hcmf_customers)
+        .filter(|l| unread.contains_key(l.pkid.as_str()))
+        .map(|l| NotRead {
+            hierarchy: l.hierarchy.clone(),
+            name: l.name.clone(),
+        })
+        .collect();
+    names.sort();
+    plan.partial = Some(Box::new(Partial {
+        changed_since: since.to_owned(),
+        not_read: names,
+    }));
+    plan
+}
+
+/// The pkids in `not_read` that a plan changes other than by an update of unread fields
+/// (a rename, a migration, a delete): their instances must be read after all.
+pub fn changed_after_all(plan: &Plan, not_read: &BTreeSet<String>) -> BTreeSet<String> {
+    plan.changes
+        .iter()
+        .filter_map(|c| c.pkid.as_deref())
+        .filter(|pkid| not_read.contains(*pkid))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The live customers that `plan` changes (updates, renames, migrations, deletes) whose

@@ -195,6 +195,7 @@ mod tests {
             tool_version: "0".into(),
             target: "t".into(),
             desired_digest: String::new(),
+            partial: None,
             changes: vec![
                 change(crate::plan::Action::Create, "A", Vec::new()),
                 change(
