@@ -43,11 +43,30 @@ impl Client {
         &self,
         model: &str,
         hierarchy: &str,
-        mut go_on: impl FnMut(u64, u64) -> bool,
+        go_on: impl FnMut(u64, u64) -> bool,
     ) -> Result<Option<(Vec<Record>, (u64, u64))>, ApiError> {
+        let mut all = Vec::new();
+        let sizes = self
+            .list_pages_if(model, hierarchy, go_on, |page| {
+                all.extend(page);
+                Ok(())
+            })
+            .await?;
+        Ok(sizes.map(|sizes| (all, sizes)))
+    }
+
+    /// [`Client::list_all_if`], handing each page's records to `each` as it arrives
+    /// instead of keeping them all (a list of 100,000 customers is not held as records
+    /// and as the model at once). With the list's total and page size.
+    pub(crate) async fn list_pages_if(
+        &self,
+        model: &str,
+        hierarchy: &str,
+        mut go_on: impl FnMut(u64, u64) -> bool,
+        mut each: impl FnMut(Vec<Record>) -> Result<(), ApiError>,
+    ) -> Result<Option<(u64, u64)>, ApiError> {
         // `None`: the server refused our page size; ask without one (its default).
         let mut limit = Some(self.settings().page_size.max(1));
-        let mut all = Vec::new();
         let mut skip = 0;
         let mut sizes = (0, 1);
         for _ in 0..MAX_PAGES {
@@ -94,7 +113,7 @@ impl Client {
                     return Ok(None);
                 }
             }
-            all.extend(page.resources);
+            each(page.resources)?;
             skip += got;
             let done = match page.total {
                 Some(total) => skip >= total,
@@ -105,7 +124,7 @@ impl Client {
                 break;
             }
         }
-        Ok(Some((all, sizes)))
+        Ok(Some(sizes))
     }
 
     /// How many instances of `model` there are at `hierarchy` and below (one request).

@@ -54,35 +54,44 @@ impl Client {
         common: &CommonList,
         choose: &impl Fn(ListChoice) -> bool,
     ) -> Result<Option<LiveState>, ApiError> {
+        let mut live = LiveState::default();
+        let mut parents = BTreeSet::new();
+        let mut unplaced = false;
+        // Each page is decoded as it comes: only the declared parents' customers are kept.
         let listed = self
-            .list_all_if(
+            .list_pages_if(
                 &self.profile().routes.customer,
                 &common.at,
                 |total, page| choose(ListChoice::CommonCustomers { total, page }),
+                |records| {
+                    for record in &records {
+                        let Some(parent) = record.parent_given(&common.at) else {
+                            unplaced = true;
+                            continue;
+                        };
+                        if reads.hierarchies.contains(&parent) {
+                            live.customers
+                                .push(self.decoded(record, &parent, &common.at)?);
+                        }
+                        if !parents.contains(&parent) {
+                            parents.insert(parent);
+                        }
+                    }
+                    Ok(())
+                },
             )
             .await;
-        let (records, (total, page)) = match listed {
-            Ok(Some(read)) => read,
+        let (total, page) = match listed {
+            Ok(Some(sizes)) => sizes,
             Ok(None) => return Ok(None),
             // Not the admin's to list, or not there: each root answers for itself.
             Err(ApiError::NotFound { .. } | ApiError::Forbidden { .. }) => return Ok(None),
             Err(error) => return Err(error),
         };
-        let mut live = LiveState::default();
-        let mut parents = BTreeSet::new();
-        for record in &records {
-            let Some(parent) = record.parent_given(&common.at) else {
-                return Ok(None);
-            };
-            if reads.hierarchies.contains(&parent) {
-                live.customers
-                    .push(self.decoded(record, &parent, &common.at)?);
-            }
-            if !parents.contains(&parent) {
-                parents.insert(parent);
-            }
+        // A record that does not say where it lives: each root is listed itself.
+        if unplaced {
+            return Ok(None);
         }
-        drop(records);
         // Every node from the ancestor down to a listed customer's parent exists.
         let mut exists = BTreeSet::new();
         for parent in &parents {
