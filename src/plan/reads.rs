@@ -35,9 +35,29 @@ pub fn list_reads(desired: &Desired) -> ListReads {
         .collect();
     let common = (roots.len() >= 2).then(|| {
         let mut declared_per_root = vec![0u64; roots.len()];
+        let root_index: BTreeMap<&str, usize> = roots
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.as_str(), i))
+            .collect();
+        // Each customer's hierarchy is a root or below exactly one: found among its own
+        // path's prefixes (not by comparing it with every root).
+        let mut cached: BTreeMap<&str, Option<usize>> = BTreeMap::new();
         for c in &desired.customers {
-            let h = &c.customer.hierarchy;
-            if let Some(i) = roots.iter().position(|r| r == h || is_below(h, r)) {
+            let h = c.customer.hierarchy.as_str();
+            let root = *cached.entry(h).or_insert_with(|| {
+                let mut at = h;
+                loop {
+                    if let Some(i) = root_index.get(at) {
+                        return Some(*i);
+                    }
+                    match at.rfind('.') {
+                        Some(end) => at = &at[..end],
+                        None => return None,
+                    }
+                }
+            });
+            if let Some(i) = root {
                 declared_per_root[i] += 1;
             }
         }
