@@ -168,3 +168,21 @@ async fn small_pages_make_one_list_per_hierarchy_cheaper_and_the_state_is_the_sa
         per_root.nodes.keys().collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn the_common_list_s_pages_read_at_once_give_every_customer_once() {
+    let (one_page, _) = read(200).await;
+    // Pages of 4: the provider's 15 customers take 4 pages against 6 lists per
+    // hierarchy, so the common list is read, its last three pages at once. The HCM-F
+    // list at `sys.hcs` (for the two new customers) holds the same 15 in 4 pages.
+    let (paged, made) = read(4).await;
+    assert_eq!(count(&made, "HcsCustomerREL"), 4 + 4, "{made:#?}");
+    let fields = |live: &LiveState| {
+        live.customers
+            .iter()
+            .map(|c| (c.hierarchy.clone(), c.name.clone(), c.description.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fields(&paged), fields(&one_page));
+    assert_eq!(paged.missing_nodes, one_page.missing_nodes);
+}

@@ -47,7 +47,7 @@ impl Client {
     ) -> Result<Option<(Vec<Record>, (u64, u64))>, ApiError> {
         let mut all = Vec::new();
         let sizes = self
-            .list_pages_if(model, hierarchy, go_on, |page| {
+            .list_pages_if(model, hierarchy, false, go_on, |page| {
                 all.extend(page);
                 Ok(())
             })
@@ -57,11 +57,15 @@ impl Client {
 
     /// [`Client::list_all_if`], handing each page's records to `each` as it arrives
     /// instead of keeping them all (a list of 100,000 customers is not held as records
-    /// and as the model at once). With the list's total and page size.
+    /// and as the model at once). With the list's total and page size. `concurrent`:
+    /// once the first page told the total, the next pages are asked at most
+    /// `--concurrency` at once (each decoded as it arrives, in order); a page shorter than
+    /// asked before the end makes the rest be read one by one from where it stopped.
     pub(crate) async fn list_pages_if(
         &self,
         model: &str,
         hierarchy: &str,
+        concurrent: bool,
         mut go_on: impl FnMut(u64, u64) -> bool,
         mut each: impl FnMut(Vec<Record>) -> Result<(), ApiError>,
     ) -> Result<Option<(u64, u64)>, ApiError> {
@@ -113,6 +117,7 @@ impl Client {
                     return Ok(None);
                 }
             }
+            let first = skip == 0;
             each(page.resources)?;
             skip += got;
             let done = match page.total {
@@ -123,8 +128,84 @@ impl Client {
             if got == 0 || done {
                 break;
             }
+            if let (true, true, Some(total), Some(limit)) = (concurrent, first, page.total, limit) {
+                match self
+                    .pages_at_once(model, hierarchy, skip, total, limit, &mut each)
+                    .await?
+                {
+                    Some(stopped_at) => skip = stopped_at,
+                    None => break,
+                }
+            }
         }
         Ok(Some(sizes))
+    }
+
+    /// The pages of a list from `from` to `total`, `limit` each, asked at most
+    /// `--concurrency` at once and handed to `each` in order. `Some(skip)`: a page held
+    /// fewer than asked before the end, so the rest is to be read one page at a time from
+    /// `skip` (what it really held; pending pages are dropped); `None`: all read.
+    async fn pages_at_once(
+        &self,
+        model: &str,
+        hierarchy: &str,
+        from: u64,
+        total: u64,
+        limit: u64,
+        each: &mut impl FnMut(Vec<Record>) -> Result<(), ApiError>,
+    ) -> Result<Option<u64>, ApiError> {
+        let step = usize::try_from(limit.max(1)).unwrap_or(usize::MAX);
+        let skips: Vec<u64> = (from..total)
+            .step_by(step)
+            .take(usize::try_from(MAX_PAGES).unwrap_or(usize::MAX))
+            .collect();
+        let window = self.settings().concurrency.max(1);
+        let mut tasks = JoinSet::new();
+        let mut ready = std::collections::BTreeMap::new();
+        let (mut spawned, mut taken) = (0, 0);
+        loop {
+            while spawned < skips.len() && spawned < taken + window {
+                let client = self.clone();
+                let request = ApiRequest::at(Method::Get, model, hierarchy)
+                    .param("skip", skips[spawned])
+                    .param("limit", limit);
+                let index = spawned;
+                tasks.spawn(async move {
+                    let page = client.send_decoded(&request, NO_BODY, decode::page).await;
+                    (index, page)
+                });
+                spawned += 1;
+            }
+            let Some(&at) = skips.get(taken) else {
+                return Ok(None);
+            };
+            while !ready.contains_key(&taken) {
+                match tasks.join_next().await {
+                    Some(Ok((index, page))) => {
+                        ready.insert(index, page?);
+                    }
+                    // A read panicked: a bug, not a server answer; let it surface.
+                    Some(Err(error)) if error.is_panic() => {
+                        std::panic::resume_unwind(error.into_panic())
+                    }
+                    Some(Err(_)) => {}
+                    None => return Ok(Some(at)),
+                }
+            }
+            let Some(page) = ready.remove(&taken) else {
+                return Ok(Some(at));
+            };
+            let got = page.resources.len() as u64;
+            // A server that ignores `skip` answers the first page again: stop.
+            if page.skip == Some(0) && got > 0 {
+                return Ok(None);
+            }
+            each(page.resources)?;
+            if got < limit.min(total - at) {
+                return Ok(Some(at + got));
+            }
+            taken += 1;
+        }
     }
 
     /// How many instances of `model` there are at `hierarchy` and below (one request).

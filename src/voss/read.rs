@@ -62,6 +62,7 @@ impl Client {
             .list_pages_if(
                 &self.profile().routes.customer,
                 &common.at,
+                true,
                 |total, page| choose(ListChoice::CommonCustomers { total, page }),
                 |records| {
                     for record in &records {
