@@ -21,6 +21,9 @@ use crate::model::{HierarchyNode, NodeType};
 /// No list is read past this many pages, whatever the server says its total is.
 const MAX_PAGES: u64 = 10_000;
 
+/// Pages of one list asked at once (see [`Client::list_pages_if`]).
+const PAGES_AHEAD: usize = 2;
+
 impl Client {
     /// Every instance of `model` at `hierarchy` and below, page by page.
     pub(crate) async fn list_all(
@@ -58,8 +61,8 @@ impl Client {
     /// [`Client::list_all_if`], handing each page's records to `each` as it arrives
     /// instead of keeping them all (a list of 100,000 customers is not held as records
     /// and as the model at once). With the list's total and page size. `concurrent`:
-    /// once the first page told the total, the next pages are asked at most
-    /// `--concurrency` at once (each decoded as it arrives, in order); a page shorter than
+    /// once the first page told the total, the next pages are asked a few at once
+    /// (at most `--concurrency`) (each decoded as it arrives, in order); a page shorter than
     /// asked before the end makes the rest be read one by one from where it stopped.
     pub(crate) async fn list_pages_if(
         &self,
@@ -141,8 +144,8 @@ impl Client {
         Ok(Some(sizes))
     }
 
-    /// The pages of a list from `from` to `total`, `limit` each, asked at most
-    /// `--concurrency` at once and handed to `each` in order. `Some(skip)`: a page held
+    /// The pages of a list from `from` to `total`, `limit` each, asked a few at a
+    /// time (at most `--concurrency`) and handed to `each` in order. `Some(skip)`: a page held
     /// fewer than asked before the end, so the rest is to be read one page at a time from
     /// `skip` (what it really held; pending pages are dropped); `None`: all read.
     async fn pages_at_once(
@@ -159,7 +162,9 @@ impl Client {
             .step_by(step)
             .take(usize::try_from(MAX_PAGES).unwrap_or(usize::MAX))
             .collect();
-        let window = self.settings().concurrency.max(1);
+        // A few pages ahead overlap the server's work with ours; more would only hold
+        // more decoded pages at once (2000 records each).
+        let window = self.settings().concurrency.clamp(1, PAGES_AHEAD);
         let mut tasks = JoinSet::new();
         let mut ready = std::collections::BTreeMap::new();
         let (mut spawned, mut taken) = (0, 0);
