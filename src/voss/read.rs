@@ -6,7 +6,9 @@
 //! (`plan::extra_reads` decides; this module only reads), and instances one by one when a
 //! list carried only summary fields. A declared hierarchy whose list holds no customer at
 //! all has its node looked up: its type tells a customer's own node (nothing is created
-//! under one) from an empty provider or reseller.
+//! under one) from an empty provider or reseller. With two declared roots or more, one list
+//! at their lowest common ancestor may replace the per-root lists (the planner decides from
+//! its first page; see [`Client::read_hierarchies`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
