@@ -1,58 +1,148 @@
-//! Benchmark (issues 4 and 10): `plan` over 10,000 live customers, timed as a user runs it,
-//! against a simulator whose lists carry every field (`full`) and one whose lists carry
-//! only `name` and `hierarchy_path` (`summary`, the simulator's default: the client then
-//! reads the instances whose declared fields a list lacks, `--read-concurrency 16`).
+//! Benchmark (issues 4, 10 and 14): `plan` timed as a user runs it, the simulator in
+//! another process (`voss-customers sim`), at 10,000 and 100,000 live customers.
 //!
-//! Generates in a temp dir a seed with a provider, 50 resellers (each with a domain), an
-//! admin and 200 live customers per reseller, and a desired-state directory (one file per
-//! reseller, `prune: true` scope each) declaring the same 10,000 customers with 100
-//! descriptions changed. For each list mode, starts the simulator in-process on
-//! 127.0.0.1:0 (pages of at most 200, as seen on a real server), then runs the release
-//! binary `voss-customers plan DIR --format json` 5 times (under `/usr/bin/time` when
-//! present, for the peak memory) and reports the median wall time, the requests per run by
-//! route (from `GET /_sim/stats`) and the peak resident memory.
+//! For each size, generates in a temp dir a seed with a provider, resellers (each with a
+//! domain), an admin and 200 live customers per reseller, and a git repository whose
+//! desired-state directory (10 files, each a tenth of the resellers with a `prune: true`
+//! scope each) declares the same customers: committed as live, then 1 % of the
+//! descriptions changed in the working tree. Then, each against its own simulator
+//! process serving pages of at most `--max-page` (default 2000, as later releases
+//! announce):
 //!
-//! The binary must be built first; it is found next to this example (target/release):
+//! - **full**: lists carry every field; `plan DIR --format json`.
+//! - **changed-since**: lists carry only `name` and `hierarchy_path` (summary);
+//!   `plan DIR --format json --changed-since HEAD`: instances read only for the changed
+//!   customers (checked: the customer GETs beyond the full run's lists are the changed
+//!   customers, and the plan names every other one as not read).
+//! - **summary** (10,000 only, as before): summary lists without the flag
+//!   (`--read-concurrency 16`): every declared customer's instance is read.
 //!
-//!     cargo build --release && cargo run --release --example bench_plan
+//! Each mode runs RUNS times (default 5) under `/usr/bin/time` (peak RSS, client CPU);
+//! the simulator's CPU is read from `/proc/PID/stat` around each run. Reported: median
+//! wall time, requests per run by route (`GET /_sim/stats`), peak RSS, client and
+//! simulator CPU, and the growth from 10k to 100k.
 //!
-//! Targets: full lists: median < 1 s and at most 60 requests (one 200-customer page per
-//! reseller); summary lists: median < 3 s (requests counted); both: peak memory < 150 MiB.
-//! Exits 1 when a target is missed.
+//!     cargo build --release && cargo run --release --example bench_plan [-- --runs N] [--sizes 10000,100000] [--max-page N]
+//!
+//! Targets at 100,000: full < 3 s, ≤ 60 requests, peak RSS < 400 MB, simulator CPU under
+//! a quarter of the client's; changed-since < 3 s with instance reads = changed customers;
+//! growth 10k → 100k ≤ 12× for both. At 10,000: full < 1 s, ≤ 60 requests. Exits 1 when
+//! a target is missed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-use voss_customers::sim::{self, ListFields, Options, SimConfig};
-
-const RESELLERS: usize = 50;
-const PER_RESELLER: usize = 200;
-const CHANGED_EVERY: usize = 100;
-const RUNS: usize = 5;
-const READ_CONCURRENCY: &str = "16";
-const TIME: &str = "/usr/bin/time";
-const EMAIL: &str = "bench@p.example";
-const PASSWORD: &str = "bench-secret";
 
 mod bench_support;
 
 use bench_support::{Error, release_binary, stats};
 
+const PER_RESELLER: usize = 200;
+const CHANGED_EVERY: usize = 100;
+const FILES: usize = 10;
+const READ_CONCURRENCY: &str = "16";
+const TIME: &str = "/usr/bin/time";
+const EMAIL: &str = "bench@p.example";
+const PASSWORD: &str = "bench-secret";
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    Full,
+    ChangedSince,
+    Summary,
+}
+
+impl Mode {
+    fn label(self) -> &'static str {
+        match self {
+            Mode::Full => "full lists",
+            Mode::ChangedSince => "summary lists, --changed-since HEAD",
+            Mode::Summary => "summary lists, every instance read",
+        }
+    }
+}
+
+struct Config {
+    runs: usize,
+    sizes: Vec<usize>,
+    max_page: u64,
+}
+
+fn config() -> Result<Config, Error> {
+    let mut config = Config {
+        runs: 5,
+        sizes: vec![10_000, 100_000],
+        max_page: 2000,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--runs" => config.runs = value.parse::<usize>()?.max(1),
+            "--max-page" => config.max_page = value.parse::<u64>()?.max(1),
+            "--sizes" => {
+                config.sizes = value
+                    .split(',')
+                    .map(|s| s.trim().parse::<usize>())
+                    .collect::<Result<_, _>>()?;
+            }
+            other => return Err(format!("unknown flag {other}").into()),
+        }
+    }
+    Ok(config)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    let config = config()?;
     let binary = release_binary()?;
-    let dir = tempfile::tempdir()?;
-    let seed = dir.path().join("seed.yaml");
-    std::fs::write(&seed, seed_text())?;
-    let desired = dir.path().join("customers");
-    write_desired(&desired)?;
+    let ticks = clock_ticks();
     let mut all_ok = true;
-    for (mode, label) in [(ListFields::Full, "full"), (ListFields::Summary, "summary")] {
-        let runs = measure(&binary, &seed, &desired, dir.path(), mode).await?;
-        all_ok &= report(&runs, label);
+    let mut medians: BTreeMap<(usize, &str), Duration> = BTreeMap::new();
+    for &customers in &config.sizes {
+        let bench = Bench::new(customers)?;
+        let mut modes = vec![Mode::Full, Mode::ChangedSince];
+        if customers <= 10_000 {
+            modes.push(Mode::Summary);
+        }
+        let mut full_list_gets = None;
+        for mode in modes {
+            let runs = bench.measure(&binary, mode, &config, ticks).await?;
+            let customer_gets = runs[0]
+                .requests
+                .get("GET relation/HcsCustomerREL")
+                .copied()
+                .unwrap_or(0);
+            if mode == Mode::Full {
+                full_list_gets = Some(customer_gets);
+            }
+            let instance_reads = match mode {
+                Mode::Full => 0,
+                _ => customer_gets.saturating_sub(full_list_gets.unwrap_or(0)),
+            };
+            all_ok &= report(&bench, &runs, mode, instance_reads);
+            medians.insert((customers, mode.label()), median(&runs));
+        }
+    }
+    if config.sizes.contains(&10_000) && config.sizes.contains(&100_000) {
+        println!("\ngrowth 10,000 → 100,000 customers (median wall time):");
+        for mode in [Mode::Full, Mode::ChangedSince] {
+            let small = medians[&(10_000, mode.label())];
+            let large = medians[&(100_000, mode.label())];
+            let ratio = large.as_secs_f64() / small.as_secs_f64();
+            let ok = ratio <= 12.0;
+            all_ok &= ok;
+            println!(
+                "  {:<40} {:>7.0} ms → {:>7.0} ms: {ratio:>5.1} × (target ≤ 12)  {}",
+                mode.label(),
+                ms(small),
+                ms(large),
+                mark(ok)
+            );
+        }
     }
     if !all_ok {
         std::process::exit(1);
@@ -60,99 +150,279 @@ async fn main() -> Result<(), Error> {
     Ok(())
 }
 
-/// `RUNS` timed plans against a simulator whose lists carry `mode`.
-async fn measure(
-    binary: &Path,
-    seed: &Path,
-    desired: &Path,
-    dir: &Path,
-    mode: ListFields,
-) -> Result<Vec<Run>, Error> {
-    let expected_updates = RESELLERS * PER_RESELLER / CHANGED_EVERY;
-    let running = sim::start(
-        SimConfig {
-            seed: seed.to_owned(),
-            options: Options {
-                list_fields: mode,
-                ..Options::default()
-            },
-            ..SimConfig::default()
-        },
-        "127.0.0.1:0".parse()?,
-    )
-    .await?;
-    let url = running.url();
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()?;
-    let measure_memory = Path::new(TIME).exists();
+/// One size's generated files: seed and a git repository of desired state.
+struct Bench {
+    customers: usize,
+    resellers: usize,
+    dir: tempfile::TempDir,
+}
 
-    let mut runs = Vec::with_capacity(RUNS);
-    for run in 0..RUNS {
-        let before = stats(&http, &url).await?;
-        let memory_file = dir.join(format!("memory-{run}.txt"));
-        let (binary, desired, plan_url, memory) = (
-            binary.to_owned(),
-            desired.to_owned(),
-            url.clone(),
-            measure_memory.then(|| memory_file.clone()),
-        );
-        let (wall, output) = tokio::task::spawn_blocking(move || {
-            run_plan(&binary, &desired, &plan_url, memory.as_deref())
-        })
-        .await??;
-        let after = stats(&http, &url).await?;
-        let updates = count_updates(&output)?;
-        if updates != expected_updates {
-            return Err(format!("plan has {updates} updates, expected {expected_updates}").into());
-        }
-        let peak_kib = if measure_memory {
-            Some(
-                std::fs::read_to_string(&memory_file)?
-                    .trim()
-                    .parse::<u64>()?,
+impl Bench {
+    fn new(customers: usize) -> Result<Bench, Error> {
+        let resellers = customers / PER_RESELLER;
+        if resellers == 0 || resellers % FILES != 0 {
+            return Err(format!(
+                "{customers} customers: need a multiple of {} (200 per reseller, {FILES} files)",
+                PER_RESELLER * FILES
             )
-        } else {
-            None
+            .into());
+        }
+        let bench = Bench {
+            customers,
+            resellers,
+            dir: tempfile::tempdir()?,
         };
-        runs.push(Run {
-            wall,
-            requests: difference(&before, &after),
-            peak_kib,
-            updates,
-        });
+        std::fs::write(bench.seed(), bench.seed_text())?;
+        let repo = bench.repo();
+        std::fs::create_dir_all(repo.join("customers"))?;
+        git(&repo, &["init", "-q"])?;
+        git(&repo, &["config", "user.name", "Bench"])?;
+        git(&repo, &["config", "user.email", "bench@example.com"])?;
+        git(&repo, &["config", "commit.gpgsign", "false"])?;
+        bench.write_desired(false)?;
+        git(&repo, &["add", "-A"])?;
+        git(&repo, &["commit", "-q", "-m", "live"])?;
+        bench.write_desired(true)?;
+        Ok(bench)
     }
-    running.shutdown().await;
-    Ok(runs)
+
+    fn seed(&self) -> PathBuf {
+        self.dir.path().join("seed.yaml")
+    }
+
+    fn repo(&self) -> PathBuf {
+        self.dir.path().join("repo")
+    }
+
+    fn changed(&self) -> usize {
+        self.customers / CHANGED_EVERY
+    }
+
+    fn seed_text(&self) -> String {
+        let mut out =
+            String::from("hierarchy:\n  - {path: sys.hcs.P, type: provider, domain: p.example}\n");
+        for r in 0..self.resellers {
+            let _ = writeln!(
+                out,
+                "  - {{path: {}, type: reseller, domain: r{r:03}.example}}",
+                reseller(r)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "admins:\n  - {{email: {EMAIL}, password: {PASSWORD}, hierarchy: sys.hcs.P}}\ncustomers:"
+        );
+        for r in 0..self.resellers {
+            for i in 0..PER_RESELLER {
+                let _ = writeln!(
+                    out,
+                    "  - {{hierarchy: {}, name: Customer {r:03}-{i:03}, description: live customer {r}-{i}, account_id: A-{r}-{i}}}",
+                    reseller(r)
+                );
+            }
+        }
+        out
+    }
+
+    /// `FILES` files, each a tenth of the resellers (scope pruned) and their customers;
+    /// with `changed`, every 100th description differs from the live one.
+    fn write_desired(&self, changed: bool) -> Result<(), Error> {
+        let per_file = self.resellers / FILES;
+        for f in 0..FILES {
+            let mut out = String::from("scopes:\n");
+            for r in f * per_file..(f + 1) * per_file {
+                let _ = writeln!(out, "  - hierarchy: {}\n    prune: true", reseller(r));
+            }
+            out.push_str("customers:\n");
+            for r in f * per_file..(f + 1) * per_file {
+                for i in 0..PER_RESELLER {
+                    let differs = changed && (r * PER_RESELLER + i) % CHANGED_EVERY == 0;
+                    let description = if differs {
+                        format!("changed customer {r}-{i}")
+                    } else {
+                        format!("live customer {r}-{i}")
+                    };
+                    let _ = write!(
+                        out,
+                        "  - name: Customer {r:03}-{i:03}\n    hierarchy: {}\n    description: {description}\n    account_id: A-{r}-{i}\n",
+                        reseller(r)
+                    );
+                }
+            }
+            std::fs::write(self.repo().join(format!("customers/f{f:02}.yaml")), out)?;
+        }
+        Ok(())
+    }
+
+    /// `config.runs` timed plans in `mode`, against a simulator process of their own.
+    async fn measure(
+        &self,
+        binary: &Path,
+        mode: Mode,
+        config: &Config,
+        ticks: f64,
+    ) -> Result<Vec<Run>, Error> {
+        let list_fields = if mode == Mode::Full {
+            "full"
+        } else {
+            "summary"
+        };
+        let sim = Sim::start(binary, &self.seed(), list_fields, config.max_page)?;
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        let mut runs = Vec::with_capacity(config.runs);
+        for run in 0..config.runs {
+            let before = stats(&http, &sim.url).await?;
+            let sim_cpu_before = sim.cpu_seconds(ticks)?;
+            let memory_file = self.dir.path().join(format!("time-{run}.txt"));
+            let (binary, repo, url, memory) = (
+                binary.to_owned(),
+                self.repo(),
+                sim.url.clone(),
+                memory_file.clone(),
+            );
+            let (wall, output) =
+                tokio::task::spawn_blocking(move || run_plan(&binary, &repo, &url, mode, &memory))
+                    .await??;
+            let sim_cpu = sim.cpu_seconds(ticks)? - sim_cpu_before;
+            let after = stats(&http, &sim.url).await?;
+            let (updates, not_read) = check_plan(&output, mode)?;
+            if updates != self.changed() {
+                return Err(
+                    format!("plan has {updates} updates, expected {}", self.changed()).into(),
+                );
+            }
+            let (peak_kib, client_cpu) = match std::fs::read_to_string(&memory_file) {
+                Ok(text) => parse_time(&text)?,
+                Err(_) => (0, 0.0),
+            };
+            runs.push(Run {
+                wall,
+                requests: difference(&before, &after),
+                peak_kib,
+                client_cpu,
+                sim_cpu,
+                updates,
+                not_read,
+            });
+        }
+        drop(sim);
+        Ok(runs)
+    }
+}
+
+/// The simulator process, stopped when dropped.
+struct Sim {
+    child: Child,
+    url: String,
+}
+
+impl Sim {
+    fn start(binary: &Path, seed: &Path, list_fields: &str, max_page: u64) -> Result<Sim, Error> {
+        let mut child = Command::new(binary)
+            .arg("sim")
+            .arg("--seed")
+            .arg(seed)
+            .args(["--listen", "127.0.0.1:0", "--list-fields", list_fields])
+            .args(["--max-page", &max_page.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("no simulator stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .ok_or_else(|| format!("the simulator said `{}`", line.trim()))?
+            .to_owned();
+        Ok(Sim { child, url })
+    }
+
+    /// User + system CPU seconds the simulator has used so far (`/proc/PID/stat`).
+    fn cpu_seconds(&self, ticks: f64) -> Result<f64, Error> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
+        // Fields after the command name (which may hold spaces) in parentheses.
+        let rest = stat
+            .rsplit_once(')')
+            .map(|(_, r)| r)
+            .ok_or("odd /proc stat")?;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the line: 12 and 13 after the name.
+        let utime: f64 = fields.get(11).ok_or("no utime")?.parse()?;
+        let stime: f64 = fields.get(12).ok_or("no stime")?.parse()?;
+        Ok((utime + stime) / ticks)
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn clock_ticks() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<(), Error> {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .stdout(Stdio::null())
+        .status()?;
+    if !status.success() {
+        return Err(format!("git {args:?} failed").into());
+    }
+    Ok(())
 }
 
 /// One timed `plan` run.
 struct Run {
     wall: Duration,
     requests: BTreeMap<String, u64>,
-    peak_kib: Option<u64>,
+    peak_kib: u64,
+    client_cpu: f64,
+    sim_cpu: f64,
     updates: usize,
+    not_read: usize,
 }
 
-/// Runs `plan DIR --format json` against the simulator; returns the wall time and stdout.
+/// Runs `plan customers --format json` in the repository under `/usr/bin/time` (peak
+/// RSS, CPU into `memory_file`) when present; the wall time and stdout.
 fn run_plan(
     binary: &Path,
-    desired: &Path,
+    repo: &Path,
     url: &str,
-    memory_file: Option<&Path>,
+    mode: Mode,
+    memory_file: &Path,
 ) -> Result<(Duration, Vec<u8>), Error> {
-    let mut command = match memory_file {
-        Some(file) => {
-            let mut c = Command::new(TIME);
-            c.arg("-f").arg("%M").arg("-o").arg(file).arg(binary);
-            c
-        }
-        None => Command::new(binary),
+    let mut command = if Path::new(TIME).exists() {
+        let mut c = Command::new(TIME);
+        c.args(["-f", "%M %U %S", "-o"])
+            .arg(memory_file)
+            .arg(binary);
+        c
+    } else {
+        Command::new(binary)
     };
     command
-        .arg("plan")
-        .arg(desired)
-        .args(["--format", "json", "--read-concurrency", READ_CONCURRENCY])
+        .current_dir(repo)
+        .args(["plan", "customers", "--format", "json"])
+        .args(["--read-concurrency", READ_CONCURRENCY]);
+    if mode == Mode::ChangedSince {
+        command.args(["--changed-since", "HEAD"]);
+    }
+    command
         .env("VOSS_URL", url)
         .env("VOSS_USERNAME", EMAIL)
         .env("VOSS_PASSWORD", PASSWORD)
@@ -161,16 +431,28 @@ fn run_plan(
     let started = Instant::now();
     let output = command.output()?;
     let wall = started.elapsed();
-    // `plan` without --detailed-exitcode exits 0; 2 would also mean "changes pending".
     match output.status.code() {
         Some(0 | 2) => Ok((wall, output.stdout)),
         _ => Err(format!("plan failed: {}", output.status).into()),
     }
 }
 
-/// The number of `update` changes in a plan JSON document (none blocked, no other
-/// action), checked against its summary.
-fn count_updates(json: &[u8]) -> Result<usize, Error> {
+/// `%M %U %S`: peak KiB, user and system seconds.
+fn parse_time(text: &str) -> Result<(u64, f64), Error> {
+    let line = text.lines().last().ok_or("empty /usr/bin/time output")?;
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    if fields.len() < 3 {
+        return Err(format!("odd /usr/bin/time output `{line}`").into());
+    }
+    Ok((
+        fields[0].parse()?,
+        fields[1].parse::<f64>()? + fields[2].parse::<f64>()?,
+    ))
+}
+
+/// The number of `update` changes in a plan JSON document (nothing else, none blocked,
+/// the summary agreeing), and how many customers a partial plan says it did not read.
+fn check_plan(json: &[u8], mode: Mode) -> Result<(usize, usize), Error> {
     let plan: serde_json::Value = serde_json::from_slice(json)?;
     let changes = plan["changes"]
         .as_array()
@@ -192,7 +474,11 @@ fn count_updates(json: &[u8]) -> Result<usize, Error> {
     if plan["summary"]["update"].as_u64() != Some(updates as u64) {
         return Err("plan summary disagrees with its changes".into());
     }
-    Ok(updates)
+    let not_read = plan["partial"]["not_read"].as_array().map_or(0, Vec::len);
+    if (mode == Mode::ChangedSince) != (not_read > 0) {
+        return Err(format!("{mode:?}: the plan names {not_read} customers not read").into());
+    }
+    Ok((updates, not_read))
 }
 
 fn difference(
@@ -211,60 +497,120 @@ fn difference(
         .collect()
 }
 
-/// Prints one list mode's figures; true when every target is met.
-fn report(runs: &[Run], mode: &str) -> bool {
+fn median(runs: &[Run]) -> Duration {
     let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
     walls.sort();
-    let median = walls[walls.len() / 2];
+    walls[walls.len() / 2]
+}
+
+fn median_f64(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Prints one mode's figures; true when every target is met.
+fn report(bench: &Bench, runs: &[Run], mode: Mode, instance_reads: u64) -> bool {
+    let large = bench.customers >= 100_000;
+    let median = median(runs);
+    let walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
+    let (min, max) = (
+        walls.iter().min().copied().unwrap_or_default(),
+        walls.iter().max().copied().unwrap_or_default(),
+    );
     let first = &runs[0].requests;
     let requests: u64 = first.values().sum();
     let same_requests = runs.iter().all(|r| r.requests == *first);
-    let peak = runs.iter().filter_map(|r| r.peak_kib).max();
-    let customers = RESELLERS * PER_RESELLER;
-    let (wall_target, request_budget) = match mode {
-        "full" => (Duration::from_secs(1), Some(60)),
-        _ => (Duration::from_secs(3), None),
-    };
+    let peak = runs.iter().map(|r| r.peak_kib).max().unwrap_or(0);
+    let client_cpu = median_f64(runs.iter().map(|r| r.client_cpu).collect());
+    let sim_cpu = median_f64(runs.iter().map(|r| r.sim_cpu).collect());
     let mut ok = true;
-    let mut row = |measure: &str, value: String, target: String, met: bool| {
-        ok &= met;
-        row(measure, value, target, met);
+    let mut row = |measure: &str, value: String, target: String, met: Option<bool>| {
+        ok &= met.unwrap_or(true);
+        let mark = met.map_or("", mark);
+        println!("{measure:<36} {value:>16} {target:>14}  {mark}");
     };
-
     println!(
-        "\nplan, {mode} lists: {customers} live customers under {RESELLERS} resellers, {} updates (checked), {RUNS} runs",
-        runs[0].updates
+        "\nplan, {}: {} live customers under {} resellers in {FILES} files, {} updates (checked), {} runs",
+        mode.label(),
+        bench.customers,
+        bench.resellers,
+        runs[0].updates,
+        runs.len()
     );
-    println!("{:<34} {:>14} {:>14}  ok", "measure", "value", "target");
+    println!("{:<36} {:>16} {:>14}  ok", "measure", "value", "target");
+    let wall_target = match (mode, large) {
+        (Mode::Full, false) => Some(Duration::from_secs(1)),
+        (Mode::Summary, _) => None,
+        _ => Some(Duration::from_secs(3)),
+    };
     row(
         "wall time, median",
         format!("{:.0} ms", ms(median)),
-        format!("< {} ms", wall_target.as_millis()),
-        median < wall_target,
+        wall_target.map_or(String::new(), |t| format!("< {} ms", t.as_millis())),
+        wall_target.map(|t| median < t),
     );
-    println!(
-        "{:<34} {:>14}",
+    row(
         "wall time, min / max",
-        format!("{:.0} / {:.0} ms", ms(walls[0]), ms(walls[walls.len() - 1]))
+        format!("{:.0} / {:.0} ms", ms(min), ms(max)),
+        String::new(),
+        None,
     );
-    match request_budget {
-        Some(budget) => row(
-            "requests per run",
-            requests.to_string(),
-            format!("<= {budget}"),
-            requests <= budget,
-        ),
-        None => println!("{:<34} {:>14}", "requests per run", requests),
+    let budget = (mode == Mode::Full).then_some(60);
+    row(
+        "requests per run",
+        requests.to_string(),
+        budget.map_or(String::new(), |b| format!("<= {b}")),
+        budget.map(|b| requests <= b),
+    );
+    if mode != Mode::Full {
+        let expected = match mode {
+            Mode::ChangedSince => bench.changed() as u64,
+            _ => bench.customers as u64,
+        };
+        row(
+            "instance reads (beyond full's lists)",
+            instance_reads.to_string(),
+            format!("= {expected}"),
+            Some(instance_reads == expected),
+        );
     }
-    match peak {
-        Some(kib) => row(
-            "peak memory (max RSS)",
-            format!("{:.1} MiB", kib as f64 / 1024.0),
-            "< 150 MiB".into(),
-            kib < 150 * 1024,
-        ),
-        None => println!("{:<34} {:>14} {:>14}", "peak memory", "n/a", "< 150 MiB"),
+    if mode == Mode::ChangedSince {
+        let expected = bench.customers - bench.changed();
+        row(
+            "customers named not read",
+            runs[0].not_read.to_string(),
+            format!("= {expected}"),
+            Some(runs[0].not_read == expected),
+        );
     }
+    let rss_target = if large { 400 } else { 150 };
+    row(
+        "peak RSS (client)",
+        if peak > 0 {
+            format!("{:.1} MiB", peak as f64 / 1024.0)
+        } else {
+            "n/a".to_owned()
+        },
+        format!("< {rss_target} MiB"),
+        (peak > 0).then_some(peak < rss_target * 1024),
+    );
+    row(
+        "client CPU (user+sys), median",
+        format!("{:.2} s", client_cpu),
+        String::new(),
+        None,
+    );
+    let quarter = large && mode == Mode::Full && client_cpu > 0.0;
+    row(
+        "simulator CPU, median",
+        format!("{:.2} s", sim_cpu),
+        if quarter {
+            "< client / 4".to_owned()
+        } else {
+            String::new()
+        },
+        quarter.then_some(sim_cpu < client_cpu / 4.0),
+    );
     println!("requests by route (run 1; all runs equal: {same_requests}):");
     for (route, n) in first {
         println!("  {route:<40} {n:>6}");
@@ -272,9 +618,8 @@ fn report(runs: &[Run], mode: &str) -> bool {
     ok
 }
 
-fn row(measure: &str, value: String, target: String, ok: bool) {
-    let mark = if ok { "yes" } else { "NO" };
-    println!("{measure:<34} {value:>14} {target:>14}  {mark}");
+fn mark(ok: bool) -> &'static str {
+    if ok { "yes" } else { "NO" }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -282,57 +627,5 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn reseller(r: usize) -> String {
-    format!("sys.hcs.P.R{r:02}")
-}
-
-fn seed_text() -> String {
-    let mut out =
-        String::from("hierarchy:\n  - {path: sys.hcs.P, type: provider, domain: p.example}\n");
-    for r in 0..RESELLERS {
-        let _ = writeln!(
-            out,
-            "  - {{path: {}, type: reseller, domain: r{r:02}.example}}",
-            reseller(r)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "admins:\n  - {{email: {EMAIL}, password: {PASSWORD}, hierarchy: sys.hcs.P}}\ncustomers:"
-    );
-    for r in 0..RESELLERS {
-        for i in 0..PER_RESELLER {
-            let _ = writeln!(
-                out,
-                "  - {{hierarchy: {}, name: Customer {r:02}-{i:03}, description: live customer {r}-{i}, account_id: A-{r}-{i}}}",
-                reseller(r)
-            );
-        }
-    }
-    out
-}
-
-/// One file per reseller: its scope (pruned) and its 200 customers, every 100th changed.
-fn write_desired(dir: &Path) -> Result<(), Error> {
-    std::fs::create_dir_all(dir)?;
-    for r in 0..RESELLERS {
-        let mut out = format!(
-            "scopes:\n  - hierarchy: {}\n    prune: true\ncustomers:\n",
-            reseller(r)
-        );
-        for i in 0..PER_RESELLER {
-            let changed = (r * PER_RESELLER + i) % CHANGED_EVERY == 0;
-            let description = if changed {
-                format!("changed customer {r}-{i}")
-            } else {
-                format!("live customer {r}-{i}")
-            };
-            let _ = write!(
-                out,
-                "  - name: Customer {r:02}-{i:03}\n    hierarchy: {}\n    description: {description}\n    account_id: A-{r}-{i}\n",
-                reseller(r)
-            );
-        }
-        std::fs::write(dir.join(format!("r{r:02}.yaml")), out)?;
-    }
-    Ok(())
+    format!("sys.hcs.P.R{r:03}")
 }

@@ -53,8 +53,9 @@ pub struct Connection {
     /// Start the built-in simulator with this seed (state in memory) and run against it.
     #[arg(long, value_name = "SEED", conflicts_with = "url")]
     pub sim: Option<PathBuf>,
-    /// Customers asked for per list page at first (default: the profile's, 200); lowered
-    /// to the server's announced `maximum_limit` [env: VOSS_PAGE_SIZE].
+    /// Customers asked for per list page at first (default: the profile's, 200); later
+    /// pages ask the server's announced `maximum_limit` (at most N when N is below the
+    /// profile's) [env: VOSS_PAGE_SIZE].
     #[arg(long, env = env_if_set("VOSS_PAGE_SIZE"), hide_env = true, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub page_size: Option<u64>,

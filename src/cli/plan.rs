@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use super::Exit;
 use super::common::{emit, fail, load_desired, stdout_color, with_target};
 use super::connection::Connection;
-use crate::ops::plan::make_plan;
+use crate::ops::plan::{ChangedSince, make_plan_since};
 use crate::ops::preflight;
+use crate::ops::revision::{BaseError, load_at_revision};
 use crate::plan::{Plan, safety};
 use crate::render;
 
@@ -33,6 +34,12 @@ pub struct Args {
     /// (exit 3), as apply would refuse it.
     #[arg(long, default_value_t = 5)]
     pub max_deletes: usize,
+    /// For a pull request: read customer instances only for the customers whose
+    /// declaration changed since git revision REV (as `diff --base REV` finds them); lists
+    /// are read as always. The plan says it is partial and names the customers it did not
+    /// read. `apply` and `drift` always read everything.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,6 +63,13 @@ pub fn run(args: Args) -> Exit {
         Ok(desired) => desired,
         Err(exit) => return exit,
     };
+    let since = match &args.changed_since {
+        Some(rev) => match changed_since(rev, &args.paths, &desired) {
+            Ok(since) => Some(since),
+            Err(exit) => return exit,
+        },
+        None => None,
+    };
     with_target(&args.connection, async |target| {
         match preflight::for_desired(&target.client, &desired).await {
             Ok(checked) => {
@@ -65,7 +79,8 @@ pub fn run(args: Args) -> Exit {
             }
             Err(error) => return super::common::fail_lines(error),
         }
-        let (mut plan, live) = match make_plan(&target.client, &desired).await {
+        let (mut plan, live) = match make_plan_since(&target.client, &desired, since.as_ref()).await
+        {
             Ok(made) => made,
             Err(error) => return fail(error),
         };
@@ -99,5 +114,29 @@ pub fn run(args: Args) -> Exit {
         } else {
             Exit::Ok
         }
+    })
+}
+
+/// The customers whose declaration changed between `rev` and the working tree's
+/// `desired` (the `diff --base` engine); a git or validation problem is printed.
+fn changed_since(
+    rev: &str,
+    paths: &[PathBuf],
+    desired: &crate::model::Desired,
+) -> Result<ChangedSince, Exit> {
+    let old = match load_at_revision(rev, paths) {
+        Ok(old) => old,
+        Err(BaseError::Git(message)) => return Err(fail(message)),
+        Err(BaseError::Invalid(problems)) => {
+            eprint!("{}", crate::desired::render_text(&problems));
+            return Err(fail(format!(
+                "the files at revision `{rev}` are not valid, so --changed-since cannot compare with them"
+            )));
+        }
+    };
+    let diff = crate::plan::desired_diff(&old, desired);
+    Ok(ChangedSince {
+        rev: rev.to_owned(),
+        changed: crate::plan::changed_keys(&diff),
     })
 }

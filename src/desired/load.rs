@@ -3,13 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::diagnostic::Rule;
 use super::semantic::{self, Registry};
 use super::{Diagnostic, diagnostic, files, schema, wording};
 use crate::model::{Customer, DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
-use crate::yaml::{self, Document, Locate};
+use crate::yaml::{self, Document, Locate, NodePosition};
 
 const EXPECTED: &str = "expected a mapping with `customers` and/or `scopes`";
 
@@ -32,19 +33,41 @@ pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
 }
 
 /// [`load`], with the warnings returned instead of printed.
+///
+/// Files are read, parsed, checked and built in parallel (rayon: both cores of a CI
+/// runner); what needs every file (a customer or scope declared twice, renames) is then
+/// checked in the files' order, as if they were read one by one, so the diagnostics are
+/// the same whatever the timing: each list is sorted by file, line, column and message.
 pub fn load_reporting(paths: &[PathBuf]) -> Loaded {
     let found = files::discover(paths);
     let mut problems = found.problems;
     let mut warnings = found.skipped;
+    let checked: Vec<Result<Checked, Diagnostic>> = found
+        .files
+        .into_par_iter()
+        .map(|file| {
+            let parsed = read_document(&file)?;
+            Ok(check_and_build(&file, parsed))
+        })
+        .collect();
     let mut registry = Registry::default();
-    let mut built = Vec::with_capacity(found.files.len());
-    for file in found.files {
-        match read_document(&file) {
-            Ok(parsed) => {
-                let (found, declared) =
-                    check_and_build(&file, parsed, &mut registry, &mut warnings);
-                problems.extend(found);
-                built.push(declared);
+    let mut built = Vec::with_capacity(checked.len());
+    for file in checked {
+        match file {
+            Ok(mut file) => {
+                for (index, entry) in &file.customers {
+                    registry.add_customer(&file.file, entry, *index, &entry.root, &mut file.found);
+                }
+                registry.add_scopes(&file.file, &file.scopes, &mut file.found);
+                let clean = file.found.is_empty();
+                problems.extend(file.found);
+                warnings.extend(file.warnings);
+                // A file with a problem is not built.
+                built.push(if clean {
+                    file.declared
+                } else {
+                    Ok((Vec::new(), Vec::new()))
+                });
             }
             Err(problem) => problems.push(problem),
         }
@@ -80,30 +103,115 @@ pub fn load_reporting(paths: &[PathBuf]) -> Loaded {
 /// value that does not fit the model. Used only when no file has a problem.
 type Declared = Result<(Vec<DeclaredCustomer>, Vec<DeclaredScope>), Diagnostic>;
 
-/// Checks one parsed file (schema, semantic rules, declarations across files) and builds
-/// its part of the model.
+/// One file after the parallel pass: its own problems and warnings, its part of the model
+/// (built only while it had no problem), and what the checks across files need of it.
+struct Checked {
+    file: PathBuf,
+    found: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    declared: Declared,
+    /// Each customer item (a mapping) by index: its identifying keys and their positions.
+    customers: Vec<(usize, Spots)>,
+    /// The file's `scopes` and their positions.
+    scopes: Spots,
+}
+
+/// What the checks across files need of a document, kept after its value is dropped: a
+/// small value (a customer's `name`, `hierarchy`, `state` and `renamed_from`, or the
+/// `scopes`) and the positions of the pointers they may name, each looked up in the
+/// whole document (so a missing key falls back to its nearest ancestor, as there).
+struct Spots {
+    root: Value,
+    positions: Vec<(String, NodePosition)>,
+}
+
+impl Locate for Spots {
+    fn root(&self) -> &Value {
+        &self.root
+    }
+
+    fn node_position(&self, pointer: &str) -> NodePosition {
+        self.positions
+            .iter()
+            .find(|(p, _)| p == pointer)
+            .or_else(|| self.positions.first())
+            .map_or(
+                NodePosition {
+                    key: None,
+                    value: yaml::Position { line: 1, column: 1 },
+                },
+                |(_, at)| *at,
+            )
+    }
+}
+
+/// The keys of a customer item the checks across files read.
+const REGISTRY_KEYS: [&str; 4] = ["name", "hierarchy", "state", "renamed_from"];
+
+/// A customer item's [`Spots`]; `None` when it is not a mapping (nothing to register).
+fn customer_spots(parsed: &Document, index: usize, item: &Value) -> Option<Spots> {
+    let item = item.as_object()?;
+    let base = format!("/customers/{index}");
+    let mut positions = vec![(base.clone(), parsed.node_position(&base))];
+    let mut root = serde_json::Map::new();
+    for key in REGISTRY_KEYS {
+        let pointer = format!("{base}/{key}");
+        positions.push((pointer.clone(), parsed.node_position(&pointer)));
+        if let Some(value) = item.get(key) {
+            root.insert(key.to_owned(), value.clone());
+        }
+    }
+    Some(Spots {
+        root: Value::Object(root),
+        positions,
+    })
+}
+
+/// A document's `scopes` as [`Spots`].
+fn scope_spots(parsed: &Document) -> Spots {
+    let scopes = parsed.value.get("scopes").cloned();
+    let count = scopes
+        .as_ref()
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let positions = (0..count)
+        .map(|i| {
+            let pointer = format!("/scopes/{i}/hierarchy");
+            let at = parsed.node_position(&pointer);
+            (pointer, at)
+        })
+        .collect();
+    let mut root = serde_json::Map::new();
+    if let Some(scopes) = scopes {
+        root.insert("scopes".to_owned(), scopes);
+    }
+    Spots {
+        root: Value::Object(root),
+        positions,
+    }
+}
+
+/// Checks one parsed file (schema, semantic rules) and builds its part of the model;
+/// keeps what the checks across files need.
 ///
-/// Each customer is checked, registered and deserialised in one go, and its value then
-/// dropped: a large file's value tree does not fit in the CPU caches, and a pass over the
-/// whole tree per step made loading grow faster than linearly (see `bench_validate`).
-fn check_and_build(
-    file: &Path,
-    mut parsed: Document,
-    registry: &mut Registry,
-    warnings: &mut Vec<Diagnostic>,
-) -> (Vec<Diagnostic>, Declared) {
+/// Each customer is checked and deserialised in one go, and its value then dropped: a
+/// large file's value tree does not fit in the CPU caches, and a pass over the whole
+/// tree per step made loading grow faster than linearly (see `bench_validate`).
+fn check_and_build(file: &Path, mut parsed: Document) -> Checked {
+    let mut warnings = Vec::new();
     let (mut found, password_keys) = semantic::check_passwords(file, &parsed);
     found.extend(schema::check_file(file, &parsed, &password_keys));
     let items = match parsed.value.get_mut("customers") {
         Some(Value::Array(items)) => std::mem::take(items),
         _ => Vec::new(),
     };
+    let mut registered = Vec::with_capacity(items.len());
     let mut customers = Ok(Vec::with_capacity(items.len()));
     for (i, item) in items.into_iter().enumerate() {
         schema::check_customer(file, &parsed, i, &item, &password_keys, &mut found);
         semantic::check_customer(file, &parsed, i, &item, &mut found);
-        semantic::warn_customer(file, &parsed, i, &item, warnings);
-        registry.add_customer(file, &parsed, i, &item, &mut found);
+        semantic::warn_customer(file, &parsed, i, &item, &mut warnings);
+        registered.extend(customer_spots(&parsed, i, &item).map(|spots| (i, spots)));
         // A file with a problem is not built: deserialising it would be wasted.
         if let (true, Ok(built)) = (found.is_empty(), &mut customers) {
             match build_customer(file, &parsed, i, &item) {
@@ -112,13 +220,21 @@ fn check_and_build(
             }
         }
     }
-    semantic::check_scopes(file, &parsed, &mut found, warnings);
-    registry.add_scopes(file, &parsed, &mut found);
-    if !found.is_empty() {
-        return (found, Ok((Vec::new(), Vec::new())));
+    semantic::check_scopes(file, &parsed, &mut found, &mut warnings);
+    let scopes = scope_spots(&parsed);
+    let declared = if found.is_empty() {
+        customers.and_then(|customers| Ok((customers, build_scopes(file, &parsed)?)))
+    } else {
+        Ok((Vec::new(), Vec::new()))
+    };
+    Checked {
+        file: file.to_owned(),
+        found,
+        warnings,
+        declared,
+        customers: registered,
+        scopes,
     }
-    let declared = customers.and_then(|customers| Ok((customers, build_scopes(file, &parsed)?)));
-    (found, declared)
 }
 
 /// Reads and parses one file; it must hold one document, a mapping.
@@ -358,6 +474,44 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// Files are checked in parallel, yet a declaration made twice is always reported
+    /// against the first file in order, and every run gives the same diagnostics.
+    #[test]
+    fn parallel_loading_reports_as_if_files_were_read_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for i in 0..12 {
+            let text = if i == 5 {
+                "customers: [unclosed\n".to_owned()
+            } else {
+                format!(
+                    "scopes:\n  - hierarchy: sys.hcs.P\ncustomers:\n  - name: Own {i}\n    hierarchy: sys.hcs.P\n  - name: Shared\n    hierarchy: sys.hcs.P\n    description: \"  edge\"\n"
+                )
+            };
+            paths.push(write(dir.path(), &format!("f{i:02}.yaml"), &text));
+        }
+        let first = load_reporting(&paths);
+        let problems = first.desired.as_ref().unwrap_err();
+        let f00 = paths[0].display().to_string();
+        let twice: Vec<&Diagnostic> = problems
+            .iter()
+            .filter(|d| d.message.contains("already declared"))
+            .collect();
+        // Ten later files (f05 does not parse) repeat the customer and the scope.
+        assert_eq!(twice.len(), 20, "{problems:#?}");
+        assert!(
+            twice
+                .iter()
+                .all(|d| d.message.contains(&f00) && d.file != paths[0])
+        );
+        assert!(problems.iter().any(|d| d.file == paths[5]));
+        for _ in 0..4 {
+            let again = load_reporting(&paths);
+            assert_eq!(again.desired.unwrap_err(), *problems);
+            assert_eq!(again.warnings, first.warnings);
+        }
     }
 
     #[test]

@@ -178,3 +178,38 @@ pub struct ExtraReads {
     /// The Prime Collaboration applications (only when a file names one).
     pub prime_collaboration: bool,
 }
+
+/// How the customers of the declared hierarchies are listed, decided by the planner
+/// (`plan::list_reads`) and carried out by the client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListReads {
+    /// Every declared hierarchy: the customers directly under one are kept.
+    pub hierarchies: BTreeSet<String>,
+    /// The declared hierarchies not below another: one list each, unless `common` is
+    /// read instead.
+    pub roots: Vec<String>,
+    /// One list at the roots' lowest common ancestor, when there are two roots or more:
+    /// read when its first page shows it takes fewer requests (see [`ListChoice`]).
+    pub common: Option<CommonList>,
+}
+
+/// A list at the lowest common ancestor of the declared roots.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommonList {
+    /// The ancestor's dotted path.
+    pub at: String,
+    /// The declared customers at or below each root, in the order of
+    /// [`ListReads::roots`]: what the planner expects one list per root to hold.
+    pub declared_per_root: Vec<u64>,
+}
+
+/// A choice the client asks the planner to make once a first answer told it sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListChoice {
+    /// Go on with the common list, which holds `total` customers served `page` at a time,
+    /// rather than one list per root.
+    CommonCustomers { total: u64, page: u64 },
+    /// Read every node below the common ancestor (at least `nodes` of them, `page` at a
+    /// time) rather than look up `unseen` declared hierarchies one by one.
+    NodeList { unseen: u64, nodes: u64, page: u64 },
+}

@@ -11,5 +11,8 @@ pub mod scope;
 pub use customer::{Customer, CustomerKey, LocalAdmin, State};
 pub use document::{DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
 pub use field::{Field, FieldValues, Kind, Misfit};
-pub use live::{Dependents, ExtraReads, HierarchyNode, LiveCustomer, LiveState, NodeType, Role};
+pub use live::{
+    CommonList, Dependents, ExtraReads, HierarchyNode, ListChoice, ListReads, LiveCustomer,
+    LiveState, NodeType, Role,
+};
 pub use scope::Scope;

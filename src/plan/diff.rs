@@ -140,6 +140,7 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
             .into_iter()
             .collect(),
         refusals: Vec::new(),
+        partial: None,
     }
 }
 

@@ -20,10 +20,13 @@ pub use diff::{LOCAL_ADMIN_WARNING, deletes_to_check, diff};
 pub use digest::{digest, fingerprint};
 pub use drift::{CustomerRef, Drift, DriftedCustomer, DriftedField, drift};
 pub use reads::{
-    extra_reads, hierarchies as hierarchies_to_read, instances_to_read, partially_read,
+    changed_after_all, changed_keys, extra_reads, hierarchies as hierarchies_to_read,
+    instances_to_read, instances_to_read_changed, list_choice_pays, list_reads, partial_plan,
+    partially_read,
 };
 pub use safety::Refusal;
 pub use stale::moved_fields;
 pub use types::{
-    Action, Change, DeleteReason, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning,
+    Action, Change, DeleteReason, FORMAT_VERSION, FieldChange, FollowUp, NotRead, Partial, Plan,
+    Summary, Warning,
 };

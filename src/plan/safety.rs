@@ -2,7 +2,7 @@
 //! Every reason to refuse a plan (exit 3, nothing changed) is a [`Refusal`], printed the
 //! same way by `apply` and `reconcile`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::{Action, Plan};
 use crate::model::LiveState;
@@ -94,13 +94,16 @@ pub fn refusals(plan: &Plan, live: &LiveState, max_deletes: usize) -> Vec<Refusa
             max_deletes,
         });
     }
+    // The live customers by hierarchy, once (not one pass over them per scope).
+    let mut by_hierarchy: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for l in &live.customers {
+        by_hierarchy
+            .entry(l.hierarchy.as_str())
+            .or_default()
+            .push(l.pkid.as_str());
+    }
     for hierarchy in plan.pruned_scopes.iter().map(String::as_str) {
-        let under: Vec<&str> = live
-            .customers
-            .iter()
-            .filter(|l| l.hierarchy == hierarchy)
-            .map(|l| l.pkid.as_str())
-            .collect();
+        let under = by_hierarchy.get(hierarchy).map_or(&[][..], Vec::as_slice);
         if !under.is_empty() && under.iter().all(|pkid| deleted.contains(pkid)) {
             found.push(Refusal::EmptiesScope {
                 hierarchy: hierarchy.to_owned(),

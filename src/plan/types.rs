@@ -42,6 +42,30 @@ pub struct Plan {
     /// allowed); `plan` then exits 3. `apply` checks again and does not read this list.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refusals: Vec<String>,
+    /// Set when the plan was made with `plan --changed-since REV`: only the customers
+    /// whose declaration changed since REV were read in full, so the others' fields were
+    /// not compared. Absent from a whole plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<Box<Partial>>,
+}
+
+/// What a partial plan (`plan --changed-since REV`) did not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Partial {
+    /// The git revision the declarations were compared with.
+    pub changed_since: String,
+    /// The declared customers whose instances were not read (their declarations did not
+    /// change since `changed_since`; their listed records lacked fields they write), sorted
+    /// by hierarchy then name. Their fields may have drifted unseen: `drift` and `apply`
+    /// read them.
+    pub not_read: Vec<NotRead>,
+}
+
+/// A customer a partial plan did not read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct NotRead {
+    pub hierarchy: String,
+    pub name: String,
 }
 
 /// The kind of change; the reason for it is kept apart, in `fields` and `blocked`.

@@ -197,6 +197,7 @@ mod tests {
             target: "t".into(),
             simulator: false,
             desired_digest: String::new(),
+            partial: None,
             changes: vec![
                 change(crate::plan::Action::Create, "A", Vec::new()),
                 change(

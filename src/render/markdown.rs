@@ -33,6 +33,9 @@ pub fn markdown(plan: &Plan) -> String {
     ));
     let tail = warnings(plan);
     head.push_str(&refusals(&plan.refusals));
+    if let Some(note) = super::text::partial_note(plan) {
+        head.push_str(&format!("> {}\n\n", html(&note)));
+    }
     if plan.is_empty() {
         return format!("{head}{NO_CHANGES}\n\n{tail}");
     }

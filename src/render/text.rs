@@ -20,6 +20,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         out.push_str(&style.paint(GREEN, NO_CHANGES));
         out.push('\n');
         push_warnings(&mut out, &plan.warnings, style);
+        push_partial(&mut out, plan, style);
         return out;
     }
     out.push_str(&format!(
@@ -39,7 +40,41 @@ pub fn text(plan: &Plan, color: bool) -> String {
         out.push_str(&note);
         out.push('\n');
     }
+    push_partial(&mut out, plan, style);
     out
+}
+
+/// Customers named in the text of a partial plan before "and N more".
+const NOT_READ_LISTED: usize = 10;
+
+/// What a partial plan (`plan --changed-since REV`) did not read, in one sentence (the
+/// first customers named; the JSON names them all); `None` for a whole plan.
+pub fn partial_note(plan: &Plan) -> Option<String> {
+    let partial = plan.partial.as_ref()?;
+    let count = partial.not_read.len();
+    let mut names: Vec<String> = partial
+        .not_read
+        .iter()
+        .take(NOT_READ_LISTED)
+        .map(|c| format!("{} at {}", c.name, c.hierarchy))
+        .collect();
+    if count > NOT_READ_LISTED {
+        names.push(format!(
+            "and {} more (the JSON plan names them all)",
+            count - NOT_READ_LISTED
+        ));
+    }
+    Some(format!(
+        "Partial plan (--changed-since {}): {count} customer(s) whose declaration did not change were not read, so their fields were not compared: {}. `drift` and `apply` read them.",
+        partial.changed_since,
+        names.join(", ")
+    ))
+}
+
+fn push_partial(out: &mut String, plan: &Plan, style: Style) {
+    if let Some(note) = partial_note(plan) {
+        out.push_str(&format!("\n{}\n", style.paint(YELLOW, &e(&note))));
+    }
 }
 
 /// Why apply would refuse the plan, one line each.

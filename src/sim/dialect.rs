@@ -229,6 +229,11 @@ impl Dialect {
         }
     }
 
+    /// Whether the profile's names are the simulator's own (nothing to translate).
+    pub fn is_identity(&self) -> bool {
+        self.identity
+    }
+
     /// A resource or a list of customers (as JSON) with every `data` under the profile's
     /// names.
     pub fn customers_out(&self, mut answer: Value) -> Value {

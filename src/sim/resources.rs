@@ -65,6 +65,34 @@ pub fn page<I, T>(
         }
         total += 1;
     }
+    body(model_type, node_pkid, order_by, total, resources, window)
+}
+
+/// One page of a list whose length is known (`total`) and whose items are given from
+/// the window's `skip` on: only the page is walked and rendered.
+pub fn page_from<I, T>(
+    model_type: &str,
+    node_pkid: &str,
+    order_by: OrderBy,
+    total: u64,
+    items_from_skip: impl Iterator<Item = I>,
+    window: Window,
+    render: impl Fn(I) -> Option<Resource<T>>,
+) -> ListBody<T> {
+    let limit = usize::try_from(window.limit).unwrap_or(usize::MAX);
+    let resources = items_from_skip.take(limit).filter_map(render).collect();
+    body(model_type, node_pkid, order_by, total, resources, window)
+}
+
+/// A list answer around `resources`.
+fn body<T>(
+    model_type: &str,
+    node_pkid: &str,
+    order_by: OrderBy,
+    total: u64,
+    resources: Vec<Resource<T>>,
+    window: Window,
+) -> ListBody<T> {
     let order = order_by.field();
     ListBody {
         operations: json!(["help", "get", "list", "add", "update", "remove", "export"]),

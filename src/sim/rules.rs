@@ -472,13 +472,7 @@ impl Store {
         }
         let node = customer.node_path();
         self.remove_customer(pkid);
-        let below: Vec<String> = self
-            .nodes
-            .keys()
-            .filter(|p| within(p, &node))
-            .cloned()
-            .collect();
-        for path in below {
+        for path in self.node_paths_within(&node) {
             self.remove_node(&path);
         }
         self.roles.retain(|r| !within(&r.path, &node));

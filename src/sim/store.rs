@@ -2,7 +2,7 @@
 //! applications, customers with their dependents and numbers, and transactions.
 //! This is also the `--state` file's content (passwords are never part of it).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -243,9 +243,17 @@ pub struct Store {
     pub transactions: BTreeMap<String, Txn>,
     /// Source of version tags: bumped on every write.
     pub writes: u64,
-    /// (parent, name) → customer pkid, sorted as lists are.
+    /// Parent path → customer name → pkid: the customers directly under each node,
+    /// sorted as lists are (by parent path, then name). A list at H walks only the
+    /// parents within H and the page it answers (see [`Store::customer_window`]).
     #[serde(skip)]
-    places: BTreeMap<(String, String), String>,
+    by_parent: BTreeMap<String, BTreeMap<String, String>>,
+    /// Parent path → the paths of its child nodes (every kind), for node lists.
+    #[serde(skip)]
+    children: BTreeMap<String, BTreeSet<String>>,
+    /// The paths of the provider and reseller nodes, for relation lists.
+    #[serde(skip)]
+    relation_nodes: BTreeSet<String>,
     /// Node pkid → path.
     #[serde(skip)]
     node_paths: HashMap<String, String>,
@@ -268,7 +276,9 @@ impl Store {
             customers: BTreeMap::new(),
             transactions: BTreeMap::new(),
             writes: 0,
-            places: BTreeMap::new(),
+            by_parent: BTreeMap::new(),
+            children: BTreeMap::new(),
+            relation_nodes: BTreeSet::new(),
             node_paths: HashMap::new(),
             rng: fastrand::Rng::new(),
         };
@@ -298,16 +308,30 @@ impl Store {
             }
         }
         self.rng = rng;
-        self.places = self
+        self.by_parent = BTreeMap::new();
+        let places: Vec<(String, String, String)> = self
             .customers
             .values()
-            .map(|c| ((c.parent.clone(), c.fields.name.clone()), c.pkid.clone()))
+            .map(|c| (c.parent.clone(), c.fields.name.clone(), c.pkid.clone()))
             .collect();
+        for (parent, name, pkid) in places {
+            self.by_parent.entry(parent).or_default().insert(name, pkid);
+        }
         self.node_paths = self
             .nodes
             .iter()
             .map(|(path, node)| (node.pkid.clone(), path.clone()))
             .collect();
+        self.children = BTreeMap::new();
+        self.relation_nodes = BTreeSet::new();
+        let typed: Vec<(String, NodeType)> = self
+            .nodes
+            .iter()
+            .map(|(path, node)| (path.clone(), node.node_type))
+            .collect();
+        for (path, node_type) in typed {
+            self.index_node(&path, node_type);
+        }
     }
 
     /// What is wrong with a store read from a (possibly hand-edited) state file: each
@@ -428,6 +452,7 @@ impl Store {
             data_pkid: self.new_pkid(),
         });
         self.node_paths.insert(pkid.clone(), path.to_owned());
+        self.index_node(path, node_type);
         self.nodes.insert(
             path.to_owned(),
             Node {
@@ -445,7 +470,95 @@ impl Store {
     pub fn remove_node(&mut self, path: &str) {
         if let Some(node) = self.nodes.remove(path) {
             self.node_paths.remove(&node.pkid);
+            self.unindex_node(path, node.node_type);
         }
+    }
+
+    /// Files a node in the parent and relation indexes.
+    fn index_node(&mut self, path: &str, node_type: NodeType) {
+        if let Some(parent) = parent_of(path) {
+            self.children
+                .entry(parent.to_owned())
+                .or_default()
+                .insert(path.to_owned());
+        }
+        if node_type.has_relation() {
+            self.relation_nodes.insert(path.to_owned());
+        }
+    }
+
+    fn unindex_node(&mut self, path: &str, node_type: NodeType) {
+        if let Some(parent) = parent_of(path) {
+            if let Some(siblings) = self.children.get_mut(parent) {
+                siblings.remove(path);
+                if siblings.is_empty() {
+                    self.children.remove(parent);
+                }
+            }
+        }
+        if node_type.has_relation() {
+            self.relation_nodes.remove(path);
+        }
+    }
+
+    /// The paths of the nodes at and below `root`, sorted by path (a range of the node
+    /// map: proportional to the subtree, not to the store).
+    pub fn node_paths_within(&self, root: &str) -> Vec<String> {
+        self.nodes
+            .range(root.to_owned()..)
+            .take_while(|(p, _)| p.starts_with(root))
+            .filter(|(p, _)| within(p, root))
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    /// The nodes at and below `path`: `path` itself first, then by parent path and
+    /// path, starting at `skip`; with their number. Walks the parents within `path` and
+    /// the page, not every node below it.
+    pub fn nodes_window<'a>(
+        &'a self,
+        path: &'a str,
+        skip: u64,
+    ) -> (u64, impl Iterator<Item = (&'a String, &'a Node)> + 'a) {
+        let own = self.nodes.get_key_value(path);
+        let groups: Vec<&BTreeSet<String>> = self
+            .children
+            .range(path.to_owned()..)
+            .take_while(move |(parent, _)| parent.starts_with(path))
+            .filter(move |(parent, _)| within(parent, path))
+            .map(|(_, set)| set)
+            .collect();
+        let below: u64 = groups.iter().map(|g| g.len() as u64).sum();
+        let total = below + u64::from(own.is_some());
+        let skip_below = skip.saturating_sub(u64::from(own.is_some()));
+        let own = own.filter(|_| skip == 0);
+        let rest = skip_groups(groups, skip_below, |set| set.iter())
+            .filter_map(move |p| self.nodes.get_key_value(p.as_str()));
+        (total, own.into_iter().chain(rest))
+    }
+
+    /// The provider (or reseller) nodes at and below `path`, `path` itself first, then by
+    /// parent path and path.
+    pub fn relation_nodes_within<'a>(
+        &'a self,
+        path: &str,
+        node_type: NodeType,
+    ) -> Vec<(&'a String, &'a Node)> {
+        let mut found: Vec<(&String, &Node)> = self
+            .relation_nodes
+            .range(path.to_owned()..)
+            .take_while(|p| p.starts_with(path))
+            .filter(|p| within(p, path))
+            .filter_map(|p| self.nodes.get_key_value(p.as_str()))
+            .filter(|(_, n)| n.node_type == node_type)
+            .collect();
+        found.sort_by(|(a, _), (b, _)| {
+            (a.as_str() != path)
+                .cmp(&(b.as_str() != path))
+                .then(parent_of(a).cmp(&parent_of(b)))
+                .then(a.cmp(b))
+        });
+        found
     }
 
     /// A `hierarchy=` value (dotted path or node pkid) → the node's path.
@@ -470,8 +583,9 @@ impl Store {
 
     /// The customer named `name` directly under `parent`.
     pub fn customer_at(&self, parent: &str, name: &str) -> Option<&CustomerRec> {
-        self.places
-            .get(&(parent.to_owned(), name.to_owned()))
+        self.by_parent
+            .get(parent)
+            .and_then(|names| names.get(name))
             .and_then(|pkid| self.customers.get(pkid))
     }
 
@@ -490,22 +604,28 @@ impl Store {
             .filter_map(|pkid| self.customers.get(pkid))
     }
 
-    /// The pkids of [`Store::customers_under`], without looking the customers up (a page
-    /// counts them all but renders only its own).
+    /// The pkids of [`Store::customers_under`], without looking the customers up.
     pub fn pkids_under<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a String> + 'a {
-        self.places
-            .range((path.to_owned(), String::new())..)
-            .take_while(move |((parent, _), _)| parent.starts_with(path))
-            .filter(move |((parent, _), _)| within(parent, path))
-            .map(|(_, pkid)| pkid)
+        self.customer_groups_under(path)
+            .flat_map(|names| names.values())
     }
 
-    /// The pkids of the customers exactly at `path`, sorted by name.
-    pub fn pkids_at<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a String> + 'a {
-        self.places
-            .range((path.to_owned(), String::new())..)
-            .take_while(move |((parent, _), _)| parent == path)
-            .map(|(_, pkid)| pkid)
+    /// The customers directly under each node at or below `path`, by parent path: one
+    /// name → pkid map per parent (the index; empty parents are not filed).
+    pub fn customer_groups_under<'a>(
+        &'a self,
+        path: &'a str,
+    ) -> impl Iterator<Item = &'a BTreeMap<String, String>> + 'a {
+        self.by_parent
+            .range(path.to_owned()..)
+            .take_while(move |(parent, _)| parent.starts_with(path))
+            .filter(move |(parent, _)| within(parent, path))
+            .map(|(_, names)| names)
+    }
+
+    /// The customers directly under `path`, name → pkid (none: `None`).
+    pub fn customer_group_at(&self, path: &str) -> Option<&BTreeMap<String, String>> {
+        self.by_parent.get(path)
     }
 
     /// `meta.path` of an instance living at `parent`: the pkids of the nodes from `sys`
@@ -519,31 +639,31 @@ impl Store {
     }
 
     pub fn insert_customer(&mut self, customer: CustomerRec) {
-        self.places.insert(
-            (customer.parent.clone(), customer.fields.name.clone()),
-            customer.pkid.clone(),
-        );
+        self.by_parent
+            .entry(customer.parent.clone())
+            .or_default()
+            .insert(customer.fields.name.clone(), customer.pkid.clone());
         self.customers.insert(customer.pkid.clone(), customer);
     }
 
     pub fn remove_customer(&mut self, pkid: &str) -> Option<CustomerRec> {
         let customer = self.customers.remove(pkid)?;
-        self.places
-            .remove(&(customer.parent.clone(), customer.fields.name.clone()));
+        if let Some(names) = self.by_parent.get_mut(&customer.parent) {
+            names.remove(&customer.fields.name);
+            if names.is_empty() {
+                self.by_parent.remove(&customer.parent);
+            }
+        }
         Some(customer)
     }
 
     /// Moves the node at `from`, and everything at or below it, to `to`.
     pub fn move_subtree(&mut self, from: &str, to: &str) {
-        let moved: Vec<String> = self
-            .nodes
-            .keys()
-            .filter(|p| within(p, from))
-            .cloned()
-            .collect();
-        for old in moved {
+        for old in self.node_paths_within(from) {
             if let Some(node) = self.nodes.remove(&old) {
                 let new = format!("{to}{}", &old[from.len()..]);
+                self.unindex_node(&old, node.node_type);
+                self.index_node(&new, node.node_type);
                 self.node_paths.insert(node.pkid.clone(), new.clone());
                 self.nodes.insert(new, node);
             }
@@ -583,7 +703,35 @@ impl Default for Store {
     }
 }
 
-/// Whether `path` is `root` or below it.
+/// The items of `groups` (each sorted, in order) from the `skip`-th on: whole groups
+/// before it are passed over by their length, without walking them.
+pub fn skip_groups<'a, G: 'a, T: 'a, I>(
+    groups: Vec<&'a G>,
+    skip: u64,
+    items: impl Fn(&'a G) -> I + 'a,
+) -> impl Iterator<Item = T> + 'a
+where
+    I: ExactSizeIterator<Item = T> + 'a,
+{
+    let mut left = skip;
+    let mut first = groups.len();
+    for (i, group) in groups.iter().enumerate() {
+        let len = items(group).len() as u64;
+        if left < len {
+            first = i;
+            break;
+        }
+        left -= len;
+    }
+    // `left` is below the first kept group's length, a usize.
+    let offset = usize::try_from(left).unwrap_or(usize::MAX);
+    groups
+        .into_iter()
+        .skip(first)
+        .enumerate()
+        .flat_map(move |(i, group)| items(group).skip(if i == 0 { offset } else { 0 }))
+}
+
 /// The answer for a `hierarchy=` that names no node (as given: a path or a pkid).
 pub fn unknown_hierarchy(hierarchy: &str) -> ApiError {
     ApiError::not_found(
@@ -592,6 +740,7 @@ pub fn unknown_hierarchy(hierarchy: &str) -> ApiError {
     )
 }
 
+/// Whether `path` is `root` or below it.
 pub fn within(path: &str, root: &str) -> bool {
     path == root
         || (path.len() > root.len()
@@ -624,4 +773,135 @@ pub fn parent_of(path: &str) -> Option<&str> {
 /// 24 hexadecimal characters.
 pub fn is_pkid(text: &str) -> bool {
     text.len() == 24 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(store: &mut Store, parent: &str, name: &str) -> String {
+        let pkid = store.new_pkid();
+        let node = format!("{parent}.{name}");
+        store.add_node(&node, NodeType::Customer, None, Some(pkid.clone()));
+        let data_pkid = store.new_pkid();
+        store.insert_customer(CustomerRec {
+            pkid: pkid.clone(),
+            data_pkid,
+            parent: parent.to_owned(),
+            version: "1".to_owned(),
+            fields: Fields {
+                name: name.to_owned(),
+                ..Fields::default()
+            },
+            dependents: Dependents::default(),
+            internal_numbers: Vec::new(),
+            e164_numbers: Vec::new(),
+        });
+        pkid
+    }
+
+    /// A provider with resellers R0..R3 (R2 empty) and a sibling provider `P-x` whose
+    /// path shares the prefix `sys.hcs.P`.
+    fn tree() -> Store {
+        let mut store = Store::new();
+        store.add_node("sys.hcs.P", NodeType::Provider, None, None);
+        store.add_node("sys.hcs.P-x", NodeType::Provider, None, None);
+        for r in 0..4 {
+            store.add_node(&format!("sys.hcs.P.R{r}"), NodeType::Reseller, None, None);
+        }
+        for (parent, n) in [
+            ("sys.hcs.P.R0", 3),
+            ("sys.hcs.P.R1", 5),
+            ("sys.hcs.P.R3", 2),
+        ] {
+            for i in 0..n {
+                customer(&mut store, parent, &format!("C{i}"));
+            }
+        }
+        customer(&mut store, "sys.hcs.P", "Direct");
+        customer(&mut store, "sys.hcs.P-x", "Other");
+        store
+    }
+
+    /// Every page, for every skip, is the slice of the whole list a walk would give.
+    #[test]
+    fn customer_windows_are_slices_of_the_whole_list() {
+        let store = tree();
+        let whole: Vec<&String> = store.pkids_under("sys.hcs.P").collect();
+        assert_eq!(whole.len(), 11, "P-x's customer is not under P");
+        for skip in 0..=12u64 {
+            let groups: Vec<_> = store.customer_groups_under("sys.hcs.P").collect();
+            let page: Vec<&String> = skip_groups(groups, skip, |g| g.values()).collect();
+            let expected: Vec<&String> = whole.iter().copied().skip(skip as usize).collect();
+            assert_eq!(page, expected, "skip {skip}");
+        }
+    }
+
+    #[test]
+    fn node_windows_start_with_the_node_then_follow_parents() {
+        let store = tree();
+        let (total, all) = store.nodes_window("sys.hcs.P", 0);
+        let all: Vec<&str> = all.map(|(p, _)| p.as_str()).collect();
+        assert_eq!(total as usize, all.len());
+        assert_eq!(all[0], "sys.hcs.P");
+        assert_eq!(all[1], "sys.hcs.P.Direct");
+        assert!(!all.iter().any(|p| p.starts_with("sys.hcs.P-x")));
+        let mut sorted = all[1..].to_vec();
+        sorted.sort_by(|a, b| parent_of(a).cmp(&parent_of(b)).then(a.cmp(b)));
+        assert_eq!(sorted, all[1..]);
+        for skip in 0..=all.len() as u64 + 1 {
+            let (t, page) = store.nodes_window("sys.hcs.P", skip);
+            let page: Vec<&str> = page.map(|(p, _)| p.as_str()).collect();
+            assert_eq!(t, total);
+            assert_eq!(
+                page,
+                all.iter().copied().skip(skip as usize).collect::<Vec<_>>()
+            );
+        }
+        let resellers: Vec<&str> = store
+            .relation_nodes_within("sys.hcs.P", NodeType::Reseller)
+            .into_iter()
+            .map(|(p, _)| p.as_str())
+            .collect();
+        assert_eq!(
+            resellers,
+            [
+                "sys.hcs.P.R0",
+                "sys.hcs.P.R1",
+                "sys.hcs.P.R2",
+                "sys.hcs.P.R3"
+            ]
+        );
+    }
+
+    /// Renames, deletes and a state file's reload keep the indexes in step with the records.
+    #[test]
+    fn indexes_follow_moves_removals_and_reindexing() {
+        let mut store = tree();
+        let pkid = store
+            .customer_at("sys.hcs.P.R1", "C0")
+            .map(|c| c.pkid.clone());
+        let pkid = pkid.expect("seeded");
+        let mut moved = store.remove_customer(&pkid).expect("present");
+        moved.fields.name = "Renamed".to_owned();
+        store.move_subtree("sys.hcs.P.R1.C0", "sys.hcs.P.R1.Renamed");
+        store.insert_customer(moved);
+        assert!(store.customer_at("sys.hcs.P.R1", "C0").is_none());
+        assert!(store.customer_at("sys.hcs.P.R1", "Renamed").is_some());
+        let (_, nodes) = store.nodes_window("sys.hcs.P.R1", 0);
+        let nodes: Vec<&str> = nodes.map(|(p, _)| p.as_str()).collect();
+        assert!(nodes.contains(&"sys.hcs.P.R1.Renamed") && !nodes.contains(&"sys.hcs.P.R1.C0"));
+
+        for path in store.node_paths_within("sys.hcs.P.R3") {
+            store.remove_node(&path);
+        }
+        let before: Vec<String> = store.pkids_under("sys").cloned().collect();
+        let (nodes_before, _) = store.nodes_window("sys", 0);
+        store.reindex();
+        let after: Vec<String> = store.pkids_under("sys").cloned().collect();
+        let (nodes_after, _) = store.nodes_window("sys", 0);
+        assert_eq!(before, after);
+        assert_eq!(nodes_before, nodes_after);
+        assert!(store.relation_nodes_within("sys", NodeType::Reseller).len() == 3);
+    }
 }

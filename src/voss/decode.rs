@@ -68,7 +68,65 @@ pub(crate) struct Unreadable(pub String);
 struct RawPage {
     #[serde(default)]
     pagination: Map<String, Value>,
-    resources: Vec<Value>,
+    resources: Vec<LeanResource>,
+}
+
+/// A listed resource with only the keys [`record`] reads; the others (meta's `actions`,
+/// `summary_attrs`, ... [seen]) are skipped while parsing instead of built and dropped,
+/// which is most of a large list's decoding.
+#[derive(Deserialize)]
+struct LeanResource {
+    #[serde(default)]
+    pkid: Option<Value>,
+    #[serde(default)]
+    meta: Option<LeanMeta>,
+    #[serde(default)]
+    data: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct LeanMeta {
+    #[serde(default)]
+    path: Option<Value>,
+    #[serde(default)]
+    references: Option<LeanReferences>,
+    #[serde(default)]
+    version_tag: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct LeanReferences {
+    #[serde(default, rename = "self")]
+    self_: Option<Value>,
+}
+
+impl LeanResource {
+    /// The resource as the value [`record`] reads.
+    fn into_value(self) -> Value {
+        let mut resource = Map::new();
+        if let Some(pkid) = self.pkid {
+            resource.insert("pkid".to_owned(), pkid);
+        }
+        if let Some(meta) = self.meta {
+            let mut lean = Map::new();
+            if let Some(path) = meta.path {
+                lean.insert("path".to_owned(), path);
+            }
+            if let Some(tag) = meta.version_tag {
+                lean.insert("version_tag".to_owned(), tag);
+            }
+            if let Some(own) = meta.references.and_then(|r| r.self_) {
+                let mut references = Map::new();
+                references.insert("self".to_owned(), own);
+                lean.insert("references".to_owned(), Value::Object(references));
+            }
+            resource.insert("meta".to_owned(), Value::Object(lean));
+        }
+        if let Some(data) = self.data {
+            resource.insert("data".to_owned(), data);
+        }
+        Value::Object(resource)
+    }
 }
 
 /// A list answer. Errors: not an object with a `resources` list, or a resource with no
@@ -85,7 +143,8 @@ pub(crate) fn page(bytes: &[u8]) -> Result<Page, Unreadable> {
         .into_iter()
         .enumerate()
         .map(|(i, value)| {
-            record(value).map_err(|Unreadable(e)| Unreadable(format!("resources[{i}]: {e}")))
+            record(value.into_value())
+                .map_err(|Unreadable(e)| Unreadable(format!("resources[{i}]: {e}")))
         })
         .collect::<Result<_, _>>()?;
     Ok(Page {

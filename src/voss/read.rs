@@ -6,7 +6,9 @@
 //! (`plan::extra_reads` decides; this module only reads), and instances one by one when a
 //! list carried only summary fields. A declared hierarchy whose list holds no customer at
 //! all has its node looked up: its type tells a customer's own node (nothing is created
-//! under one) from an empty provider or reseller.
+//! under one) from an empty provider or reseller. With two declared roots or more, one list
+//! at their lowest common ancestor may replace the per-root lists (the planner decides from
+//! its first page; see [`Client::read_hierarchies`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,23 +17,155 @@ use super::decode::{self, Record, Unreadable};
 use super::error::ApiError;
 use super::fields::live_from_record;
 use super::request::{ApiRequest, Method};
-use crate::model::{Dependents, ExtraReads, HierarchyNode, LiveCustomer, LiveState, NodeType};
+use crate::model::{
+    CommonList, Dependents, ExtraReads, HierarchyNode, ListChoice, ListReads, LiveCustomer,
+    LiveState, NodeType,
+};
 
 /// What one list at a root hierarchy gave: whether its node exists, and its records.
 type RootRead = (String, Option<Vec<Record>>);
 
 impl Client {
-    /// The nodes of `hierarchies` (missing ones in `missing_nodes`) and the customers
-    /// directly under each, sorted by (hierarchy, name).
+    /// The nodes of the declared hierarchies (missing ones in `missing_nodes`) and the
+    /// customers directly under each, sorted by (hierarchy, name), read as `reads` says:
+    /// one list at the roots' common ancestor when `choose` (the planner) finds, from its
+    /// first page, that it takes fewer requests; otherwise (also when the ancestor cannot
+    /// be listed, or its records do not say where they live) one list per root.
     pub async fn read_hierarchies(
         &self,
-        hierarchies: &BTreeSet<String>,
+        reads: &ListReads,
+        choose: impl Fn(ListChoice) -> bool,
     ) -> Result<LiveState, ApiError> {
-        let roots: Vec<String> = hierarchies
-            .iter()
-            .filter(|h| !hierarchies.iter().any(|other| is_below(h, other)))
-            .cloned()
-            .collect();
+        if let Some(common) = &reads.common {
+            if let Some(live) = self.read_common(reads, common, &choose).await? {
+                return Ok(live);
+            }
+        }
+        self.read_roots(&reads.hierarchies, reads.roots.clone())
+            .await
+    }
+
+    /// The declared hierarchies from one customer list at their common ancestor (see
+    /// [`Client::read_hierarchies`]); `None` when it is not read after all. Nodes: a
+    /// declared hierarchy exists when a listed customer lives at or below it; the others
+    /// are looked up one by one, or, when `choose` finds it shorter, found in one node
+    /// list at the ancestor.
+    async fn read_common(
+        &self,
+        reads: &ListReads,
+        common: &CommonList,
+        choose: &impl Fn(ListChoice) -> bool,
+    ) -> Result<Option<LiveState>, ApiError> {
+        let mut live = LiveState::default();
+        let mut parents = BTreeSet::new();
+        let mut unplaced = false;
+        // Each page is decoded as it comes: only the declared parents' customers are kept.
+        let listed = self
+            .list_pages_if(
+                &self.profile().routes.customer,
+                &common.at,
+                true,
+                |total, page| choose(ListChoice::CommonCustomers { total, page }),
+                |records| {
+                    for record in &records {
+                        let Some(parent) = record.parent_given(&common.at) else {
+                            unplaced = true;
+                            continue;
+                        };
+                        if reads.hierarchies.contains(&parent) {
+                            live.customers
+                                .push(self.decoded(record, &parent, &common.at)?);
+                        }
+                        if !parents.contains(&parent) {
+                            parents.insert(parent);
+                        }
+                    }
+                    Ok(())
+                },
+            )
+            .await;
+        let (total, page) = match listed {
+            Ok(Some(sizes)) => sizes,
+            Ok(None) => return Ok(None),
+            // Not the admin's to list, or not there: each root answers for itself.
+            Err(ApiError::NotFound { .. } | ApiError::Forbidden { .. }) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        // A record that does not say where it lives: each root is listed itself.
+        if unplaced {
+            return Ok(None);
+        }
+        // Every node from the ancestor down to a listed customer's parent exists.
+        let mut exists = BTreeSet::new();
+        for parent in &parents {
+            let mut at = parent.as_str();
+            while at.len() > common.at.len() && exists.insert(at.to_owned()) {
+                match at.rfind('.') {
+                    Some(i) => at = &at[..i],
+                    None => break,
+                }
+            }
+        }
+        let mut unseen = Vec::new();
+        for hierarchy in &reads.hierarchies {
+            if exists.contains(hierarchy) {
+                live.nodes.insert(hierarchy.clone(), node(hierarchy));
+            } else {
+                unseen.push(hierarchy.clone());
+            }
+        }
+        let node_list = !unseen.is_empty()
+            && choose(ListChoice::NodeList {
+                unseen: unseen.len() as u64,
+                nodes: total,
+                page,
+            });
+        if node_list {
+            let mut nodes = self.hierarchy_nodes_below(&common.at).await?;
+            for hierarchy in unseen {
+                match nodes.remove(&hierarchy) {
+                    Some(found) => {
+                        live.nodes.insert(hierarchy, found);
+                    }
+                    None => {
+                        live.missing_nodes.insert(hierarchy);
+                    }
+                }
+            }
+        } else {
+            let found = self
+                .for_each(
+                    unseen,
+                    self.settings().concurrency,
+                    |client, hierarchy| async move {
+                        let found = client.hierarchy_node(&hierarchy).await?;
+                        Ok((hierarchy, found))
+                    },
+                )
+                .await?;
+            for (hierarchy, found) in found {
+                match found {
+                    Some(found) => {
+                        live.nodes.insert(hierarchy, found);
+                    }
+                    None => {
+                        live.missing_nodes.insert(hierarchy);
+                    }
+                }
+            }
+        }
+        live.customers
+            .sort_by(|a, b| (&a.hierarchy, &a.name).cmp(&(&b.hierarchy, &b.name)));
+        Ok(Some(live))
+    }
+
+    /// The declared hierarchies from one list per root (see
+    /// [`Client::read_hierarchies`]).
+    async fn read_roots(
+        &self,
+        hierarchies: &BTreeSet<String>,
+        roots: Vec<String>,
+    ) -> Result<LiveState, ApiError> {
         let reads: Vec<RootRead> = self
             .for_each(
                 roots,

@@ -47,8 +47,9 @@ pub struct ConnectSettings {
     pub retry: RetryPolicy,
     /// Following a write's transaction.
     pub poll: PollPolicy,
-    /// Instances asked for per list page; lowered to the server's `maximum_limit` as soon
-    /// as a page announces it.
+    /// Instances asked for on a list's first page; later pages ask the server's announced
+    /// `maximum_limit`, or at most this when it is below the profile's page size (a
+    /// deliberate cap).
     pub page_size: u64,
     /// Hierarchies read at the same time.
     pub concurrency: usize,

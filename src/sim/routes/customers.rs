@@ -27,7 +27,7 @@ use super::super::body::read_object;
 use super::super::errors::ApiError;
 use super::super::resources::{self, OrderBy};
 use super::super::rules::{Op, UpdateMode, WriteKind, check_write};
-use super::super::store::within;
+use super::super::store::{skip_groups, within};
 use super::super::{ListFields, Sim};
 use super::{Params, Routes, check_pkid, write};
 
@@ -54,7 +54,7 @@ async fn list(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
     params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let path = params.resolve(&sim)?;
     let hcmf_only = !admin.sees(&path) && path == HCMF_HIERARCHY;
     if !hcmf_only {
@@ -70,27 +70,50 @@ async fn list(
                 .get(pkid)
                 .map(|c| resources::customer(store, c, full))
         };
-        if hcmf_only {
+        // One name → pkid map per parent, in list order: the page is found by the
+        // groups' lengths, then only its own customers are walked and rendered.
+        let groups: Vec<_> = if hcmf_only {
             // Sorted as a whole: `sys.hcs` sorts before every path below it.
             let own = &admin.hierarchy;
-            let items = store.pkids_at(HCMF_HIERARCHY).chain(
-                store
-                    .pkids_under(own)
-                    .filter(|_| within(own, HCMF_HIERARCHY)),
-            );
-            resources::page(CUSTOMER, node, OrderBy::Name, items, params.window, render)
+            store
+                .customer_group_at(HCMF_HIERARCHY)
+                .into_iter()
+                .chain(
+                    store
+                        .customer_groups_under(own)
+                        .filter(|_| within(own, HCMF_HIERARCHY)),
+                )
+                .collect()
         } else {
-            let items = store.pkids_under(&path);
-            resources::page(CUSTOMER, node, OrderBy::Name, items, params.window, render)
-        }
+            store.customer_groups_under(&path).collect()
+        };
+        let total = groups.iter().map(|g| g.len() as u64).sum();
+        let items = skip_groups(groups, params.window.skip, |g| g.values());
+        resources::page_from(
+            CUSTOMER,
+            node,
+            OrderBy::Name,
+            total,
+            items,
+            params.window,
+            render,
+        )
     });
-    Ok(Json(customers_out(&sim, page)))
+    Ok(customers_out(&sim, page))
 }
 
-/// An answer carrying customers, as JSON under the profile's names.
-fn customers_out(sim: &Sim, answer: impl serde::Serialize) -> Value {
-    sim.dialect
-        .customers_out(serde_json::to_value(answer).unwrap_or(Value::Null))
+/// An answer carrying customers, as JSON under the profile's names. Under the
+/// simulator's own names it is serialised as it is (a page of 2000 customers is not
+/// built as a JSON value tree first).
+fn customers_out(sim: &Sim, answer: impl serde::Serialize) -> Response {
+    if sim.dialect.is_identity() {
+        return Json(answer).into_response();
+    }
+    Json(
+        sim.dialect
+            .customers_out(serde_json::to_value(answer).unwrap_or(Value::Null)),
+    )
+    .into_response()
 }
 
 /// The add form at `hierarchy=` (in the admin's scope, as for a list); the create
@@ -138,14 +161,14 @@ async fn read(
     admin: Admin,
     _params: Params,
     Path(pkid): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     check_pkid(&pkid)?;
     let resource = sim.with_store(|store| {
         let c = store.customers.get(&pkid).ok_or_else(|| unknown(&pkid))?;
         visible(&admin, &c.parent, &pkid)?;
         Ok::<_, ApiError>(resources::customer(store, c, true))
     })?;
-    Ok(Json(customers_out(&sim, resource)))
+    Ok(customers_out(&sim, resource))
 }
 
 /// A customer write body under the profile's names: its data under the simulator's

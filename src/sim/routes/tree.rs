@@ -24,7 +24,7 @@ use super::super::Sim;
 use super::super::auth::Admin;
 use super::super::errors::ApiError;
 use super::super::resources::{self, OrderBy};
-use super::super::store::{Node, NodeType, Placed, Store, parent_of, within};
+use super::super::store::{NodeType, Placed, Store, within};
 use super::{Params, Routes, check_pkid};
 
 pub fn routes() -> Routes {
@@ -50,23 +50,6 @@ pub fn routes() -> Routes {
     ]
 }
 
-/// The nodes at and below `path`: `path` itself first, then by parent path and name.
-fn nodes_from<'a>(store: &'a Store, path: &str) -> Vec<(&'a String, &'a Node)> {
-    let mut nodes: Vec<_> = store
-        .nodes
-        .range(path.to_owned()..)
-        .take_while(|(p, _)| p.starts_with(path))
-        .filter(|(p, _)| within(p, path))
-        .collect();
-    nodes.sort_by(|(a, _), (b, _)| {
-        (a.as_str() != path)
-            .cmp(&(b.as_str() != path))
-            .then(parent_of(a).cmp(&parent_of(b)))
-            .then(a.cmp(b))
-    });
-    nodes
-}
-
 async fn list_nodes(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
@@ -76,12 +59,13 @@ async fn list_nodes(
     Ok(Json(sim.with_store(|store| {
         let store = &*store;
         let node = store.node_pkid(&path).unwrap_or_default();
-        let nodes = nodes_from(store, &path);
-        resources::page(
+        let (total, nodes) = store.nodes_window(&path, params.window.skip);
+        resources::page_from(
             HIERARCHY_NODE,
             node,
             OrderBy::Name,
-            nodes.into_iter(),
+            total,
+            nodes,
             params.window,
             |(p, n)| Some(resources::node(store, p, n)),
         )
@@ -119,10 +103,7 @@ async fn list_relations(
     Ok(Json(sim.with_store(|store| {
         let store = &*store;
         let node = store.node_pkid(&path).unwrap_or_default();
-        let nodes: Vec<_> = nodes_from(store, &path)
-            .into_iter()
-            .filter(|(_, n)| n.node_type == kind)
-            .collect();
+        let nodes = store.relation_nodes_within(&path, kind);
         resources::page(
             model,
             node,
