@@ -266,3 +266,56 @@ async fn what_waited_for_a_failed_change_is_skipped_and_the_report_keeps_the_pla
     expected.sort();
     assert_eq!(told, expected);
 }
+
+/// A delete at a node where a create is blocked waits: the blocked create may be the
+/// customer's replacement under a new name (no `renamed_from`), and deleting the live one
+/// first would lose it. Found by a review: the graph let such a delete run.
+#[test]
+fn a_delete_waits_when_a_create_at_its_node_is_blocked() {
+    let sim = Sim::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    // Wayne Enterprises is pruned (not declared); "Wayne Ent Two" would replace it but its
+    // local admin names a role the server does not have, so its create is blocked.
+    let file = write_file(
+        dir.path(),
+        "r2.yaml",
+        "scopes:\n  - hierarchy: sys.hcs.CS-P.CS-R2\n    prune: true\n\
+         customers:\n\
+         \x20 - name: Wayne Ent Two\n    hierarchy: sys.hcs.CS-P.CS-R2\n\
+         \x20   description: Wayne Enterprises, Gotham\n\
+         \x20   local_admin:\n      cloned_role: NoSuchRole\n      password_env: ACME_ADMIN_PASSWORD\n\
+         \x20 - name: Stark\n    hierarchy: sys.hcs.CS-P.CS-R2\n    description: Stark Industries\n\
+         \x20 - name: Soylent\n    hierarchy: sys.hcs.CS-P.CS-R2\n",
+    );
+    let before = sim.customers();
+    assert!(
+        before.iter().any(|(_, name)| name == "Wayne Enterprises"),
+        "{before:?}"
+    );
+    let (_, plan) = plan_json(&sim, &[&file]);
+    let planned = changes(&plan);
+    assert!(
+        planned.iter().any(|c| c.contains("Wayne Enterprises")),
+        "the plan deletes Wayne Enterprises: {planned:?}"
+    );
+
+    let applied = run(&mut against(
+        &sim,
+        PROVIDER,
+        &["apply", file.to_str().unwrap(), "--yes"],
+    ));
+    assert_eq!(applied.code, 1, "{}", applied.all());
+    let after = sim.customers();
+    assert!(
+        after.iter().any(|(_, name)| name == "Wayne Enterprises"),
+        "the live customer is kept while its replacement is blocked: {after:?}\n{}",
+        applied.all()
+    );
+    assert!(
+        applied
+            .all()
+            .contains("another change at this hierarchy was not applied"),
+        "{}",
+        applied.all()
+    );
+}

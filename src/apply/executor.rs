@@ -60,15 +60,6 @@ pub async fn execute(
 ) -> ApplyReport {
     let graph = Graph::of(&plan.changes);
     let mut run = Run::new(&graph);
-    for (i, node) in graph.nodes.iter().enumerate() {
-        let change = &plan.changes[node.change];
-        if change.is_blocked() {
-            let reason = format!("blocked: {}", change.blocked.join("; "));
-            let result = result_of(change, change.action.name(), Outcome::Skipped { reason });
-            observer.finished(&result);
-            run.results[i] = Some(result);
-        }
-    }
     let steps: Vec<Step> = graph
         .nodes
         .iter()
@@ -84,6 +75,15 @@ pub async fn execute(
             }
         })
         .collect();
+    // Blocked changes are settled first: a delete waiting for one is held back.
+    for (i, node) in graph.nodes.iter().enumerate() {
+        let change = &plan.changes[node.change];
+        if change.is_blocked() {
+            let reason = format!("blocked: {}", change.blocked.join("; "));
+            let result = result_of(change, change.action.name(), Outcome::Skipped { reason });
+            run.settle(i, result, &graph, &steps, &observer, cancel);
+        }
+    }
     for i in 0..graph.nodes.len() {
         if run.results[i].is_none() && run.left[i] == 0 {
             run.ready(i, &graph, &steps, &observer, cancel);

@@ -11,7 +11,10 @@
 //! - a delete waits for every other step at its node (it may be the other half of a
 //!   create that replaced the customer under a new name), and is held back when one of
 //!   them was not applied;
-//! - blocked changes wait for nothing and nobody waits for them (they are not run).
+//! - blocked changes wait for nothing and are not run; only a delete waits for a blocked
+//!   create, migrate or rename at its node (settled as skipped before anything starts),
+//!   so it is held back: the blocked change may be the other half of a replacement, and
+//!   deleting the live customer before its replacement exists would lose it.
 //!
 //! Renames that free each other's names (a swap) would wait for each other forever: such
 //! a cycle is cut, those renames wait for nothing among themselves (as two renames did
@@ -77,6 +80,12 @@ impl Graph {
         for (i, node) in nodes.iter().enumerate() {
             let change = &changes[node.change];
             if change.is_blocked() {
+                if matches!(
+                    change.action,
+                    Action::Create | Action::Migrate | Action::Rename
+                ) {
+                    at_node.entry(fold(&change.hierarchy)).or_default().push(i);
+                }
                 continue;
             }
             let hierarchy = fold(&change.hierarchy);
@@ -375,7 +384,7 @@ mod tests {
                 ],
             ),
             (
-                "a blocked change waits for nothing, nobody waits for it, it has no audit",
+                "a blocked change waits for nothing, it has no audit; a delete does not wait for a blocked update or delete",
                 vec![
                     blocked(with_audit(change(Action::Update, R1, "Held"))),
                     blocked(change(Action::Delete, R1, "Hooli")),
@@ -387,6 +396,29 @@ mod tests {
                     row("delete Hooli", &[]),
                     row("delete Old", &["create New"]),
                     row("create New", &[]),
+                ],
+            ),
+            (
+                "a delete waits for a blocked create, migrate or rename at its node (the \
+                 other half of a replacement), not for a blocked update",
+                vec![
+                    blocked(change(Action::Create, R1, "Wayne Two")),
+                    blocked(change(Action::Migrate, R1, "Hcmf Co")),
+                    blocked(rename(R1, "X", "Y")),
+                    blocked(change(Action::Update, R1, "Held")),
+                    blocked(change(Action::Create, R2, "Elsewhere")),
+                    change(Action::Delete, R1, "Wayne"),
+                ],
+                vec![
+                    row("create Wayne Two", &[]),
+                    row("migrate Hcmf Co", &[]),
+                    row("rename Y", &[]),
+                    row("update Held", &[]),
+                    row("create Elsewhere", &[]),
+                    row(
+                        "delete Wayne",
+                        &["create Wayne Two", "migrate Hcmf Co", "rename Y"],
+                    ),
                 ],
             ),
             (

@@ -4,7 +4,7 @@
 //! write whose outcome stays unknown is [`Outcome::Uncertain`], never done or failed.
 
 use super::request::{local_admin_from_plan, updates_from_plan};
-use crate::model::Field;
+use crate::model::{Field, LiveCustomer};
 use crate::plan::{Action, Change};
 use crate::voss::{ApiError, Client, CreateRequest, LocalAdminRequest, Secret};
 
@@ -54,12 +54,10 @@ impl Step {
                 // attempt, answered too late, made it in between.
                 if retry
                     && matches!(attempt.outcome, Outcome::Failed { .. })
-                    && matches!(
-                        client.find_customer(&change.hierarchy, &change.name).await,
-                        Ok(Some(_))
-                    )
+                    && let Ok(Some(found)) =
+                        client.find_customer(&change.hierarchy, &change.name).await
                 {
-                    return made_earlier(change);
+                    return made_earlier(client, change, &found).await;
                 }
                 attempt
             }
@@ -147,22 +145,93 @@ fn failed(error: impl ToString) -> Attempt {
     })
 }
 
-/// A create or migration that an earlier attempt of this run made. A create carries every
-/// field, so the customer it made is the planned one; a migration sets its fields after
-/// the move, which may not have happened: that is left to plan.
-fn made_earlier(change: &Change) -> Attempt {
-    Attempt::done(if change.action == Action::Create {
-        Outcome::Applied {
+/// A create or migration that an earlier attempt of this run made (`found` at its
+/// hierarchy). A create carries every field, so the customer it made is the planned one;
+/// a migration sets its fields after the move, which may not have happened: they are set
+/// now unless they already hold the planned values.
+async fn made_earlier(client: &Client, change: &Change, found: &LiveCustomer) -> Attempt {
+    if change.action == Action::Create {
+        return Attempt::done(Outcome::Applied {
             message: "an earlier attempt of this run made it (found by name at its hierarchy)"
                 .to_owned(),
+        });
+    }
+    set_migrated_fields(
+        client,
+        change,
+        found,
+        "an earlier attempt moved the customer here",
+    )
+    .await
+}
+
+/// A migration that happened (the customer `found` is at its hierarchy) but whose answer
+/// was lost: whether the fields that follow the move were set is unknown, so they are
+/// compared and, where they differ, written (an update of the whole record, as any
+/// update). `how` starts the message.
+async fn set_migrated_fields(
+    client: &Client,
+    change: &Change,
+    found: &LiveCustomer,
+    how: &str,
+) -> Attempt {
+    let fields = match updates_from_plan(&change.fields) {
+        Ok(mut fields) => {
+            fields.remove(Field::Name);
+            fields
         }
-    } else {
-        Outcome::Uncertain {
-            detail: "an earlier attempt moved the customer here; whether its fields were set \
-                     is unknown: run plan to see what is left"
-                .to_owned(),
+        Err(error) => return failed(error),
+    };
+    if fields.is_empty() {
+        return Attempt::done(Outcome::Applied {
+            message: how.to_owned(),
+        });
+    }
+    // A summary list may lack the fields: the whole record says whether they are set.
+    let whole = match client.customer_record(&found.pkid).await {
+        Ok(Some((whole, _))) => whole,
+        Ok(None) => {
+            return Attempt::done(Outcome::Uncertain {
+                detail: format!("{how}, but it can no longer be read: run plan to see"),
+            });
         }
-    })
+        Err(error) => {
+            return Attempt {
+                transient: is_transient(&error),
+                outcome: Outcome::Uncertain {
+                    detail: format!(
+                        "{how}, but reading it failed ({error}): run plan to see what is left"
+                    ),
+                },
+            };
+        }
+    };
+    let whole = LiveCustomer {
+        hierarchy: if whole.hierarchy.is_empty() {
+            found.hierarchy.clone()
+        } else {
+            whole.hierarchy
+        },
+        ..whole
+    };
+    if already_updated(change, &whole) {
+        return Attempt::done(Outcome::Applied {
+            message: format!("{how}; its fields are as planned"),
+        });
+    }
+    match client.update_customer(&found.pkid, &fields).await {
+        Ok(written) => Attempt::done(Outcome::Applied {
+            message: format!("{how}; then its fields were set: {}", written.message),
+        }),
+        Err(error) => Attempt {
+            transient: is_transient(&error),
+            outcome: Outcome::Uncertain {
+                detail: format!(
+                    "{how}, but its fields could not be set ({error}): run plan to see what is left"
+                ),
+            },
+        },
+    }
 }
 
 /// Before a create is sent again: the customer is looked up by name at its hierarchy.
@@ -170,7 +239,7 @@ fn made_earlier(change: &Change) -> Attempt {
 async fn created_already(client: &Client, change: &Change) -> Option<Attempt> {
     match client.find_customer(&change.hierarchy, &change.name).await {
         Ok(None) => None,
-        Ok(Some(_)) => Some(made_earlier(change)),
+        Ok(Some(found)) => Some(made_earlier(client, change, &found).await),
         Err(error) => Some(Attempt {
             outcome: Outcome::Uncertain {
                 detail: format!(
@@ -218,6 +287,15 @@ async fn create(client: &Client, change: &Change, password: Option<Secret>) -> A
             // The create may or may not have happened: look before saying anything, and
             // never send it again from here (a retry looks it up again first).
             let outcome = match client.find_customer(&change.hierarchy, &change.name).await {
+                Ok(Some(found)) if change.action == Action::Migrate => {
+                    return set_migrated_fields(
+                        client,
+                        change,
+                        &found,
+                        "its answer was lost, but the customer was moved",
+                    )
+                    .await;
+                }
                 Ok(Some(_)) => Outcome::Applied {
                     message: "its answer was lost, but the customer exists now".to_owned(),
                 },
@@ -276,7 +354,8 @@ async fn update(client: &Client, change: &Change, retry: bool) -> Attempt {
     }
     if let Some(problem) = crate::apply::stale::moved_since_plan(change, &now) {
         return failed(format!(
-            "refused as stale: {problem} since the plan was made; nothing was written: make              the plan again"
+            "refused as stale: {problem} since the plan was made; nothing was written: make \
+                 the plan again"
         ));
     }
     finish(client.put_customer(pkid, &current, &updates).await)
