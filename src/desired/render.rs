@@ -55,6 +55,9 @@ pub struct Sources {
 struct Source {
     text: String,
     starts: Vec<usize>,
+    /// The 1-based lines that hold a password written below its key (`password:` with
+    /// nothing after it, a block scalar `|` or `>`, or a lone tag): shown all `*`s.
+    secret_lines: std::collections::BTreeSet<usize>,
 }
 
 /// Where a diagnostic's token is: its line's text and its 1-based start and end
@@ -91,6 +94,11 @@ impl Sources {
             self.texts.insert(d.file.clone(), read(&d.file));
         }
         let source = self.texts.get(&d.file)?.as_ref()?;
+        // A line too long to show gets no span: finding a token's end on it for each of
+        // many diagnostics would take time quadratic in its length.
+        if source.line_len(d.line)? > MAX_EXCERPT_BYTES {
+            return None;
+        }
         let line_text = source.line(d.line)?;
         let end = crate::yaml::token_end(&line_text, d.column);
         Some(Span {
@@ -103,9 +111,29 @@ impl Sources {
 
 impl Source {
     fn new(text: String) -> Source {
+        // A byte order mark is not a character of the first line: columns count without it.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Source { text, starts }
+        let secret_lines = secret_lines(&text);
+        Source {
+            text,
+            starts,
+            secret_lines,
+        }
+    }
+
+    /// The length in bytes of line `line` (1-based); `None` past the last line.
+    fn line_len(&self, line: usize) -> Option<usize> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        Some(end.saturating_sub(start))
     }
 
     /// Line `line` (1-based) without its line break, secrets masked; `None` past the last
@@ -119,8 +147,81 @@ impl Source {
             .starts
             .get(line)
             .map_or(self.text.len(), |next| next - 1);
-        Some(mask_secrets(self.text[start..end].trim_end_matches('\r')))
+        let text = self.text.get(start..end)?.trim_end_matches('\r');
+        if self.secret_lines.contains(&line) {
+            return Some(Cow::Owned(
+                text.chars()
+                    .map(|c| if c.is_whitespace() { c } else { '*' })
+                    .collect(),
+            ));
+        }
+        Some(mask_secrets(text))
     }
+}
+
+/// The lines (1-based) below a key that names a password whose value does not start on
+/// the key's line (`password:` alone, `password: |`, `password: >-`, `password: !!str`):
+/// the first line with text after it and every following line indented deeper than the
+/// key, or blank, hold the password (or text a broken file meant as one).
+fn secret_lines(text: &str) -> std::collections::BTreeSet<usize> {
+    let mut secret = std::collections::BTreeSet::new();
+    let mut key_indent: Option<usize> = None;
+    // Whether no line with text has followed the key yet: that line is masked however it
+    // is indented (a tab or too few spaces make the file broken, not the text less secret).
+    let mut first = false;
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.trim_end_matches('\r');
+        let indent = line.len() - line.trim_start().len();
+        if let Some(k) = key_indent {
+            let blank = line.trim().is_empty();
+            if blank || indent > k || first {
+                secret.insert(i + 1);
+                first = first && blank;
+                continue;
+            }
+            key_indent = None;
+        }
+        if password_value_below(line) {
+            key_indent = Some(indent);
+            first = true;
+        }
+    }
+    secret
+}
+
+/// Whether `line` is `KEY:` for a key that names a password, with its value on the
+/// lines below (nothing, a block scalar header or a lone tag after the colon).
+fn password_value_below(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    if !lower.contains("passw") {
+        return false;
+    }
+    let Some(colon) = lower
+        .char_indices()
+        .find(|&(i, c)| {
+            c == ':'
+                && lower[i + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| n == ' ' || n == '\t')
+        })
+        .map(|(i, _)| i)
+    else {
+        return false;
+    };
+    let key = lower[..colon]
+        .trim()
+        .trim_start_matches("- ")
+        .trim_matches(|c| c == '"' || c == '\'');
+    if !(key.contains("password") || key.contains("passwd")) {
+        return false;
+    }
+    let value = lower[colon + 1..].trim();
+    let value = value.split(" #").next().unwrap_or("").trim();
+    value.is_empty()
+        || value.starts_with('|')
+        || value.starts_with('>')
+        || (value.starts_with('!') && !value.contains(char::is_whitespace))
 }
 
 fn read(file: &Path) -> Option<Source> {
@@ -458,6 +559,57 @@ fn uri(file: &Path) -> String {
 mod tests {
     use super::*;
     use crate::yaml::Position;
+
+    #[test]
+    fn a_password_written_below_its_key_is_masked_too() {
+        let mut sources = Sources::new();
+        let text = "customers:\n  - name: A\n    admin:\n      password:\n\thunter2secret\n      \
+                    other: 1\n  - name: B\n    admin:\n      password: !!binary\n        \
+                    aHVudGVyMg==\n      x: |\n        shown\n";
+        sources.insert(Path::new("a.yaml"), text);
+        let at = |line, column| {
+            Diagnostic::at(
+                Path::new("a.yaml"),
+                Position { line, column },
+                "",
+                "problem",
+            )
+        };
+        let shown = |sources: &mut Sources, line| {
+            sources
+                .span(&at(line, 1))
+                .map(|s| s.line_text.into_owned())
+                .unwrap_or_default()
+        };
+        assert_eq!(shown(&mut sources, 5), "\t*************");
+        assert_eq!(shown(&mut sources, 6), "      other: 1");
+        assert_eq!(shown(&mut sources, 10), "        ************");
+        assert_eq!(shown(&mut sources, 12), "        shown");
+    }
+
+    #[test]
+    fn a_very_long_line_gets_no_span_and_a_bom_is_not_a_column() {
+        let mut sources = Sources::new();
+        let long = format!("names: [{}]\n", "x, ".repeat(3000));
+        sources.insert(Path::new("long.yaml"), long);
+        let d = Diagnostic::at(
+            Path::new("long.yaml"),
+            Position { line: 1, column: 9 },
+            "",
+            "problem",
+        );
+        assert!(sources.span(&d).is_none());
+        sources.insert(Path::new("bom.yaml"), "\u{feff}name: x&y\n");
+        let d = Diagnostic::at(
+            Path::new("bom.yaml"),
+            Position { line: 1, column: 7 },
+            "",
+            "problem",
+        );
+        let span = sources.span(&d).unwrap();
+        assert_eq!(span.line_text, "name: x&y");
+        assert_eq!((span.start, span.end), (7, 10));
+    }
 
     #[test]
     fn passwords_are_masked_in_excerpts_and_columns_stay() {

@@ -142,7 +142,10 @@ impl Metrics {
             None => Some("no cycle has finished yet"),
             Some(o) if o.read_live() => None,
             Some(CycleOutcome::InvalidFiles) => Some("the last cycle found invalid files"),
-            Some(_) => Some("the last cycle could not read the live system"),
+            Some(_) => Some(
+                "the last cycle stopped with an error before it could apply (the live system \
+                 unreadable, or a local admin password variable not set): see its log line",
+            ),
         }
     }
 
@@ -370,7 +373,10 @@ mod tests {
         });
         assert_eq!(
             metrics.not_ready(),
-            Some("the last cycle could not read the live system")
+            Some(
+                "the last cycle stopped with an error before it could apply (the live system \
+                 unreadable, or a local admin password variable not set): see its log line"
+            )
         );
         // Every sample line belongs to a family announced with # TYPE.
         for line in metrics.render().lines().filter(|l| !l.starts_with('#')) {
