@@ -186,9 +186,9 @@ pub fn write_answer(bytes: &[u8]) -> Result<Option<String>, String> {
     decode::accepted(bytes).map_err(|Unreadable(e)| e)
 }
 
-/// The write answer a server would send for transaction `id`.
+/// The write answer a server would send for transaction `id` (its `transaction_id`).
 pub fn write_to_answer(id: &str) -> Value {
-    json!({"success": true, "transaction_id": id, "href": format!("/api/tool/Transaction/{id}")})
+    json!({"success": true, "transaction_id": id})
 }
 
 /// A 4xx/5xx answer: its message and field errors, or a short excerpt of a body that is
