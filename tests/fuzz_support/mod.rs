@@ -161,9 +161,10 @@ pub fn saved_plan(bytes: &[u8]) {
     }
 }
 
-/// The profile every answer is decoded with.
-fn builtin() -> Profile {
-    Profile::builtin().expect("the built-in profile loads")
+/// The profile every answer is decoded with (read once).
+fn builtin() -> &'static Profile {
+    static BUILTIN: std::sync::OnceLock<Profile> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(|| Profile::builtin().expect("the built-in profile loads"))
 }
 
 /// The kinds of API answer, chosen by the first byte of an input of [`api_answer`].
@@ -187,14 +188,14 @@ pub fn api_answer(bytes: &[u8]) {
     let encode = |value: &Value| serde_json::to_vec(value).expect("a value encodes");
     match ANSWERS[usize::from(kind) % ANSWERS.len()] {
         "list" => {
-            if let Ok(page) = fuzzing::list_answer(body, &profile) {
-                let again = fuzzing::list_answer(&encode(&page.to_answer()), &profile);
+            if let Ok(page) = fuzzing::list_answer(body, profile) {
+                let again = fuzzing::list_answer(&encode(&page.to_answer()), profile);
                 assert_eq!(again, Ok(page), "a list answer re-encoded");
             }
         }
         "instance" => {
-            if let Ok(record) = fuzzing::instance_answer(body, &profile) {
-                let again = fuzzing::instance_answer(&encode(&record.to_answer()), &profile);
+            if let Ok(record) = fuzzing::instance_answer(body, profile) {
+                let again = fuzzing::instance_answer(&encode(&record.to_answer()), profile);
                 assert_eq!(again, Ok(record), "an instance answer re-encoded");
             }
         }
@@ -204,9 +205,9 @@ pub fn api_answer(bytes: &[u8]) {
                 None => (&b""[..], body),
             };
             let id = String::from_utf8_lossy(id);
-            if let Ok(Some(poll)) = fuzzing::poll_answer(body, &id, &profile) {
+            if let Ok(Some(poll)) = fuzzing::poll_answer(body, &id, profile) {
                 let answer = encode(&fuzzing::poll_to_answer(&id, &poll));
-                let again = fuzzing::poll_answer(&answer, &id, &profile);
+                let again = fuzzing::poll_answer(&answer, &id, profile);
                 assert_eq!(again, Ok(Some(poll)), "a poll answer re-encoded");
             }
         }
@@ -233,11 +234,9 @@ pub fn api_answer(bytes: &[u8]) {
             }
         }
         _ => {
-            if let Ok(form) = fuzzing::add_form_answer(body, &profile) {
-                let again = fuzzing::add_form_answer(
-                    &encode(&fuzzing::add_form_to_answer(&form)),
-                    &profile,
-                );
+            if let Ok(form) = fuzzing::add_form_answer(body, profile) {
+                let again =
+                    fuzzing::add_form_answer(&encode(&fuzzing::add_form_to_answer(&form)), profile);
                 assert_eq!(again, Ok(form), "an add form re-encoded");
             }
         }
