@@ -151,10 +151,22 @@ pub fn saved_plan(bytes: &[u8]) {
         let _ = updates_from_plan(&change.fields);
         let _ = local_admin_from_plan(&change.fields);
     }
+    // The JSON writer never writes a sensitive field's `before`, even of a hand-edited
+    // plan that marks a plain field sensitive (found by this target).
+    let mut expected = plan.clone();
+    for field in expected
+        .changes
+        .iter_mut()
+        .flat_map(|c| c.fields.iter_mut())
+    {
+        if field.sensitive {
+            field.before = Value::Null;
+        }
+    }
     let json = render::json(&plan);
     match read_saved_plan("plan.json", &json) {
         Ok(again) => assert_eq!(
-            again, plan,
+            again, expected,
             "a saved plan re-encoded reads back differently"
         ),
         Err(e) => panic!("a saved plan re-encoded does not read back: {e}\n{json}"),
