@@ -13,7 +13,7 @@ use crate::ops::apply::apply_plan;
 use crate::ops::connect::Target;
 use crate::ops::plan::make_plan;
 use crate::ops::preflight;
-use crate::plan::{FORMAT_VERSION, Plan, Refusal, safety};
+use crate::plan::{Plan, Refusal, safety};
 use crate::render;
 
 #[derive(Debug, clap::Args)]
@@ -194,23 +194,7 @@ fn refuse(refusal: Refusal) -> Exit {
 fn read_plan(path: &Path) -> Result<Plan, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read the plan {}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: not a plan file: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })?;
-    let version = value.get("format_version");
-    if version.and_then(serde_json::Value::as_u64) != Some(u64::from(FORMAT_VERSION)) {
-        return Err(format!(
-            "{}: plan format version {} is not {FORMAT_VERSION}: make the plan again with this version of voss-customers",
-            path.display(),
-            version.map_or("(missing)".to_owned(), ToString::to_string)
-        ));
-    }
-    serde_json::from_value(value).map_err(|e| format!("{}: not a plan file: {e}", path.display()))
+    crate::ops::apply::read_saved_plan(&path.display().to_string(), &text)
 }
 
 /// Asks on the terminal; with no terminal, refuses (CI must pass --yes).

@@ -11,7 +11,7 @@ use crate::apply::{
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::plan::Plan;
+use crate::plan::{FORMAT_VERSION, Plan};
 use crate::voss::Client;
 
 /// Reads the secrets, then carries the plan out with progress on stderr; `cancel` stops
@@ -36,4 +36,20 @@ pub async fn apply_plan(
         bar.finish();
     }
     Ok(report)
+}
+
+/// A saved plan (`plan --out FILE`) from its text; `file` names it in messages. Errors:
+/// not JSON (`FILE:LINE:COL`), another `format_version`, or not a plan (a field name this
+/// version does not know included), each a sentence for the user.
+pub fn read_saved_plan(file: &str, text: &str) -> Result<Plan, String> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| format!("{file}:{}:{}: not a plan file: {e}", e.line(), e.column()))?;
+    let version = value.get("format_version");
+    if version.and_then(serde_json::Value::as_u64) != Some(u64::from(FORMAT_VERSION)) {
+        return Err(format!(
+            "{file}: plan format version {} is not {FORMAT_VERSION}: make the plan again with this version of voss-customers",
+            version.map_or("(missing)".to_owned(), ToString::to_string)
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| format!("{file}: not a plan file: {e}"))
 }

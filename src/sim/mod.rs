@@ -54,6 +54,43 @@ pub use conn::Limits;
 pub use persist::StateError;
 pub use tls::{FileProblem, TlsError};
 
+/// What [`check_seed`] found in a seed that loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedCheck {
+    /// Customers the seed makes (HCM-F customers included).
+    pub customers: usize,
+    /// What is inconsistent in the world it makes, or in that world written as a
+    /// `--state` file and read back; empty when all is well.
+    pub problems: Vec<String>,
+}
+
+/// Checks seed text as `sim --seed` reads it (`file` names it in messages), without
+/// starting anything; then that the world it makes is consistent and survives the
+/// `--state` file's round trip. Errors: the seed's first problem, `FILE:LINE:COL: message`.
+/// The entry point of the seed's fuzz target and property tests.
+pub fn check_seed(file: &str, text: &str) -> Result<SeedCheck, String> {
+    let (store, _) =
+        seed::load_text(file, text).map_err(|e| format!("{}: {}", e.location, e.message))?;
+    let mut problems = store.problems();
+    match persist::to_bytes(&store) {
+        Ok(bytes) => match serde_json::from_slice::<Store>(&bytes) {
+            Ok(mut again) => {
+                again.reindex();
+                problems.extend(again.problems());
+                if persist::to_bytes(&again).ok().as_ref() != Some(&bytes) {
+                    problems.push("the state file's round trip changed the world".to_owned());
+                }
+            }
+            Err(e) => problems.push(format!("the state file does not read back: {e}")),
+        },
+        Err(e) => problems.push(format!("the state cannot be written: {e}")),
+    }
+    Ok(SeedCheck {
+        customers: store.customers.len(),
+        problems,
+    })
+}
+
 /// How to run the simulator.
 #[derive(Debug, Clone)]
 pub struct SimConfig {

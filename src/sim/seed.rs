@@ -155,15 +155,21 @@ pub struct SeedError {
 /// Reads and checks the seed file.
 pub fn load(path: &Path) -> Result<(Store, Credentials), SeedError> {
     let file = path.display().to_string();
-    let at = |pos: Position, message: String| SeedError {
-        location: format!("{file}:{}:{}", pos.line, pos.column),
-        message,
-    };
     let text = std::fs::read_to_string(path).map_err(|e| SeedError {
         location: file.clone(),
         message: format!("cannot read the seed file: {e}"),
     })?;
-    let parsed = yaml::parse(&text)
+    load_text(&file, &text)
+}
+
+/// Checks the seed text `text` of the file named `file` (as [`load`] does after reading it;
+/// also the entry point of the seed's fuzz target).
+pub fn load_text(file: &str, text: &str) -> Result<(Store, Credentials), SeedError> {
+    let at = |pos: Position, message: String| SeedError {
+        location: format!("{file}:{}:{}", pos.line, pos.column),
+        message,
+    };
+    let parsed = yaml::parse(text)
         .map_err(|e| at(e.position, e.message))?
         .unwrap_or(Parsed {
             value: Value::Object(Default::default()),

@@ -266,8 +266,8 @@ pub(crate) fn poll(bytes: &[u8], id: &str) -> Result<Option<(String, String)>, U
 
 /// The answer to a write sent with `nowait=true` [doc]: `{"success": true, "href":
 /// "/api/tool/Transaction/UUID", "transaction_id": "UUID"}`. The id is taken from
-/// `transaction_id`, else from the end of `href`; `None` when neither names one or
-/// `success` is false.
+/// `transaction_id`, else from the end of `href`; `None` when neither names one (blank
+/// counts as none, in both) or `success` is false.
 pub(crate) fn accepted(bytes: &[u8]) -> Result<Option<String>, Unreadable> {
     let value: Map<String, Value> = serde_json::from_slice(bytes)
         .map_err(|e| Unreadable(format!("not a write answer ({e})")))?;
@@ -279,7 +279,7 @@ pub(crate) fn accepted(bytes: &[u8]) -> Result<Option<String>, Unreadable> {
             .get("href")
             .and_then(Value::as_str)
             .and_then(|href| href.trim_end_matches('/').rsplit('/').next())
-            .filter(|id| !id.is_empty() && *id != "Transaction")
+            .filter(|id| !id.trim().is_empty() && *id != "Transaction")
             .map(str::to_owned)
     };
     Ok(value

@@ -113,3 +113,18 @@ fn completed_is_success_and_unknown_statuses_are_followed() {
         TxnState::Succeeded
     );
 }
+
+#[test]
+fn a_blank_transaction_id_in_href_names_no_transaction() {
+    // Found by the fuzz target api_answer: a blank id was taken from `href` (and polled as
+    // `tool/Transaction/ /poll/`) but refused from `transaction_id`.
+    assert_eq!(
+        accepted(br#"{"href": "/api/tool/Transaction/ /"}"#),
+        Ok(None)
+    );
+    assert_eq!(accepted(br#"{"transaction_id": " "}"#), Ok(None));
+    assert_eq!(
+        accepted(br#"{"href": "/api/tool/Transaction/abc/"}"#),
+        Ok(Some("abc".to_owned()))
+    );
+}

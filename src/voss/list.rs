@@ -349,7 +349,7 @@ fn refuses_limit(error: &ApiError) -> bool {
 
 /// `node_type` [doc: a reference to `data/HierarchyNodeType`]: its name as a text, or an
 /// object with a `name`.
-fn node_type(node: &Record) -> NodeType {
+pub(super) fn node_type(node: &Record) -> NodeType {
     let text = match node.data.get("node_type") {
         Some(serde_json::Value::String(text)) => text.as_str(),
         Some(serde_json::Value::Object(reference)) => reference

@@ -7,6 +7,7 @@ mod decode;
 pub mod error;
 mod failure;
 pub mod fields;
+pub mod fuzzing;
 mod list;
 pub mod profile;
 mod read;

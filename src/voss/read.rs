@@ -120,8 +120,18 @@ impl Client {
                 nodes: total,
                 page,
             });
-        if node_list {
-            let mut nodes = self.hierarchy_nodes_below(&common.at).await?;
+        // An admin may list customers at the common ancestor but not its nodes (a 403 or
+        // 404 on the node list): then each unseen node is looked up, as without the list.
+        let listed = if node_list {
+            match self.hierarchy_nodes_below(&common.at).await {
+                Ok(nodes) => Some(nodes),
+                Err(ApiError::Forbidden { .. } | ApiError::NotFound { .. }) => None,
+                Err(error) => return Err(error),
+            }
+        } else {
+            None
+        };
+        if let Some(mut nodes) = listed {
             for hierarchy in unseen {
                 match nodes.remove(&hierarchy) {
                     Some(found) => {
