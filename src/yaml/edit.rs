@@ -448,28 +448,7 @@ fn set_list(
         .first()
         .map_or(Quoting::Plain, |s| Quoting::of(s.style));
     if span.style == Style::FlowSequence {
-        let raw = |s: &Span| text[s.bytes.clone()].to_owned();
-        let mut parts: Vec<String> = Vec::new();
-        for (i, slot) in plan.slots.iter().enumerate() {
-            match slot {
-                Slot::Keep => parts.push(raw(items[i])),
-                Slot::Replace(v) => parts.push(render_text(v, Quoting::of(items[i].style), true)),
-                Slot::Remove => {}
-            }
-        }
-        parts.extend(plan.appended.iter().map(|v| render_text(v, like, true)));
-        let separator = match items.as_slice() {
-            [a, b, ..] => text[a.bytes.end..b.bytes.start].to_owned(),
-            _ => ", ".to_owned(),
-        };
-        let range = match (items.first(), items.last()) {
-            (Some(first), Some(last)) if !parts.is_empty() => first.bytes.start..last.bytes.end,
-            _ => span.bytes.start + 1..span.bytes.end - 1,
-        };
-        return Ok(vec![Edit {
-            range,
-            text: parts.join(&separator),
-        }]);
+        return Ok(flow_list_edits(text, span, &items, &plan, like));
     }
     // A block list: one item per line.
     let eol = line_break(text);
@@ -524,6 +503,115 @@ fn set_list(
         });
     }
     Ok(edits)
+}
+
+/// The edits of a flow list `[a, b]`: only the replaced and removed items' own bytes
+/// change, so every kept item keeps its comment. A removed item goes with the separator
+/// after it (its own comment), the last one with the separator before it; appended items
+/// follow the last item, joined like the first two items without their comment.
+fn flow_list_edits(
+    text: &str,
+    span: &Span,
+    items: &[&Span],
+    plan: &ListPlan<'_>,
+    like: Quoting,
+) -> Vec<Edit> {
+    let inner = span.bytes.start + 1..span.bytes.end.saturating_sub(1).max(span.bytes.start + 1);
+    if items.is_empty() {
+        let parts: Vec<String> = plan
+            .appended
+            .iter()
+            .map(|v| render_text(v, like, true))
+            .collect();
+        return vec![Edit {
+            range: inner,
+            text: parts.join(", "),
+        }];
+    }
+    if plan.slots.iter().all(|s| matches!(s, Slot::Remove)) && plan.appended.is_empty() {
+        return vec![Edit {
+            range: inner,
+            text: String::new(),
+        }];
+    }
+    let last = items.len() - 1;
+    // The first item after `i` that stays (kept or replaced), if any.
+    let survivor_after =
+        |i: usize| (i + 1..items.len()).find(|&j| !matches!(plan.slots[j], Slot::Remove));
+    let mut edits = Vec::new();
+    for (i, slot) in plan.slots.iter().enumerate() {
+        let item = items[i];
+        match slot {
+            Slot::Keep => {}
+            Slot::Replace(v) => edits.push(Edit {
+                range: item.bytes.clone(),
+                text: render_text(v, Quoting::of(item.style), true),
+            }),
+            Slot::Remove => {
+                let range = if survivor_after(i).is_some() {
+                    item.bytes.start..items[i + 1].bytes.start
+                } else {
+                    // A trailing run of removed items: from the end of the survivor before.
+                    let before = (0..i)
+                        .rev()
+                        .find(|&j| !matches!(plan.slots[j], Slot::Remove))
+                        .map_or(item.bytes.start, |j| items[j].bytes.end);
+                    if i > 0 && matches!(plan.slots[i - 1], Slot::Remove) {
+                        // The previous removed item already reaches this one's start.
+                        items[i - 1].bytes.end.max(before)..item.bytes.end
+                    } else {
+                        before..item.bytes.end
+                    }
+                };
+                edits.push(Edit {
+                    range,
+                    text: String::new(),
+                });
+            }
+        }
+    }
+    if !plan.appended.is_empty() {
+        let separator = match items {
+            [a, b, ..] => without_comments(&text[a.bytes.end..b.bytes.start]),
+            _ => ", ".to_owned(),
+        };
+        let mut added = String::new();
+        for v in &plan.appended {
+            added.push_str(&separator);
+            added.push_str(&render_text(v, like, true));
+        }
+        let end = items[last].bytes.end;
+        match edits.iter_mut().find(|e| e.range.end == end) {
+            Some(edit) => edit.text.push_str(&added),
+            None => edits.push(Edit {
+                range: end..end,
+                text: added,
+            }),
+        }
+    }
+    edits
+}
+
+/// A flow separator (`,`, spaces, line breaks, comments) without its comments and the
+/// spaces before them.
+fn without_comments(separator: &str) -> String {
+    let mut out = String::new();
+    let mut rest = separator;
+    while !rest.is_empty() {
+        let line_len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let (line, tail) = rest.split_at(line_len);
+        match line.find('#') {
+            Some(hash) => {
+                out.push_str(line[..hash].trim_end_matches([' ', '\t']));
+                let eol = &line[hash..];
+                let brk = eol.find(['\r', '\n']).map_or(eol.len(), |i| i);
+                out.push_str(&eol[brk..]);
+            }
+            None => out.push_str(line),
+        }
+        rest = tail;
+    }
+    out
 }
 
 /// The byte of the `:` after the key of the node `span`.

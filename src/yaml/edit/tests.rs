@@ -151,6 +151,35 @@ fn lists_keep_flow_or_block_style_and_change_only_what_moved() {
             json!(["D-1", "D-2", "D-3"]),
             "d: [\n  D-1,\n  D-2,\n  D-3,\n]\n",
         ),
+        // A multi-line flow list: each item keeps its own comment.
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["A", "B", "D"]),
+            "d: [A,  # a\n      B,  # b\n      D]  # c\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["A", "C"]),
+            "d: [A,  # a\n      C]  # c\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["B"]),
+            "d: [B]  # c\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["A", "B", "C", "E"]),
+            "d: [A,  # a\n      B,  # b\n      C,\n      E]  # c\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!([]),
+            "d: []  # c\n",
+        ),
+        ("d: [A, B, C, D]\n", json!(["C"]), "d: [C]\n"),
+        ("d: [A, B, C, D]\n", json!(["A", "D"]), "d: [A, D]\n"),
+        ("d: [A, B, C, D]\n", json!(["B"]), "d: [B]\n"),
     ];
     for (text, new, expected) in table {
         assert_eq!(set(text, "/d", new.clone()), *expected, "{text:?} {new}");
