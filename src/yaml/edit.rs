@@ -269,6 +269,10 @@ fn set_scalar(text: &str, span: &Span, new: &Value) -> Edit {
         };
     }
     let rendered = match (span.style, new) {
+        // A block with no content (`key: |` and nothing after it) becomes a one-line value.
+        (Style::Literal | Style::Folded, value) if span.content >= span.bytes.end => {
+            render(value, Quoting::Plain, span.in_flow)
+        }
         (Style::Literal | Style::Folded, Value::String(s)) => {
             let indent = line_indent(text, span.content);
             block_literal(s, &indent, line_break(text)).unwrap_or_else(|| quote(s))

@@ -115,6 +115,19 @@ fn block_scalars_stay_blocks_with_their_indentation_and_line_breaks() {
         set(text, "/a", json!("  indented\n")),
         "a: \"  indented\\n\"\r\n\r\nb: 1 # c\r\n"
     );
+    // An empty block becomes a one-line value; a comment before the header stays.
+    assert_eq!(
+        set(
+            "c:\n  - n: W\n    e: |\n  - n: X\n",
+            "/c/0/e",
+            json!("WAYNE-ENT")
+        ),
+        "c:\n  - n: W\n    e: WAYNE-ENT\n  - n: X\n"
+    );
+    assert_eq!(
+        set("d: # a | b\n  >\n    Wayne\ne: 1\n", "/d", json!("Bruce")),
+        "d: # a | b\n  |-\n    Bruce\ne: 1\n"
+    );
     let folded = "a: >-\n  folded\n  text\nb: 1\n";
     assert_eq!(set(folded, "/a", json!("x\ny")), "a: |-\n  x\n  y\nb: 1\n");
 }
