@@ -458,10 +458,7 @@ fn set_list(
     let eol = line_break(text);
     if new.is_empty() {
         let colon = colon_after_key(text, span)?;
-        return Ok(vec![Edit {
-            range: colon + 1..span.bytes.end,
-            text: " []".to_owned(),
-        }]);
+        return Ok(vec![emptied_block_list(text, colon, span.bytes.end)]);
     }
     let mut edits = Vec::new();
     for (i, slot) in plan.slots.iter().enumerate() {
@@ -618,6 +615,21 @@ fn without_comments(separator: &str) -> String {
     out
 }
 
+/// The edit that makes the block list after the key's `:` at byte `colon` (its items
+/// ending at `end`) read `[]`; a comment on the key's line stays after the `[]`.
+fn emptied_block_list(text: &str, colon: usize, end: usize) -> Edit {
+    let after = &text[colon + 1..line_end(text, colon).min(end).max(colon + 1)];
+    let comment = if after.trim_start().starts_with('#') {
+        after.trim_end()
+    } else {
+        ""
+    };
+    Edit {
+        range: colon + 1..end,
+        text: format!(" []{comment}"),
+    }
+}
+
 /// The byte of the `:` after the key of the node `span`.
 fn colon_after_key(text: &str, span: &Span) -> Result<usize, EditError> {
     let key = span
@@ -651,10 +663,7 @@ pub fn remove_entry(text: &str, spans: &Spans, pointer: &str) -> Result<Edit, Ed
             let index = index.unwrap_or(0);
             if index == 0 && sibling(1).is_none() {
                 let colon = colon_after_key(text, parent)?;
-                return Ok(Edit {
-                    range: colon + 1..parent.bytes.end,
-                    text: " []".to_owned(),
-                });
+                return Ok(emptied_block_list(text, colon, parent.bytes.end));
             }
             let line = line_start(text, start);
             if text[line..start].trim() != "-" {

@@ -160,6 +160,11 @@ fn lists_keep_flow_or_block_style_and_change_only_what_moved() {
         ),
         ("d:\n  - D-1\n  - D-2\ne: 1\n", json!([]), "d: []\ne: 1\n"),
         (
+            "d:   # ids\n  - D-1\ne: 1\n",
+            json!([]),
+            "d: []   # ids\ne: 1\n",
+        ),
+        (
             "d: [\n  D-1,\n  D-2,\n]\n",
             json!(["D-1", "D-2", "D-3"]),
             "d: [\n  D-1,\n  D-2,\n  D-3,\n]\n",
@@ -222,6 +227,13 @@ fn entries_are_removed_with_their_lines() {
         "c:\n  # Acme\n  - name: B\n    x: 2\n"
     );
     assert_eq!(remove("c:\n  - name: A\nd: 1\n", "/c/0"), "c: []\nd: 1\n");
+    assert_eq!(
+        remove(
+            "c:   # every customer of R2\r\n  - name: A\r\nd: 1\r\n",
+            "/c/0"
+        ),
+        "c: []   # every customer of R2\r\nd: 1\r\n"
+    );
     assert_eq!(
         remove("c: [{n: A}, {n: B}, {n: C}]\n", "/c/1"),
         "c: [{n: A}, {n: C}]\n"
