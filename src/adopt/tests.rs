@@ -251,3 +251,41 @@ fn into_a_new_file() {
             .starts_with("customers:\n  - name: Cyd\n    hierarchy: sys.hcs.P.R1\n")
     );
 }
+
+#[test]
+fn hierarchy_filters_ignore_ascii_case_and_a_filter_matching_nothing_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (desired, texts) = load(dir.path(), &[("a.yaml", ACME)]);
+    let (acme, mut bolt) = acme_live();
+    bolt.deal_ids = vec!["D-1".into(), "D-2".into()];
+    let live = state(vec![acme, bolt]);
+    let lower = Options {
+        hierarchies: vec!["SYS.hcs.p.r1".into()],
+        ..Options::default()
+    };
+    let adoption = adopt(&texts, &desired, &live, &lower).unwrap();
+    assert_eq!(adoption.updated.len(), 1, "Bolt's deal_ids are adopted");
+    for (options, named) in [
+        (
+            Options {
+                customers: vec!["Acmee".into()],
+                ..Options::default()
+            },
+            "--customer Acmee",
+        ),
+        (
+            Options {
+                hierarchies: vec!["sys.hcs.P.R9".into()],
+                ..Options::default()
+            },
+            "--hierarchy sys.hcs.P.R9",
+        ),
+    ] {
+        let error = adopt(&texts, &desired, &live, &options).unwrap_err();
+        assert!(
+            matches!(&error, AdoptError::UnknownFilter { filter } if filter == named),
+            "{error}"
+        );
+        assert!(error.to_string().starts_with(named), "{error}");
+    }
+}
