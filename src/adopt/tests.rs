@@ -289,3 +289,48 @@ fn hierarchy_filters_ignore_ascii_case_and_a_filter_matching_nothing_is_an_error
         assert!(error.to_string().starts_with(named), "{error}");
     }
 }
+
+/// The reviewer's layouts (issue 16): a multi-line flow list with a comment per item, an
+/// empty block scalar, and a `|`/`>` inside the comment before a block scalar's header.
+#[test]
+fn comments_in_flow_lists_and_block_scalar_headers_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "\
+customers:
+  - name: Wayne
+    hierarchy: sys.hcs.P.R1
+    extended_name: |
+    description: # a | b
+      >
+        Wayne
+    deal_ids: [A,  # a
+      B,  # b
+      C]  # c
+";
+    let (desired, texts) = load(dir.path(), &[("a.yaml", text)]);
+    let mut wayne = live("sys.hcs.P.R1", "Wayne");
+    wayne.extended_name = "WAYNE-ENT".into();
+    wayne.description = "Bruce".into();
+    wayne.deal_ids = vec!["A".into(), "B".into(), "D".into()];
+    let adoption = adopt(&texts, &desired, &state(vec![wayne]), &Options::default()).unwrap();
+    assert!(
+        adoption.not_adopted.is_empty(),
+        "{:?}",
+        adoption.not_adopted
+    );
+    assert_eq!(
+        adoption.files[0].after,
+        "\
+customers:
+  - name: Wayne
+    hierarchy: sys.hcs.P.R1
+    extended_name: WAYNE-ENT
+    description: # a | b
+      |-
+        Bruce
+    deal_ids: [A,  # a
+      B,  # b
+      D]  # c
+"
+    );
+}
