@@ -260,7 +260,9 @@ mod tests {
         };
         let error = write(&adoption).unwrap_err();
         let message = error.to_string();
-        assert!(matches!(&error, WriteFailure::Partial { written, .. } if written == &[a.clone()]));
+        assert!(
+            matches!(&error, WriteFailure::Partial { written, .. } if written == std::slice::from_ref(&a))
+        );
         assert!(
             message.contains(&format!("already written: {}", a.display())),
             "{message}"
