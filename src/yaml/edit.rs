@@ -508,7 +508,8 @@ fn set_list(
 
 /// The edits of a flow list `[a, b]`: only the replaced and removed items' own bytes
 /// change, so every kept item keeps its comment. A removed item goes with the separator
-/// after it (its own comment), the last one with the separator before it; appended items
+/// after it (its own comment); removed items at the end go with the `,` before them (and
+/// the rest of that separator when it holds no comment); appended items
 /// follow the last item, joined like the first two items without their comment.
 fn flow_list_edits(
     text: &str,
@@ -539,6 +540,12 @@ fn flow_list_edits(
     // The first item after `i` that stays (kept or replaced), if any.
     let survivor_after =
         |i: usize| (i + 1..items.len()).find(|&j| !matches!(plan.slots[j], Slot::Remove));
+    // Where the removed items at the end start (`items.len()` when the last item stays).
+    let run_start = (0..items.len())
+        .rev()
+        .take_while(|&j| matches!(plan.slots[j], Slot::Remove))
+        .last()
+        .unwrap_or(items.len());
     let mut edits = Vec::new();
     for (i, slot) in plan.slots.iter().enumerate() {
         let item = items[i];
@@ -551,18 +558,11 @@ fn flow_list_edits(
             Slot::Remove => {
                 let range = if survivor_after(i).is_some() {
                     item.bytes.start..items[i + 1].bytes.start
+                } else if i != run_start {
+                    // Inside the trailing run: removed with its first item.
+                    continue;
                 } else {
-                    // A trailing run of removed items: from the end of the survivor before.
-                    let before = (0..i)
-                        .rev()
-                        .find(|&j| !matches!(plan.slots[j], Slot::Remove))
-                        .map_or(item.bytes.start, |j| items[j].bytes.end);
-                    if i > 0 && matches!(plan.slots[i - 1], Slot::Remove) {
-                        // The previous removed item already reaches this one's start.
-                        items[i - 1].bytes.end.max(before)..item.bytes.end
-                    } else {
-                        before..item.bytes.end
-                    }
+                    trailing_run(text, span, items, i, &mut edits)
                 };
                 edits.push(Edit {
                     range,
@@ -591,6 +591,49 @@ fn flow_list_edits(
         }
     }
     edits
+}
+
+/// The range that removes the flow list's items from `first` to the last (some item
+/// before `first` stays); may push an edit of its own (the `,` before them).
+/// - `[A,  # a` / `B,  # b` / `C]`, B and C removed: A loses its `,`, keeps its comment,
+///   and `B … C` goes (`[A  # a` / `]`).
+/// - No comment before them: from the end of the item before to the end of the last.
+/// - A trailing `,` after the last item (`B,` / `]`): from the first one (its line, when it
+///   starts one) to the end of the last one's line, the trailing `,` and comment with it.
+fn trailing_run(
+    text: &str,
+    span: &Span,
+    items: &[&Span],
+    first: usize,
+    edits: &mut Vec<Edit>,
+) -> Range<usize> {
+    let survivor_end = items[first.saturating_sub(1)].bytes.end;
+    let start = items[first].bytes.start;
+    let end = items[items.len() - 1].bytes.end;
+    let close = span.bytes.end.saturating_sub(1).max(end);
+    let after = &text[end..close];
+    if let Some(comma) = after.find(',').filter(|&c| after[..c].trim().is_empty()) {
+        let line = line_start(text, start);
+        let from = if line > survivor_end && text[line..start].trim().is_empty() {
+            line
+        } else {
+            start
+        };
+        let to = line_end_with_break(text, end + comma).min(close);
+        return from..to;
+    }
+    let separator = &text[survivor_end..start];
+    match (separator.find(','), separator.find('#')) {
+        (Some(comma), Some(hash)) if comma < hash => {
+            let at = survivor_end + comma;
+            edits.push(Edit {
+                range: at..at + 1,
+                text: String::new(),
+            });
+            start..end
+        }
+        _ => survivor_end..end,
+    }
 }
 
 /// A flow separator (`,`, spaces, line breaks, comments) without its comments and the

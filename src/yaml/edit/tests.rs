@@ -182,8 +182,18 @@ fn lists_keep_flow_or_block_style_and_change_only_what_moved() {
         ),
         (
             "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["A", "B"]),
+            "d: [A,  # a\n      B  # b\n      ]  # c\n",
+        ),
+        (
+            "d: [\n  A,  # a\n  B,  # b\n]\n",
+            json!(["A"]),
+            "d: [\n  A,  # a\n]\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
             json!(["B"]),
-            "d: [B]  # c\n",
+            "d: [B  # b\n      ]  # c\n",
         ),
         (
             "d: [A,  # a\n      B,  # b\n      C]  # c\n",
@@ -196,6 +206,18 @@ fn lists_keep_flow_or_block_style_and_change_only_what_moved() {
             "d: []  # c\n",
         ),
         ("d: [A, B, C, D]\n", json!(["C"]), "d: [C]\n"),
+        ("d: [A, B, C]\n", json!(["A"]), "d: [A]\n"),
+        ("d: [A, B,]\n", json!(["A"]), "d: [A, ]\n"),
+        (
+            "d: [\n  A,  # a\n  B,  # b\n  C,  # c\n]\n",
+            json!(["A"]),
+            "d: [\n  A,  # a\n]\n",
+        ),
+        (
+            "d: [A,  # a\n   B,  # b\n   C,  # c\n   D]\n",
+            json!(["A"]),
+            "d: [A  # a\n   ]\n",
+        ),
         ("d: [A, B, C, D]\n", json!(["A", "D"]), "d: [A, D]\n"),
         ("d: [A, B, C, D]\n", json!(["B"]), "d: [B]\n"),
     ];
