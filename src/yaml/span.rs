@@ -48,7 +48,9 @@ pub struct Span {
     /// a block collection, the end of a block scalar's last non-blank line). An empty
     /// plain scalar (`key:` with nothing after it) is an empty range at the `:`.
     pub bytes: Range<usize>,
-    /// For a block scalar, where its content starts (after the header's line break).
+    /// For a block scalar, where its content starts (after the header's line break); for
+    /// one with no content (`key: |` and nothing more), the end of its header, which is
+    /// then also the end of `bytes`.
     pub content: usize,
     /// In a mapping: the byte range of its key.
     pub key: Option<Range<usize>>,
