@@ -288,6 +288,10 @@ fn hierarchy_filters_ignore_ascii_case_and_a_filter_matching_nothing_is_an_error
         );
         assert!(error.to_string().starts_with(named), "{error}");
     }
+    // No filter, and no customer anywhere: nothing to adopt, not an error.
+    let (desired, texts) = load(dir.path(), &[("b.yaml", "scopes: []\n")]);
+    let adoption = adopt(&texts, &desired, &state(vec![]), &Options::default()).unwrap();
+    assert!(adoption.is_empty());
 }
 
 /// The reviewer's layouts (issue 16): a multi-line flow list with a comment per item, an
