@@ -405,7 +405,8 @@ fn a_live_value_that_would_not_validate_writes_nothing() {
         std::fs::read_to_string(&file).unwrap(),
         before.replace("description: old", "description: new")
     );
-    // --hierarchy narrows too: nothing of sys.hcs.Q.
+    // A --hierarchy where no customer is declared or live is an error, not "nothing to
+    // adopt" (which would read as "no drift").
     let none = run(&[
         "adopt",
         arg(&file),
@@ -415,10 +416,99 @@ fn a_live_value_that_would_not_validate_writes_nothing() {
         "sys.hcs.Q",
         "--dry-run",
     ]);
-    assert_eq!(none.status.code(), Some(0), "{}", show(&none));
+    assert_eq!(none.status.code(), Some(1), "{}", show(&none));
     assert!(
-        text(&none.stdout).contains("Nothing to adopt"),
+        text(&none.stderr).contains("--hierarchy sys.hcs.Q: matches no customer"),
         "{}",
         show(&none)
+    );
+}
+
+#[test]
+fn drift_left_not_adopted_exits_1_in_both_modes_and_the_rest_is_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(dir.path(), "seed.yaml", SEED);
+    // Other has no domain live: its key must go, but it shares the `- ` line (refused);
+    // its description drifted too, and that is adopted.
+    let before = "customers:\n  - domain: other.example\n    name: Other\n    hierarchy: sys.hcs.P.R2\n    description: old\n";
+    let file = write(dir.path(), "r2.yaml", before);
+    let dry = run(&["adopt", arg(&file), "--sim", arg(&seed), "--dry-run"]);
+    assert_eq!(dry.status.code(), Some(1), "{}", show(&dry));
+    assert!(text(&dry.stdout).contains("not adopted"), "{}", show(&dry));
+    assert!(
+        text(&dry.stderr).contains("1 finding(s) not adopted"),
+        "{}",
+        show(&dry)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    let wet = run(&["adopt", arg(&file), "--sim", arg(&seed)]);
+    assert_eq!(wet.status.code(), Some(1), "{}", show(&wet));
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(after.contains("    description: \"\"\n"), "{after}");
+    assert!(after.contains("  - domain: other.example\n"), "{after}");
+}
+
+#[test]
+fn a_filter_matching_no_customer_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(dir.path(), "seed.yaml", SEED);
+    let before = "customers:\n  - name: Other\n    hierarchy: sys.hcs.P.R2\n";
+    let file = write(dir.path(), "r2.yaml", before);
+    for filter in [["--customer", "Otter"], ["--hierarchy", "sys.hcs.P.R7"]] {
+        let out = run(&[
+            "adopt",
+            arg(&file),
+            "--sim",
+            arg(&seed),
+            filter[0],
+            filter[1],
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!("{} {}: matches no customer", filter[0], filter[1])),
+            "{}",
+            show(&out)
+        );
+        assert!(
+            !text(&out.stdout).contains("Nothing to adopt"),
+            "{}",
+            show(&out)
+        );
+    }
+    // A hierarchy in another letter case is the same hierarchy.
+    let out = run(&[
+        "adopt",
+        arg(&file),
+        "--sim",
+        arg(&seed),
+        "--hierarchy",
+        "SYS.HCS.p.r2",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+}
+
+#[test]
+fn emptying_the_customers_list_keeps_the_comment_on_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(dir.path(), "seed.yaml", SEED);
+    let file = write(
+        dir.path(),
+        "r2.yaml",
+        "customers:   # every customer of R2\n  - name: Gone\n    hierarchy: sys.hcs.P.R2\nscopes: []\n",
+    );
+    let out = run(&[
+        "adopt",
+        arg(&file),
+        "--sim",
+        arg(&seed),
+        "--remove-missing",
+        "--customer",
+        "Gone",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "customers: []   # every customer of R2\nscopes: []\n"
     );
 }

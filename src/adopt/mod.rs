@@ -39,7 +39,59 @@ pub struct Options {
 impl Options {
     fn wants(&self, hierarchy: &str, name: &str) -> bool {
         (self.customers.is_empty() || self.customers.iter().any(|c| c == name))
-            && (self.hierarchies.is_empty() || self.hierarchies.iter().any(|h| h == hierarchy))
+            && (self.hierarchies.is_empty()
+                || self
+                    .hierarchies
+                    .iter()
+                    .any(|h| h.eq_ignore_ascii_case(hierarchy)))
+    }
+
+    /// An error for a filter that names no declared or live customer, or filters that
+    /// together match none: adopting nothing would look like "no drift".
+    fn check_matches(&self, desired: &Desired, live: &LiveState) -> Result<(), AdoptError> {
+        if self.customers.is_empty() && self.hierarchies.is_empty() {
+            return Ok(());
+        }
+        let known: Vec<(&str, &str)> = desired
+            .customers
+            .iter()
+            .map(|d| (d.customer.hierarchy.as_str(), d.customer.name.as_str()))
+            .chain(
+                live.customers
+                    .iter()
+                    .map(|l| (l.hierarchy.as_str(), l.name.as_str())),
+            )
+            .collect();
+        if let Some(name) = self
+            .customers
+            .iter()
+            .find(|c| !known.iter().any(|(_, n)| n == c))
+        {
+            return Err(AdoptError::UnknownFilter {
+                filter: format!("--customer {name}"),
+            });
+        }
+        if let Some(hierarchy) = self
+            .hierarchies
+            .iter()
+            .find(|h| !known.iter().any(|(k, _)| k.eq_ignore_ascii_case(h)))
+        {
+            return Err(AdoptError::UnknownFilter {
+                filter: format!("--hierarchy {hierarchy}"),
+            });
+        }
+        if !known.iter().any(|(h, n)| self.wants(h, n)) {
+            let filter: Vec<String> = self
+                .customers
+                .iter()
+                .map(|c| format!("--customer {c}"))
+                .chain(self.hierarchies.iter().map(|h| format!("--hierarchy {h}")))
+                .collect();
+            return Err(AdoptError::UnknownFilter {
+                filter: filter.join(" "),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -130,6 +182,12 @@ pub enum AdoptError {
         .file.display()
     )]
     SelfCheck { file: PathBuf },
+    /// A `--customer` or `--hierarchy` filter that matches no declared or live customer.
+    #[error(
+        "{filter}: matches no customer declared in the files or live at the hierarchies read; \
+         check the spelling (names match exactly, hierarchies ignoring ASCII case); nothing was adopted"
+    )]
+    UnknownFilter { filter: String },
 }
 
 /// One file being edited: its text now and the value its edits mean to give it.
@@ -164,8 +222,8 @@ pub type Texts = BTreeMap<PathBuf, String>;
 
 /// Adopts the drift between `desired` (loaded from `texts`) and `live`.
 ///
-/// Errors: a file that cannot be read for editing, or an edit that does not read back as
-/// intended; layouts the editor does not change (a value that is a list where a text is
+/// Errors: a filter that matches no customer, a file that cannot be read for editing, or
+/// an edit that does not read back as intended; layouts the editor does not change (a value that is a list where a text is
 /// expected, an entry sharing its line) are reported in [`Adoption::not_adopted`].
 pub fn adopt(
     texts: &Texts,
@@ -173,6 +231,7 @@ pub fn adopt(
     live: &LiveState,
     options: &Options,
 ) -> Result<Adoption, AdoptError> {
+    options.check_matches(desired, live)?;
     let drift = plan::drift(desired, live);
     let mut out = Adoption::default();
     let mut work: BTreeMap<PathBuf, Work> = BTreeMap::new();

@@ -251,3 +251,90 @@ fn into_a_new_file() {
             .starts_with("customers:\n  - name: Cyd\n    hierarchy: sys.hcs.P.R1\n")
     );
 }
+
+#[test]
+fn hierarchy_filters_ignore_ascii_case_and_a_filter_matching_nothing_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (desired, texts) = load(dir.path(), &[("a.yaml", ACME)]);
+    let (acme, mut bolt) = acme_live();
+    bolt.deal_ids = vec!["D-1".into(), "D-2".into()];
+    let live = state(vec![acme, bolt]);
+    let lower = Options {
+        hierarchies: vec!["SYS.hcs.p.r1".into()],
+        ..Options::default()
+    };
+    let adoption = adopt(&texts, &desired, &live, &lower).unwrap();
+    assert_eq!(adoption.updated.len(), 1, "Bolt's deal_ids are adopted");
+    for (options, named) in [
+        (
+            Options {
+                customers: vec!["Acmee".into()],
+                ..Options::default()
+            },
+            "--customer Acmee",
+        ),
+        (
+            Options {
+                hierarchies: vec!["sys.hcs.P.R9".into()],
+                ..Options::default()
+            },
+            "--hierarchy sys.hcs.P.R9",
+        ),
+    ] {
+        let error = adopt(&texts, &desired, &live, &options).unwrap_err();
+        assert!(
+            matches!(&error, AdoptError::UnknownFilter { filter } if filter == named),
+            "{error}"
+        );
+        assert!(error.to_string().starts_with(named), "{error}");
+    }
+    // No filter, and no customer anywhere: nothing to adopt, not an error.
+    let (desired, texts) = load(dir.path(), &[("b.yaml", "scopes: []\n")]);
+    let adoption = adopt(&texts, &desired, &state(vec![]), &Options::default()).unwrap();
+    assert!(adoption.is_empty());
+}
+
+/// The reviewer's layouts (issue 16): a multi-line flow list with a comment per item, an
+/// empty block scalar, and a `|`/`>` inside the comment before a block scalar's header.
+#[test]
+fn comments_in_flow_lists_and_block_scalar_headers_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "\
+customers:
+  - name: Wayne
+    hierarchy: sys.hcs.P.R1
+    extended_name: |
+    description: # a | b
+      >
+        Wayne
+    deal_ids: [A,  # a
+      B,  # b
+      C]  # c
+";
+    let (desired, texts) = load(dir.path(), &[("a.yaml", text)]);
+    let mut wayne = live("sys.hcs.P.R1", "Wayne");
+    wayne.extended_name = "WAYNE-ENT".into();
+    wayne.description = "Bruce".into();
+    wayne.deal_ids = vec!["A".into(), "B".into(), "D".into()];
+    let adoption = adopt(&texts, &desired, &state(vec![wayne]), &Options::default()).unwrap();
+    assert!(
+        adoption.not_adopted.is_empty(),
+        "{:?}",
+        adoption.not_adopted
+    );
+    assert_eq!(
+        adoption.files[0].after,
+        "\
+customers:
+  - name: Wayne
+    hierarchy: sys.hcs.P.R1
+    extended_name: WAYNE-ENT
+    description: # a | b
+      |-
+        Bruce
+    deal_ids: [A,  # a
+      B,  # b
+      D]  # c
+"
+    );
+}

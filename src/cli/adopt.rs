@@ -17,7 +17,8 @@ use crate::render;
 #[command(after_help = "Examples:\n  \
     voss-customers adopt customers/ --dry-run --sim examples/sim-seed.yaml\n  \
     voss-customers adopt customers/ --format markdown > pr-body.md   # then open a pull request\n\n\
-    Exit codes: 0 done (or nothing to adopt); 2 with --dry-run: files would change; 1 error.")]
+    Exit codes: 0 done (or nothing to adopt); 2 with --dry-run: files would change; 1 error, \
+    or drift found that was not adopted (the rest is adopted; with --dry-run, would be).")]
 pub struct Args {
     /// Desired-state files or directories.
     #[arg(required = true)]
@@ -122,7 +123,16 @@ pub fn run(args: Args) -> Exit {
             AdoptFormat::Text => render::adopt_text(&adoption, args.dry_run, stdout_color()),
             AdoptFormat::Markdown => render::adopt_markdown(&adoption, args.dry_run),
         });
-        if args.dry_run && !adoption.is_empty() {
+        if !adoption.not_adopted.is_empty() {
+            // Something needs a human: listed above; the rest is adopted (or, with
+            // --dry-run, would be).
+            eprintln!(
+                "error: {} finding(s) not adopted (listed as `not adopted`): edit them by hand, \
+                 or put them back with `apply`",
+                adoption.not_adopted.len()
+            );
+            Exit::Error
+        } else if args.dry_run && !adoption.is_empty() {
             Exit::Changes
         } else {
             Exit::Ok

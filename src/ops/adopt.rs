@@ -153,19 +153,120 @@ pub fn validate_result(texts: &Texts, adoption: &Adoption) -> Result<(), Vec<Dia
     Err(problems)
 }
 
+/// Why the changed files were not all written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteFailure {
+    /// A file to replace is not a regular file (a symbolic link, a directory, a device):
+    /// found before anything was written.
+    #[error("{0}; nothing was written")]
+    Refused(#[source] crate::fsio::WriteError),
+    /// A write failed after `written` (maybe none) had been replaced; the others,
+    /// the failed one included, are unchanged.
+    #[error("{error}; {}", written_list(.written))]
+    Partial {
+        written: Vec<PathBuf>,
+        #[source]
+        error: crate::fsio::WriteError,
+    },
+}
+
+fn written_list(written: &[PathBuf]) -> String {
+    if written.is_empty() {
+        return "nothing was written".to_owned();
+    }
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "already written: {}; the other files are unchanged: fix the cause and run adopt \
+         again (it adopts what is left)",
+        names.join(", ")
+    )
+}
+
 /// Replaces each changed file atomically ([`crate::fsio::write_atomically`]), then gives
-/// it back the permissions it had (the atomic writer makes a new file); stops at the first
-/// failure, naming the file (those before it are written).
-pub fn write(adoption: &Adoption) -> Result<(), crate::fsio::WriteError> {
+/// it back the permissions it had (the atomic writer makes a new file). Every target is
+/// checked ([`crate::fsio::check_target`]) before any is written; a write that still
+/// fails stops the run, and the error names the files already written.
+pub fn write(adoption: &Adoption) -> Result<(), WriteFailure> {
+    for change in &adoption.files {
+        crate::fsio::check_target(&change.path).map_err(WriteFailure::Refused)?;
+    }
+    let mut written = Vec::new();
     for change in &adoption.files {
         let permissions = std::fs::metadata(&change.path)
             .ok()
             .map(|m| m.permissions());
-        crate::fsio::write_atomically(&change.path, change.after.as_bytes())?;
+        if let Err(error) = crate::fsio::write_atomically(&change.path, change.after.as_bytes()) {
+            return Err(WriteFailure::Partial { written, error });
+        }
         if let Some(permissions) = permissions {
             // Best effort: the content is written either way.
             let _ = std::fs::set_permissions(&change.path, permissions);
         }
+        written.push(change.path.clone());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adopt::FileChange;
+
+    fn change(path: PathBuf, before: &str, after: &str) -> FileChange {
+        FileChange {
+            path,
+            before: before.to_owned(),
+            after: after.to_owned(),
+            created: false,
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_among_the_targets_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.yaml");
+        let real = dir.path().join("real.yaml");
+        let link = dir.path().join("b.yaml");
+        std::fs::write(&a, "a: 1\n").unwrap();
+        std::fs::write(&real, "b: 1\n").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let adoption = Adoption {
+            files: vec![
+                change(a.clone(), "a: 1\n", "a: 2\n"),
+                change(link, "b: 1\n", "b: 2\n"),
+            ],
+            ..Adoption::default()
+        };
+        let error = write(&adoption).unwrap_err();
+        assert!(matches!(error, WriteFailure::Refused(_)), "{error}");
+        assert!(error.to_string().contains("nothing was written"), "{error}");
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "a: 1\n");
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "b: 1\n");
+    }
+
+    #[test]
+    fn a_failed_write_names_the_files_already_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.yaml");
+        std::fs::write(&a, "a: 1\n").unwrap();
+        let gone = dir.path().join("gone").join("b.yaml");
+        let adoption = Adoption {
+            files: vec![
+                change(a.clone(), "a: 1\n", "a: 2\n"),
+                change(gone, "", "b: 2\n"),
+            ],
+            ..Adoption::default()
+        };
+        let error = write(&adoption).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            matches!(&error, WriteFailure::Partial { written, .. } if written == std::slice::from_ref(&a))
+        );
+        assert!(
+            message.contains(&format!("already written: {}", a.display())),
+            "{message}"
+        );
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "a: 2\n");
+    }
 }

@@ -279,19 +279,26 @@ pub fn adopt_markdown(adoption: &Adoption, dry_run: bool) -> String {
     out
 }
 
-/// `Adopted 3 fields of 2 customers, appended 1 customer, 1 missing (0 removed); 1 file changed.`
+/// `Adopted 3 fields of 2 customers, appended 1 customer, 1 missing (0 removed), 0 not
+/// adopted; 1 file changed.`; with `dry_run`, `Would adopt …, would append …, … (0 would be
+/// removed) …; 1 file would change.`
 fn summary(adoption: &Adoption, dry_run: bool) -> String {
     let fields: usize = adoption.updated.iter().map(|u| u.fields.len()).sum();
     let removed = adoption.missing.iter().filter(|m| m.removed).count();
     let files = adoption.files.len();
     format!(
-        "{} {} of {}, appended {}, {} missing ({} removed), {} not adopted; {} {}.",
+        "{} {} of {}, {} {}, {} missing ({removed} {}), {} not adopted; {} {}.",
         if dry_run { "Would adopt" } else { "Adopted" },
         plural(fields, "field", "fields"),
         plural(adoption.updated.len(), "customer", "customers"),
+        if dry_run { "would append" } else { "appended" },
         plural(adoption.appended.len(), "customer", "customers"),
         adoption.missing.len(),
-        removed,
+        if dry_run {
+            "would be removed"
+        } else {
+            "removed"
+        },
         adoption.not_adopted.len(),
         plural(files, "file", "files"),
         if dry_run { "would change" } else { "changed" },
@@ -365,7 +372,10 @@ mod tests {
         assert!(text.contains(
             "+ \"C\" at sys.hcs.P: live, declared in no file: appended to customers/a.yaml\n"
         ));
-        assert!(text.contains("Would adopt 1 field of 1 customer, appended 1 customer"));
+        assert!(
+            text.contains("Would adopt 1 field of 1 customer, would append 1 customer"),
+            "{text}"
+        );
         assert!(
             text.contains("--- a/customers/a.yaml\n+++ b/customers/a.yaml (CRLF)\n"),
             "{text}"

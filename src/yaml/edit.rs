@@ -269,6 +269,10 @@ fn set_scalar(text: &str, span: &Span, new: &Value) -> Edit {
         };
     }
     let rendered = match (span.style, new) {
+        // A block with no content (`key: |` and nothing after it) becomes a one-line value.
+        (Style::Literal | Style::Folded, value) if span.content >= span.bytes.end => {
+            render(value, Quoting::Plain, span.in_flow)
+        }
         (Style::Literal | Style::Folded, Value::String(s)) => {
             let indent = line_indent(text, span.content);
             block_literal(s, &indent, line_break(text)).unwrap_or_else(|| quote(s))
@@ -448,37 +452,13 @@ fn set_list(
         .first()
         .map_or(Quoting::Plain, |s| Quoting::of(s.style));
     if span.style == Style::FlowSequence {
-        let raw = |s: &Span| text[s.bytes.clone()].to_owned();
-        let mut parts: Vec<String> = Vec::new();
-        for (i, slot) in plan.slots.iter().enumerate() {
-            match slot {
-                Slot::Keep => parts.push(raw(items[i])),
-                Slot::Replace(v) => parts.push(render_text(v, Quoting::of(items[i].style), true)),
-                Slot::Remove => {}
-            }
-        }
-        parts.extend(plan.appended.iter().map(|v| render_text(v, like, true)));
-        let separator = match items.as_slice() {
-            [a, b, ..] => text[a.bytes.end..b.bytes.start].to_owned(),
-            _ => ", ".to_owned(),
-        };
-        let range = match (items.first(), items.last()) {
-            (Some(first), Some(last)) if !parts.is_empty() => first.bytes.start..last.bytes.end,
-            _ => span.bytes.start + 1..span.bytes.end - 1,
-        };
-        return Ok(vec![Edit {
-            range,
-            text: parts.join(&separator),
-        }]);
+        return Ok(flow_list_edits(text, span, &items, &plan, like));
     }
     // A block list: one item per line.
     let eol = line_break(text);
     if new.is_empty() {
         let colon = colon_after_key(text, span)?;
-        return Ok(vec![Edit {
-            range: colon + 1..span.bytes.end,
-            text: " []".to_owned(),
-        }]);
+        return Ok(vec![emptied_block_list(text, colon, span.bytes.end)]);
     }
     let mut edits = Vec::new();
     for (i, slot) in plan.slots.iter().enumerate() {
@@ -526,6 +506,173 @@ fn set_list(
     Ok(edits)
 }
 
+/// The edits of a flow list `[a, b]`: only the replaced and removed items' own bytes
+/// change, so every kept item keeps its comment. A removed item goes with the separator
+/// after it (its own comment); removed items at the end go with the `,` before them (and
+/// the rest of that separator when it holds no comment); appended items
+/// follow the last item, joined like the first two items without their comment.
+fn flow_list_edits(
+    text: &str,
+    span: &Span,
+    items: &[&Span],
+    plan: &ListPlan<'_>,
+    like: Quoting,
+) -> Vec<Edit> {
+    let inner = span.bytes.start + 1..span.bytes.end.saturating_sub(1).max(span.bytes.start + 1);
+    if items.is_empty() {
+        let parts: Vec<String> = plan
+            .appended
+            .iter()
+            .map(|v| render_text(v, like, true))
+            .collect();
+        return vec![Edit {
+            range: inner,
+            text: parts.join(", "),
+        }];
+    }
+    if plan.slots.iter().all(|s| matches!(s, Slot::Remove)) && plan.appended.is_empty() {
+        return vec![Edit {
+            range: inner,
+            text: String::new(),
+        }];
+    }
+    let last = items.len() - 1;
+    // The first item after `i` that stays (kept or replaced), if any.
+    let survivor_after =
+        |i: usize| (i + 1..items.len()).find(|&j| !matches!(plan.slots[j], Slot::Remove));
+    // Where the removed items at the end start (`items.len()` when the last item stays).
+    let run_start = (0..items.len())
+        .rev()
+        .take_while(|&j| matches!(plan.slots[j], Slot::Remove))
+        .last()
+        .unwrap_or(items.len());
+    let mut edits = Vec::new();
+    for (i, slot) in plan.slots.iter().enumerate() {
+        let item = items[i];
+        match slot {
+            Slot::Keep => {}
+            Slot::Replace(v) => edits.push(Edit {
+                range: item.bytes.clone(),
+                text: render_text(v, Quoting::of(item.style), true),
+            }),
+            Slot::Remove => {
+                let range = if survivor_after(i).is_some() {
+                    item.bytes.start..items[i + 1].bytes.start
+                } else if i != run_start {
+                    // Inside the trailing run: removed with its first item.
+                    continue;
+                } else {
+                    trailing_run(text, span, items, i, &mut edits)
+                };
+                edits.push(Edit {
+                    range,
+                    text: String::new(),
+                });
+            }
+        }
+    }
+    if !plan.appended.is_empty() {
+        let separator = match items {
+            [a, b, ..] => without_comments(&text[a.bytes.end..b.bytes.start]),
+            _ => ", ".to_owned(),
+        };
+        let mut added = String::new();
+        for v in &plan.appended {
+            added.push_str(&separator);
+            added.push_str(&render_text(v, like, true));
+        }
+        let end = items[last].bytes.end;
+        match edits.iter_mut().find(|e| e.range.end == end) {
+            Some(edit) => edit.text.push_str(&added),
+            None => edits.push(Edit {
+                range: end..end,
+                text: added,
+            }),
+        }
+    }
+    edits
+}
+
+/// The range that removes the flow list's items from `first` to the last (some item
+/// before `first` stays); may push an edit of its own (the `,` before them).
+/// - `[A,  # a` / `B,  # b` / `C]`, B and C removed: A loses its `,`, keeps its comment,
+///   and `B … C` goes (`[A  # a` / `]`).
+/// - No comment before them: from the end of the item before to the end of the last.
+/// - A trailing `,` after the last item (`B,` / `]`): from the first one (its line, when it
+///   starts one) to the end of the last one's line, the trailing `,` and comment with it.
+fn trailing_run(
+    text: &str,
+    span: &Span,
+    items: &[&Span],
+    first: usize,
+    edits: &mut Vec<Edit>,
+) -> Range<usize> {
+    let survivor_end = items[first.saturating_sub(1)].bytes.end;
+    let start = items[first].bytes.start;
+    let end = items[items.len() - 1].bytes.end;
+    let close = span.bytes.end.saturating_sub(1).max(end);
+    let after = &text[end..close];
+    if let Some(comma) = after.find(',').filter(|&c| after[..c].trim().is_empty()) {
+        let line = line_start(text, start);
+        let from = if line > survivor_end && text[line..start].trim().is_empty() {
+            line
+        } else {
+            start
+        };
+        let to = line_end_with_break(text, end + comma).min(close);
+        return from..to;
+    }
+    let separator = &text[survivor_end..start];
+    match (separator.find(','), separator.find('#')) {
+        (Some(comma), Some(hash)) if comma < hash => {
+            let at = survivor_end + comma;
+            edits.push(Edit {
+                range: at..at + 1,
+                text: String::new(),
+            });
+            start..end
+        }
+        _ => survivor_end..end,
+    }
+}
+
+/// A flow separator (`,`, spaces, line breaks, comments) without its comments and the
+/// spaces before them.
+fn without_comments(separator: &str) -> String {
+    let mut out = String::new();
+    let mut rest = separator;
+    while !rest.is_empty() {
+        let line_len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let (line, tail) = rest.split_at(line_len);
+        match line.find('#') {
+            Some(hash) => {
+                out.push_str(line[..hash].trim_end_matches([' ', '\t']));
+                let eol = &line[hash..];
+                let brk = eol.find(['\r', '\n']).map_or(eol.len(), |i| i);
+                out.push_str(&eol[brk..]);
+            }
+            None => out.push_str(line),
+        }
+        rest = tail;
+    }
+    out
+}
+
+/// The edit that makes the block list after the key's `:` at byte `colon` (its items
+/// ending at `end`) read `[]`; a comment on the key's line stays after the `[]`.
+fn emptied_block_list(text: &str, colon: usize, end: usize) -> Edit {
+    let after = &text[colon + 1..line_end(text, colon).min(end).max(colon + 1)];
+    let comment = if after.trim_start().starts_with('#') {
+        after.trim_end()
+    } else {
+        ""
+    };
+    Edit {
+        range: colon + 1..end,
+        text: format!(" []{comment}"),
+    }
+}
+
 /// The byte of the `:` after the key of the node `span`.
 fn colon_after_key(text: &str, span: &Span) -> Result<usize, EditError> {
     let key = span
@@ -559,10 +706,7 @@ pub fn remove_entry(text: &str, spans: &Spans, pointer: &str) -> Result<Edit, Ed
             let index = index.unwrap_or(0);
             if index == 0 && sibling(1).is_none() {
                 let colon = colon_after_key(text, parent)?;
-                return Ok(Edit {
-                    range: colon + 1..parent.bytes.end,
-                    text: " []".to_owned(),
-                });
+                return Ok(emptied_block_list(text, colon, parent.bytes.end));
             }
             let line = line_start(text, start);
             if text[line..start].trim() != "-" {

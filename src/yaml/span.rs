@@ -48,7 +48,9 @@ pub struct Span {
     /// a block collection, the end of a block scalar's last non-blank line). An empty
     /// plain scalar (`key:` with nothing after it) is an empty range at the `:`.
     pub bytes: Range<usize>,
-    /// For a block scalar, where its content starts (after the header's line break).
+    /// For a block scalar, where its content starts (after the header's line break); for
+    /// one with no content (`key: |` and nothing more), the end of its header, which is
+    /// then also the end of `bytes`.
     pub content: usize,
     /// In a mapping: the byte range of its key.
     pub key: Option<Range<usize>>,
@@ -310,6 +312,15 @@ fn scalar_bytes(
                 Style::Folded
             };
             let header = header_start(text, previous_end, start);
+            if text[start..end.max(start)].trim().is_empty() {
+                // No content: the span is the header's indicators (`|`, `>-`, `|2+`), so
+                // an edit keeps the line break and whatever follows it.
+                let indicators = text[header..]
+                    .find(|c: char| !matches!(c, '|' | '>' | '-' | '+' | '0'..='9'))
+                    .unwrap_or(text.len() - header);
+                let header_end = header + indicators;
+                return (header..header_end, header_end, kind);
+            }
             let content_end = start + text[start..end.max(start)].trim_end().len();
             (header..content_end.max(header), start, kind)
         }
@@ -317,12 +328,22 @@ fn scalar_bytes(
     }
 }
 
-/// Where a block scalar's `|` or `>` is: the first of them after the previous token.
+/// Where a block scalar's `|` or `>` is: the first of them after the previous token that
+/// is not inside a `#` comment (a comment may sit between a key and its block's header).
 fn header_start(text: &str, previous_end: usize, content: usize) -> usize {
     let from = previous_end.min(content);
-    text[from..content]
-        .find(['|', '>'])
-        .map_or(content, |i| from + i)
+    let mut in_comment = false;
+    let mut after_space = true;
+    for (i, c) in text[from..content].char_indices() {
+        match c {
+            '\n' | '\r' => in_comment = false,
+            '#' if after_space => in_comment = true,
+            '|' | '>' if !in_comment => return from + i,
+            _ => {}
+        }
+        after_space = c.is_whitespace();
+    }
+    content
 }
 
 #[cfg(test)]
@@ -373,5 +394,19 @@ mod tests {
             spans.get("/customers/0/description").unwrap().style,
             Style::Literal
         );
+    }
+
+    #[test]
+    fn block_scalar_headers_are_found_past_comments_and_without_content() {
+        let empty = "c:\n  - name: W\n    extended_name: |\n  - name: X\n";
+        let spans_of_empty = spans(empty).unwrap();
+        assert_eq!(raw(empty, &spans_of_empty, "/c/0/extended_name"), "|");
+        assert_eq!(raw(empty, &spans_of_empty, "/c/1/name"), "X");
+        let stripped = "a: >-  # none\n\nb: 1\n";
+        assert_eq!(raw(stripped, &spans(stripped).unwrap(), "/a"), ">-");
+        let commented = "d: # a | b > c\n  >\n    Wayne\ne: 1\n";
+        let spans_of_commented = spans(commented).unwrap();
+        assert_eq!(raw(commented, &spans_of_commented, "/d"), ">\n    Wayne");
+        assert_eq!(spans_of_commented.get("/d").unwrap().style, Style::Folded);
     }
 }

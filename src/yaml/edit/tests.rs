@@ -115,6 +115,19 @@ fn block_scalars_stay_blocks_with_their_indentation_and_line_breaks() {
         set(text, "/a", json!("  indented\n")),
         "a: \"  indented\\n\"\r\n\r\nb: 1 # c\r\n"
     );
+    // An empty block becomes a one-line value; a comment before the header stays.
+    assert_eq!(
+        set(
+            "c:\n  - n: W\n    e: |\n  - n: X\n",
+            "/c/0/e",
+            json!("WAYNE-ENT")
+        ),
+        "c:\n  - n: W\n    e: WAYNE-ENT\n  - n: X\n"
+    );
+    assert_eq!(
+        set("d: # a | b\n  >\n    Wayne\ne: 1\n", "/d", json!("Bruce")),
+        "d: # a | b\n  |-\n    Bruce\ne: 1\n"
+    );
     let folded = "a: >-\n  folded\n  text\nb: 1\n";
     assert_eq!(set(folded, "/a", json!("x\ny")), "a: |-\n  x\n  y\nb: 1\n");
 }
@@ -147,10 +160,66 @@ fn lists_keep_flow_or_block_style_and_change_only_what_moved() {
         ),
         ("d:\n  - D-1\n  - D-2\ne: 1\n", json!([]), "d: []\ne: 1\n"),
         (
+            "d:   # ids\n  - D-1\ne: 1\n",
+            json!([]),
+            "d: []   # ids\ne: 1\n",
+        ),
+        (
             "d: [\n  D-1,\n  D-2,\n]\n",
             json!(["D-1", "D-2", "D-3"]),
             "d: [\n  D-1,\n  D-2,\n  D-3,\n]\n",
         ),
+        // A multi-line flow list: each item keeps its own comment.
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["A", "B", "D"]),
+            "d: [A,  # a\n      B,  # b\n      D]  # c\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["A", "C"]),
+            "d: [A,  # a\n      C]  # c\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["A", "B"]),
+            "d: [A,  # a\n      B  # b\n      ]  # c\n",
+        ),
+        (
+            "d: [\n  A,  # a\n  B,  # b\n]\n",
+            json!(["A"]),
+            "d: [\n  A,  # a\n]\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["B"]),
+            "d: [B  # b\n      ]  # c\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!(["A", "B", "C", "E"]),
+            "d: [A,  # a\n      B,  # b\n      C,\n      E]  # c\n",
+        ),
+        (
+            "d: [A,  # a\n      B,  # b\n      C]  # c\n",
+            json!([]),
+            "d: []  # c\n",
+        ),
+        ("d: [A, B, C, D]\n", json!(["C"]), "d: [C]\n"),
+        ("d: [A, B, C]\n", json!(["A"]), "d: [A]\n"),
+        ("d: [A, B,]\n", json!(["A"]), "d: [A, ]\n"),
+        (
+            "d: [\n  A,  # a\n  B,  # b\n  C,  # c\n]\n",
+            json!(["A"]),
+            "d: [\n  A,  # a\n]\n",
+        ),
+        (
+            "d: [A,  # a\n   B,  # b\n   C,  # c\n   D]\n",
+            json!(["A"]),
+            "d: [A  # a\n   ]\n",
+        ),
+        ("d: [A, B, C, D]\n", json!(["A", "D"]), "d: [A, D]\n"),
+        ("d: [A, B, C, D]\n", json!(["B"]), "d: [B]\n"),
     ];
     for (text, new, expected) in table {
         assert_eq!(set(text, "/d", new.clone()), *expected, "{text:?} {new}");
@@ -180,6 +249,13 @@ fn entries_are_removed_with_their_lines() {
         "c:\n  # Acme\n  - name: B\n    x: 2\n"
     );
     assert_eq!(remove("c:\n  - name: A\nd: 1\n", "/c/0"), "c: []\nd: 1\n");
+    assert_eq!(
+        remove(
+            "c:   # every customer of R2\r\n  - name: A\r\nd: 1\r\n",
+            "/c/0"
+        ),
+        "c: []   # every customer of R2\r\nd: 1\r\n"
+    );
     assert_eq!(
         remove("c: [{n: A}, {n: B}, {n: C}]\n", "/c/1"),
         "c: [{n: A}, {n: C}]\n"
