@@ -8,6 +8,7 @@ pub mod error;
 mod failure;
 pub mod fields;
 mod list;
+pub mod pacing;
 pub mod profile;
 mod read;
 pub mod request;
