@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use super::decode::Unreadable;
 use super::error::ApiError;
 use super::failure::{Failure, error_details, root_cause, transport_failure};
+use super::pacing::{Pacer, Pacing};
 use super::request::ApiRequest;
-use super::pacing::Pacer;
 use super::retry::parse_retry_after;
 use super::session::SessionSlot;
 use super::settings::{Auth, ConnectSettings, SettingsError, base_url};
@@ -68,7 +68,7 @@ impl Client {
                 http,
                 base,
                 session: SessionSlot::default(),
-                pacer: Pacer::new(settings.pacing),
+                pacer: Pacer::new(Pacing::default()),
                 settings,
             }),
         })
@@ -151,7 +151,7 @@ impl Client {
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, ApiError> {
         let policy = self.inner.settings.retry;
-        let pacing = self.inner.settings.pacing;
+        let pacing = self.inner.pacer.pacing();
         let pacer = &self.inner.pacer;
         let started = Instant::now();
         // Failed attempts (not 429s), all sends, 429s in a row, the first 429, time paced.

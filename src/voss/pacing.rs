@@ -91,9 +91,7 @@ impl Pacer {
     }
 
     fn state(&self) -> MutexGuard<'_, PacerState> {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Reserves the instant a request may be sent at (`now` or later): after the gate and,
@@ -167,6 +165,11 @@ impl Pacer {
             state.last_cut = Some(now);
         }
         wait
+    }
+
+    /// The tuning this pacer keeps.
+    pub fn pacing(&self) -> Pacing {
+        self.pacing
     }
 
     /// Requests per second when paced (`None`: unpaced).

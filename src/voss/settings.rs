@@ -8,7 +8,6 @@ use std::time::Duration;
 use reqwest::Url;
 
 use super::profile::{Profile, ProfileError, UpdateMethodName};
-use super::pacing::Pacing;
 use super::retry::{PollPolicy, RetryPolicy};
 use super::secret::Secret;
 
@@ -46,8 +45,6 @@ pub struct ConnectSettings {
     pub connect_timeout: Duration,
     /// Retries of reads.
     pub retry: RetryPolicy,
-    /// How all requests slow down together after a 429 (which spends no attempt).
-    pub pacing: Pacing,
     /// Following a write's transaction.
     pub poll: PollPolicy,
     /// Instances asked for per list page; lowered to the server's `maximum_limit` as soon
@@ -193,7 +190,6 @@ impl ConnectSettings {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
-            pacing: Pacing::default(),
             poll: PollPolicy::default(),
             page_size: profile.lists.page_size,
             concurrency: 8,
