@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use super::decode::Unreadable;
 use super::error::ApiError;
 use super::failure::{Failure, error_details, root_cause, transport_failure};
+use super::pacing::{Pacer, Pacing};
 use super::request::ApiRequest;
 use super::retry::parse_retry_after;
 use super::session::SessionSlot;
@@ -30,6 +31,8 @@ pub(crate) struct Inner {
     pub(crate) settings: ConnectSettings,
     /// The session of `--auth session` (unused with Basic).
     pub(crate) session: SessionSlot,
+    /// The pace every request of this client keeps after a 429.
+    pub(crate) pacer: Pacer,
 }
 
 impl Client {
@@ -64,8 +67,9 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 base,
-                settings,
                 session: SessionSlot::default(),
+                pacer: Pacer::new(Pacing::default()),
+                settings,
             }),
         })
     }
@@ -92,9 +96,21 @@ impl Client {
         body: Option<&B>,
         decode: impl FnOnce(&[u8]) -> Result<T, Unreadable>,
     ) -> Result<T, ApiError> {
+        self.send_decoded_until(request, body, None, decode).await
+    }
+
+    /// [`Client::send_decoded`], but no wait after a 429 ends past `deadline`: then the
+    /// request fails as `Unavailable` (429) at once.
+    pub(crate) async fn send_decoded_until<T, B: Serialize + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        body: Option<&B>,
+        deadline: Option<Instant>,
+        decode: impl FnOnce(&[u8]) -> Result<T, Unreadable>,
+    ) -> Result<T, ApiError> {
         let password = self.inner.settings.password.expose();
         let bytes = self
-            .send_raw(request, body)
+            .send_raw(request, body, deadline)
             .await
             .map_err(|e| e.redacted(password))?;
         decode(&bytes).map_err(|Unreadable(detail)| {
@@ -119,31 +135,83 @@ impl Client {
         .await
     }
 
+    /// Sends `request` until it is answered for good. Every send waits for its slot of the
+    /// client's [`Pacer`] first. A 429 is the server asking to slow down, not a failure:
+    /// it spends no attempt of the [`super::retry::RetryPolicy`]; the pacer's gate holds
+    /// every request of this client until its `Retry-After` (or the policy's backoff when
+    /// it names none) and the request is sent again, for up to
+    /// [`super::pacing::Pacing::max_throttled`] after its first 429 and never waiting past
+    /// `deadline`. Other failures (5xx, time-outs, broken connections) are retried per the
+    /// policy when [`Failure::may_retry`] allows; time spent waiting for slots does not
+    /// count towards the policy's `max_total`.
     async fn send_raw<B: Serialize + ?Sized>(
         &self,
         request: &ApiRequest,
         body: Option<&B>,
+        deadline: Option<Instant>,
     ) -> Result<Vec<u8>, ApiError> {
         let policy = self.inner.settings.retry;
+        let pacing = self.inner.pacer.pacing();
+        let pacer = &self.inner.pacer;
         let started = Instant::now();
-        let mut attempts = 0;
+        // Failed attempts (not 429s), all sends, 429s in a row, the first 429, time paced.
+        let (mut attempts, mut sends, mut throttles) = (0u32, 0u32, 0u32);
+        let mut first_throttled: Option<Instant> = None;
+        let mut paced = std::time::Duration::ZERO;
         loop {
-            attempts += 1;
-            let failure = match self.attempt(request, body).await {
-                Ok(bytes) => return Ok(bytes),
-                Err(Failure::Final(error)) => return Err(error),
+            let now = Instant::now();
+            let slot = pacer.slot(now);
+            if slot > now {
+                paced += slot - now;
+                tokio::time::sleep_until(slot.into()).await;
+            }
+            sends = sends.saturating_add(1);
+            let sent = Instant::now();
+            let result = self.attempt(request, body).await;
+            let answered = Instant::now();
+            let failure = match result {
+                Ok(bytes) => {
+                    pacer.answered(answered);
+                    return Ok(bytes);
+                }
+                Err(Failure::Final(error)) => {
+                    pacer.answered(answered);
+                    return Err(error);
+                }
                 Err(failure) => failure,
             };
+            if let Failure::Status {
+                status: 429,
+                retry_after,
+                ..
+            } = &failure
+            {
+                let fallback = policy.delay(throttles, None, 0.5 + fastrand::f64() / 2.0);
+                let asked = retry_after.map(|asked| asked.max(policy.base));
+                let wait = pacer.throttled(sent, answered, asked, fallback);
+                throttles = throttles.saturating_add(1);
+                let first = *first_throttled.get_or_insert(answered);
+                let within_budget = answered + wait <= first + pacing.max_throttled;
+                let before_deadline = deadline.is_none_or(|end| answered + wait <= end);
+                if within_budget && before_deadline {
+                    continue;
+                }
+                return Err(self.give_up(request, failure, sends));
+            }
+            pacer.answered(answered);
+            throttles = 0;
+            attempts += 1;
             if failure.may_retry(request) {
                 let retry_after = failure.retry_after();
+                let elapsed = started.elapsed().saturating_sub(paced);
                 if let Some(wait) =
-                    policy.next_wait(attempts, started.elapsed(), retry_after, fastrand::f64())
+                    policy.next_wait(attempts, elapsed, retry_after, fastrand::f64())
                 {
                     tokio::time::sleep(wait).await;
                     continue;
                 }
             }
-            return Err(self.give_up(request, failure, attempts));
+            return Err(self.give_up(request, failure, sends));
         }
     }
 

@@ -9,6 +9,7 @@ mod failure;
 pub mod fields;
 pub mod fuzzing;
 mod list;
+pub mod pacing;
 pub mod profile;
 mod read;
 pub mod request;

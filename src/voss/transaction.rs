@@ -52,7 +52,9 @@ impl Client {
             }
             tokio::time::sleep(wait).await;
             let entry = match self
-                .send_decoded(&poll, NO_BODY, |bytes| decode::poll(bytes, id))
+                .send_decoded_until(&poll, NO_BODY, Some(started + policy.max_wait), |bytes| {
+                    decode::poll(bytes, id)
+                })
                 .await
             {
                 Ok(entry) => entry,
