@@ -160,7 +160,7 @@ struct Bench {
 impl Bench {
     fn new(customers: usize) -> Result<Bench, Error> {
         let resellers = customers / PER_RESELLER;
-        if resellers == 0 || resellers % FILES != 0 {
+        if resellers == 0 || !resellers.is_multiple_of(FILES) {
             return Err(format!(
                 "{customers} customers: need a multiple of {} (200 per reseller, {FILES} files)",
                 PER_RESELLER * FILES
@@ -236,7 +236,7 @@ impl Bench {
             out.push_str("customers:\n");
             for r in f * per_file..(f + 1) * per_file {
                 for i in 0..PER_RESELLER {
-                    let differs = changed && (r * PER_RESELLER + i) % CHANGED_EVERY == 0;
+                    let differs = changed && (r * PER_RESELLER + i).is_multiple_of(CHANGED_EVERY);
                     let description = if differs {
                         format!("changed customer {r}-{i}")
                     } else {

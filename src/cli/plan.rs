@@ -88,10 +88,10 @@ pub fn run(args: Args) -> Exit {
         // What apply would refuse is part of the plan, in every format (and the saved file).
         let plan = safety::with_refusals(plan, &live, args.max_deletes);
         emit(&render_plan(&plan, args.format));
-        if let Some(out) = &args.out {
-            if let Err(error) = crate::fsio::write_atomically(out, render::json(&plan).as_bytes()) {
-                return fail(format!("the plan was not saved: {error}"));
-            }
+        if let Some(out) = &args.out
+            && let Err(error) = crate::fsio::write_atomically(out, render::json(&plan).as_bytes())
+        {
+            return fail(format!("the plan was not saved: {error}"));
         }
         for refusal in &plan.refusals {
             eprintln!(

@@ -208,7 +208,7 @@ impl TxnSuccess {
         match self {
             TxnSuccess::Success => TxnStatus::Success,
             TxnSuccess::Completed => TxnStatus::Completed,
-            TxnSuccess::Mixed if n % 2 == 0 => TxnStatus::Success,
+            TxnSuccess::Mixed if n.is_multiple_of(2) => TxnStatus::Success,
             TxnSuccess::Mixed => TxnStatus::Completed,
         }
     }

@@ -206,15 +206,15 @@ impl Store {
                 ));
             }
         }
-        if let Some(path) = &data.form_hierarchy_path {
-            if path != parent {
-                return Err(ApiError::bad_request(
-                    "HierarchyPath",
-                    format!(
-                        "HierarchyPath `{path}` differs from the hierarchy `{parent}` of the request"
-                    ),
-                ));
-            }
+        if let Some(path) = &data.form_hierarchy_path
+            && path != parent
+        {
+            return Err(ApiError::bad_request(
+                "HierarchyPath",
+                format!(
+                    "HierarchyPath `{path}` differs from the hierarchy `{parent}` of the request"
+                ),
+            ));
         }
         let node_path = format!("{parent}.{name}");
         if self.customer_at(parent, name).is_some() || self.nodes.contains_key(&node_path) {
@@ -352,16 +352,16 @@ impl Store {
             .customers
             .get(pkid)
             .ok_or_else(|| unknown_customer(pkid))?;
-        if let Some(path) = &data.form_hierarchy_path {
-            if *path != current.parent {
-                return Err(ApiError::bad_request(
-                    "HierarchyPath",
-                    format!(
-                        "moving a customer from {} to `{path}` is not supported",
-                        current.parent
-                    ),
-                ));
-            }
+        if let Some(path) = &data.form_hierarchy_path
+            && *path != current.parent
+        {
+            return Err(ApiError::bad_request(
+                "HierarchyPath",
+                format!(
+                    "moving a customer from {} to `{path}` is not supported",
+                    current.parent
+                ),
+            ));
         }
         // The local admin is made by the create: an update may send these back unchanged
         // (a whole-record PUT does) but not change them [ours].

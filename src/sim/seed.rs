@@ -336,13 +336,13 @@ fn add_customer(
             format!("`{}` is declared twice at {parent}", seed.name),
         ));
     }
-    if let Some(pc) = seed.prime_collaboration.as_deref() {
-        if store.prime_collaboration.iter().all(|p| p.name != pc) {
-            return Err((
-                format!("{here}/prime_collaboration"),
-                format!("`{pc}` is not listed under `prime_collaboration`"),
-            ));
-        }
+    if let Some(pc) = seed.prime_collaboration.as_deref()
+        && store.prime_collaboration.iter().all(|p| p.name != pc)
+    {
+        return Err((
+            format!("{here}/prime_collaboration"),
+            format!("`{pc}` is not listed under `prime_collaboration`"),
+        ));
     }
     if let Some((j, _)) = seed
         .deal_ids

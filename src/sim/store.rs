@@ -359,19 +359,19 @@ impl Store {
                     node.pkid
                 ));
             }
-            if let Some(parent) = parent_of(path) {
-                if !self.nodes.contains_key(parent) {
-                    found.push(format!(
-                        "node `{path}` is under `{parent}`, which is not a node"
-                    ));
-                }
+            if let Some(parent) = parent_of(path)
+                && !self.nodes.contains_key(parent)
+            {
+                found.push(format!(
+                    "node `{path}` is under `{parent}`, which is not a node"
+                ));
             }
-            if let Some(pkid) = &node.customer {
-                if !self.customers.contains_key(pkid) {
-                    found.push(format!(
-                        "node `{path}` belongs to customer pkid `{pkid}`, which is not a customer"
-                    ));
-                }
+            if let Some(pkid) = &node.customer
+                && !self.customers.contains_key(pkid)
+            {
+                found.push(format!(
+                    "node `{path}` belongs to customer pkid `{pkid}`, which is not a customer"
+                ));
             }
         }
         let mut places: HashMap<(&str, &str), &str> = HashMap::new();
@@ -488,12 +488,12 @@ impl Store {
     }
 
     fn unindex_node(&mut self, path: &str, node_type: NodeType) {
-        if let Some(parent) = parent_of(path) {
-            if let Some(siblings) = self.children.get_mut(parent) {
-                siblings.remove(path);
-                if siblings.is_empty() {
-                    self.children.remove(parent);
-                }
+        if let Some(parent) = parent_of(path)
+            && let Some(siblings) = self.children.get_mut(parent)
+        {
+            siblings.remove(path);
+            if siblings.is_empty() {
+                self.children.remove(parent);
             }
         }
         if node_type.has_relation() {

@@ -36,10 +36,10 @@ impl Client {
         reads: &ListReads,
         choose: impl Fn(ListChoice) -> bool,
     ) -> Result<LiveState, ApiError> {
-        if let Some(common) = &reads.common {
-            if let Some(live) = self.read_common(reads, common, &choose).await? {
-                return Ok(live);
-            }
+        if let Some(common) = &reads.common
+            && let Some(live) = self.read_common(reads, common, &choose).await?
+        {
+            return Ok(live);
         }
         self.read_roots(&reads.hierarchies, reads.roots.clone())
             .await

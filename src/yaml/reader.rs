@@ -294,16 +294,17 @@ fn syntax_error(text: &str, e: &saphyr_parser::ScanError, open: &[Marker]) -> Fa
     if let Some(error) = unclosed_bracket(text, e, open) {
         return Failure::Error(error);
     }
-    if e.info().contains("tab") && !e.info().contains("block scalar") {
-        if let Some(position) = indentation_tab(text, e.marker().line()) {
-            error = YamlError {
-                position,
-                message:
-                    "a tab used as indentation; indent with spaces (YAML does not allow tabs there)"
-                        .to_owned(),
-                kind: YamlErrorKind::Syntax,
-            };
-        }
+    if e.info().contains("tab")
+        && !e.info().contains("block scalar")
+        && let Some(position) = indentation_tab(text, e.marker().line())
+    {
+        error = YamlError {
+            position,
+            message:
+                "a tab used as indentation; indent with spaces (YAML does not allow tabs there)"
+                    .to_owned(),
+            kind: YamlErrorKind::Syntax,
+        };
     }
     Failure::Error(error)
 }
@@ -466,10 +467,10 @@ impl Builder {
             }
             Event::Scalar(text, style, _, tag) => match self.begin(at) {
                 Role::Key => {
-                    if let Some(tag) = tag.as_deref() {
-                        if !matches!(core_name(tag), Some("str") | Some("!")) {
-                            return Err(error(YamlErrorKind::Tag, &unsupported_tag(tag)));
-                        }
+                    if let Some(tag) = tag.as_deref()
+                        && !matches!(core_name(tag), Some("str") | Some("!"))
+                    {
+                        return Err(error(YamlErrorKind::Tag, &unsupported_tag(tag)));
                     }
                     self.key(text.into_owned(), at)?
                 }
