@@ -294,7 +294,7 @@ mod tests {
             "no --username given: pass --username or set VOSS_USERNAME"
         );
         assert!(SettingsError::MissingUrl.to_string().contains(
-            "pass --url or set VOSS_URL, or plan against the built-in simulator with --sim SEED"
+            "pass --url or set VOSS_URL, or run against the built-in simulator with --sim SEED"
         ));
         assert!(
             SettingsError::MissingPassword
