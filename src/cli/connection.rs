@@ -227,7 +227,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "no server given: pass --url or set VOSS_URL, or plan against the built-in \
+            "no server given: pass --url or set VOSS_URL, or run against the built-in \
              simulator with --sim SEED (e.g. --sim examples/sim-seed.yaml)"
         );
         let error = connection(Some("https://v.example"), None)

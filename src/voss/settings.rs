@@ -131,7 +131,7 @@ pub enum UpdateMethod {
 pub enum SettingsError {
     /// No server: neither `--url` nor `VOSS_URL` (the next step names `--sim` too).
     #[error(
-        "no server given: pass --url or set VOSS_URL, or plan against the built-in \
+        "no server given: pass --url or set VOSS_URL, or run against the built-in \
          simulator with --sim SEED (e.g. --sim examples/sim-seed.yaml)"
     )]
     MissingUrl,
