@@ -188,8 +188,8 @@ async fn set_migrated_fields(
         });
     }
     // A summary list may lack the fields: the whole record says whether they are set.
-    let whole = match client.customer_record(&found.pkid).await {
-        Ok(Some((whole, _))) => whole,
+    let (whole, current) = match client.customer_record(&found.pkid).await {
+        Ok(Some(read)) => read,
         Ok(None) => {
             return Attempt::done(Outcome::Uncertain {
                 detail: format!("{how}, but it can no longer be read: run plan to see"),
@@ -219,7 +219,8 @@ async fn set_migrated_fields(
             message: format!("{how}; its fields are as planned"),
         });
     }
-    match client.update_customer(&found.pkid, &fields).await {
+    // The record just read is the one written back (not read a second time).
+    match client.put_customer(&found.pkid, &current, &fields).await {
         Ok(written) => Attempt::done(Outcome::Applied {
             message: format!("{how}; then its fields were set: {}", written.message),
         }),
