@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::Exit;
 use super::common::{
-    emit, fail, fail_lines, lines_escaped, load_desired, stdout_color, with_target,
+    emit, fail, fail_lines, invalid_files, lines_escaped, stdout_color, with_target,
 };
 use super::connection::Connection;
 use crate::adopt::{self, Options};
@@ -53,16 +53,20 @@ pub enum AdoptFormat {
 }
 
 pub fn run(args: Args) -> Exit {
-    let desired = match load_desired(&args.paths) {
-        Ok(desired) => desired,
-        Err(exit) => return exit,
-    };
     let texts = match op::read_texts(&args.paths) {
         Ok(texts) => texts,
         Err(problems) => {
             eprint!("{}", desired::render_text(&problems));
             return Exit::Error;
         }
+    };
+    // The files are read once: the desired state is loaded from the very texts adopt
+    // edits.
+    let loaded = desired::load_texts(&texts);
+    eprint!("{}", desired::render_warnings(&loaded.warnings));
+    let desired = match loaded.desired {
+        Ok(desired) => desired,
+        Err(problems) => return invalid_files(&problems),
     };
     let into = match &args.into {
         Some(into) => match op::resolve_into(into, &args.paths, &texts) {

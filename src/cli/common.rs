@@ -10,11 +10,14 @@ use crate::ops::connect::{Target, runtime};
 
 /// The validated desired state, or the diagnostics printed to stderr.
 pub fn load_desired(paths: &[PathBuf]) -> Result<Desired, Exit> {
-    desired::load(paths).map_err(|diagnostics| {
-        eprint!("{}", desired::render_text(&diagnostics));
-        eprintln!("error: the files are not valid; nothing was read from or sent to VOSS Automate");
-        Exit::Error
-    })
+    desired::load(paths).map_err(|diagnostics| invalid_files(&diagnostics))
+}
+
+/// Prints the problems of files that are not valid, and says nothing was read or sent.
+pub fn invalid_files(diagnostics: &[desired::Diagnostic]) -> Exit {
+    eprint!("{}", desired::render_text(diagnostics));
+    eprintln!("error: the files are not valid; nothing was read from or sent to VOSS Automate");
+    Exit::Error
 }
 
 /// Runs `work` against the live system named by `connection`, on a fresh runtime.

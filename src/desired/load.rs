@@ -1,6 +1,8 @@
 //! Desired-state files → [`Desired`]: read, parse, check against the schema and the
 //! semantic rules, and only when every file is clean, build the model.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -40,13 +42,41 @@ pub fn load(paths: &[PathBuf]) -> Result<Desired, Vec<Diagnostic>> {
 /// the same whatever the timing: each list is sorted by file, line, column and message.
 pub fn load_reporting(paths: &[PathBuf]) -> Loaded {
     let found = files::discover(paths);
-    let mut problems = found.problems;
-    let mut warnings = found.skipped;
-    let checked: Vec<Result<Checked, Diagnostic>> = found
-        .files
+    load_files(found.files, found.problems, found.skipped, |file| {
+        files::read(file).map(Cow::Owned)
+    })
+}
+
+/// [`load_reporting`] of texts already read (`adopt` checks the files it would write
+/// before writing them): each text is checked under its path, in the map's order, and
+/// the diagnostics name those paths.
+pub fn load_texts(texts: &BTreeMap<PathBuf, String>) -> Loaded {
+    load_files(
+        texts.keys().cloned().collect(),
+        Vec::new(),
+        Vec::new(),
+        |file| {
+            texts
+                .get(file)
+                .map(|text| Cow::Borrowed(text.as_str()))
+                .ok_or_else(|| Diagnostic::file(file, "no text was given for this file"))
+        },
+    )
+}
+
+/// The loader proper: `files` in order, each read by `read`, after the `problems` and
+/// `warnings` that finding them gave.
+fn load_files<'t>(
+    files: Vec<PathBuf>,
+    mut problems: Vec<Diagnostic>,
+    mut warnings: Vec<Diagnostic>,
+    read: impl Fn(&Path) -> Result<Cow<'t, str>, Diagnostic> + Sync,
+) -> Loaded {
+    let checked: Vec<Result<Checked, Diagnostic>> = files
         .into_par_iter()
         .map(|file| {
-            let parsed = read_document(&file)?;
+            let text = read(&file)?;
+            let parsed = parse_document(&file, &text)?;
             Ok(check_and_build(&file, parsed))
         })
         .collect();
@@ -237,10 +267,9 @@ fn check_and_build(file: &Path, mut parsed: Document) -> Checked {
     }
 }
 
-/// Reads and parses one file; it must hold one document, a mapping.
-fn read_document(file: &Path) -> Result<Document, Diagnostic> {
-    let text = files::read(file)?;
-    let parsed = yaml::parse_document(&text)
+/// Parses one file's text; it must hold one document, a mapping.
+fn parse_document(file: &Path, text: &str) -> Result<Document, Diagnostic> {
+    let parsed = yaml::parse_document(text)
         .map_err(|e| Diagnostic::at(file, e.position, "", e.message).with_rule(yaml_rule(e.kind)))?
         .ok_or_else(|| {
             Diagnostic::at(
@@ -478,6 +507,29 @@ mod tests {
 
     /// Files are checked in parallel, yet a declaration made twice is always reported
     /// against the first file in order, and every run gives the same diagnostics.
+    /// Texts in memory load like the same files on disk: same diagnostics at the same
+    /// paths, nothing read from disk (the paths do not exist).
+    #[test]
+    fn texts_load_like_the_files_they_would_be() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = "customers:\n  - {name: Acme, hierarchy: sys.hcs.P.R}\n";
+        let twice = "customers:\n  - {name: Acme, hierarchy: sys.hcs.P.R}\n";
+        let on_disk = vec![
+            write(dir.path(), "a.yaml", good),
+            write(dir.path(), "b.yaml", twice),
+        ];
+        let from_disk = load_reporting(&on_disk).desired.unwrap_err();
+        let texts: BTreeMap<PathBuf, String> = on_disk
+            .iter()
+            .zip([good, twice])
+            .map(|(path, text)| (path.clone(), text.to_owned()))
+            .collect();
+        drop(dir);
+        let in_memory = load_texts(&texts).desired.unwrap_err();
+        assert!(!from_disk.is_empty());
+        assert_eq!(in_memory, from_disk);
+    }
+
     #[test]
     fn parallel_loading_reports_as_if_files_were_read_in_order() {
         let dir = tempfile::tempdir().unwrap();

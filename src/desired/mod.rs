@@ -14,5 +14,5 @@ pub mod suggest;
 pub mod wording;
 
 pub use diagnostic::{Diagnostic, Rule, render_text, render_warnings};
-pub use load::{Loaded, load, load_reporting};
+pub use load::{Loaded, load, load_reporting, load_texts};
 pub use render::{Severity, Sources};
