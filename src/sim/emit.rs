@@ -75,9 +75,21 @@ static FIXED: LazyLock<Fixed> = LazyLock::new(|| {
     }
 });
 
-/// Writes a JSON string (quoted, escaped).
+/// Writes a JSON string (quoted, escaped) as serde_json does. It escapes only `"`, `\`
+/// and the control characters below 0x20: a text without them (every pkid and href) is
+/// copied as it is.
 fn string(out: &mut Vec<u8>, text: &str) {
-    json(out, text);
+    let plain = text.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20 && b != b'"' && b != b'\\')
+    });
+    if plain {
+        out.reserve(text.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        json(out, text);
+    }
 }
 
 /// Writes any value serde_json can write; the simulator's own types always can.
@@ -327,6 +339,20 @@ mod tests {
         orphan.parent = "sys.hcs.P.Gone".into();
         store.insert_customer(orphan);
         store
+    }
+
+    #[test]
+    fn texts_are_written_as_serde_json_writes_them() {
+        for c in (0u32..0x800)
+            .chain([0xfffd, 0x1f600])
+            .filter_map(char::from_u32)
+        {
+            for text in [c.to_string(), format!("a{c}b/c"), format!("{c}{c}")] {
+                let mut out = Vec::new();
+                string(&mut out, &text);
+                assert_eq!(out, serde_json::to_vec(&text).unwrap(), "{text:?}");
+            }
+        }
     }
 
     #[test]
