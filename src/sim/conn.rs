@@ -67,6 +67,14 @@ impl<S> TimedIo<S> {
             in_request: false,
         }
     }
+
+    /// An answer is going out: the request is over; the next one may take its time to
+    /// start.
+    fn answering(&mut self) {
+        self.in_request = false;
+        let until = Instant::now() + self.limits.idle;
+        self.deadline.as_mut().reset(until);
+    }
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for TimedIo<S> {
@@ -105,13 +113,27 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for TimedIo<S> {
     ) -> Poll<io::Result<usize>> {
         let written = Pin::new(&mut self.inner).poll_write(cx, buf);
         if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            // An answer is going out: the request is over; the next one may take its time
-            // to start.
-            self.in_request = false;
-            let until = Instant::now() + self.limits.idle;
-            self.deadline.as_mut().reset(until);
+            self.answering();
         }
         written
+    }
+
+    /// Vectored writes go through, so that hyper sends a large answer's body from its own
+    /// buffer (`writev`) instead of first copying it behind the headers.
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let written = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
+            self.answering();
+        }
+        written
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -19,6 +19,7 @@ mod auth;
 mod body;
 mod conn;
 mod dialect;
+mod emit;
 mod errors;
 mod faults;
 mod journal;

@@ -4,7 +4,7 @@
 //! pkids, references without `href` here and there, the meta keys a client must ignore,
 //! and `{"operations", "pagination", "meta", "resources"}` pages.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::voss::routes::{CUSTOMER, HIERARCHY_NODE};
 use crate::voss::wire::{
@@ -69,7 +69,8 @@ pub fn page<I, T>(
 }
 
 /// One page of a list whose length is known (`total`) and whose items are given from
-/// the window's `skip` on: only the page is walked and rendered.
+/// the window's `skip` on: only the page is walked and rendered. (`emit::page_from`
+/// writes the same answer's JSON without building it.)
 pub fn page_from<I, T>(
     model_type: &str,
     node_pkid: &str,
@@ -85,7 +86,7 @@ pub fn page_from<I, T>(
 }
 
 /// A list answer around `resources`.
-fn body<T>(
+pub fn body<T>(
     model_type: &str,
     node_pkid: &str,
     order_by: OrderBy,
@@ -150,6 +151,7 @@ pub fn meta(store: &Store, model_type: &str, pkid: &str, parent: &str, title: &s
         .into_iter()
         .collect();
     let own = href(model_type, pkid);
+    let fixed = FixedMeta::new();
     Meta {
         path: store.path_pkids(parent, pkid),
         references: References {
@@ -171,29 +173,146 @@ pub fn meta(store: &Store, model_type: &str, pkid: &str, parent: &str, title: &s
         model_type: model_type.to_owned(),
         version_tag: None,
         title: Some(json!(title)),
-        cached: Some(json!(true)),
-        schema_version: Some(json!(SCHEMA_VERSION)),
-        summary: Some(json!("false")),
-        summary_attrs: Some(json!([
-            {"name": "name", "title": "Name"},
-            {"allow_filtering": false, "name": "hierarchy_path", "title": "Hierarchy"},
-        ])),
-        business_key: Some(json!({"hierarchy": true, "unique": ["name"]})),
-        tagged_versions: Some(json!([])),
-        tags: Some(json!([])),
-        actions: Some(json!([
-            {"update": action(&own, "Modify", "PUT", "update", true)},
-            {"remove": action(&own, "Delete", "DELETE", "delete", true)},
-            {"get": action(&own, "Get", "GET", "get", false)},
-            {"help": action(&format!("{own}help"), "Help", "GET", "help", false)},
-        ])),
-        api_version: Some(json!(API_VERSION)),
+        cached: Some(fixed.cached),
+        schema_version: Some(fixed.schema_version),
+        summary: Some(fixed.summary),
+        summary_attrs: Some(fixed.summary_attrs),
+        business_key: Some(fixed.business_key),
+        tagged_versions: Some(fixed.tagged_versions),
+        tags: Some(fixed.tags),
+        actions: Some(Value::Array(
+            ACTIONS
+                .iter()
+                .map(|a| {
+                    let mut one = Map::new();
+                    let href = a.href(&own);
+                    let body = action(&href, a.title, a.method, a.class, a.support_async);
+                    one.insert(a.name.to_owned(), body);
+                    Value::Object(one)
+                })
+                .collect(),
+        )),
+        api_version: Some(fixed.api_version),
+    }
+}
+
+/// The meta keys whose values are the same for every instance, in [`Meta`]'s order
+/// (`title` and `actions` come between: they are the instance's own).
+pub struct FixedMeta {
+    pub cached: Value,
+    pub schema_version: Value,
+    pub summary: Value,
+    pub summary_attrs: Value,
+    pub business_key: Value,
+    pub tagged_versions: Value,
+    pub tags: Value,
+    pub api_version: Value,
+}
+
+impl FixedMeta {
+    pub fn new() -> Self {
+        FixedMeta {
+            cached: json!(true),
+            schema_version: json!(SCHEMA_VERSION),
+            summary: json!("false"),
+            summary_attrs: json!([
+                {"name": "name", "title": "Name"},
+                {"allow_filtering": false, "name": "hierarchy_path", "title": "Hierarchy"},
+            ]),
+            business_key: json!({"hierarchy": true, "unique": ["name"]}),
+            tagged_versions: json!([]),
+            tags: json!([]),
+            api_version: json!(API_VERSION),
+        }
+    }
+}
+
+/// One of an instance's `meta.actions`: `{NAME: {"href", "title", "method", "class",
+/// "support_async"}}`, its href the instance's own (with `suffix`).
+pub struct InstanceAction {
+    pub name: &'static str,
+    pub suffix: &'static str,
+    pub title: &'static str,
+    pub method: &'static str,
+    pub class: &'static str,
+    pub support_async: bool,
+}
+
+impl InstanceAction {
+    pub fn href(&self, own: &str) -> String {
+        format!("{own}{}", self.suffix)
+    }
+}
+
+/// Every instance's actions, in order [seen].
+pub const ACTIONS: [InstanceAction; 4] = [
+    InstanceAction {
+        name: "update",
+        suffix: "",
+        title: "Modify",
+        method: "PUT",
+        class: "update",
+        support_async: true,
+    },
+    InstanceAction {
+        name: "remove",
+        suffix: "",
+        title: "Delete",
+        method: "DELETE",
+        class: "delete",
+        support_async: true,
+    },
+    InstanceAction {
+        name: "get",
+        suffix: "",
+        title: "Get",
+        method: "GET",
+        class: "get",
+        support_async: false,
+    },
+    InstanceAction {
+        name: "help",
+        suffix: "help",
+        title: "Help",
+        method: "GET",
+        class: "help",
+        support_async: false,
+    },
+];
+
+/// An instance as a list or a GET answers it: what its meta is made of (see [`meta`]),
+/// and its data. [`Instance::resource`] builds the wire [`Resource`];
+/// `emit::Emitter` writes the same JSON without building it.
+#[derive(Debug, Clone)]
+pub struct Instance<'a, T> {
+    pub model_type: &'a str,
+    /// The instance's own pkid (a relation's, not `data.pkid`).
+    pub pkid: &'a str,
+    /// The dotted path of the node it lives at.
+    pub parent: &'a str,
+    /// `meta.title`.
+    pub title: &'a str,
+    pub data: T,
+}
+
+impl<T> Instance<'_, T> {
+    pub fn resource(self, store: &Store) -> Resource<T> {
+        Resource {
+            pkid: Some(self.pkid.to_owned()),
+            meta: meta(store, self.model_type, self.pkid, self.parent, self.title),
+            data: self.data,
+        }
     }
 }
 
 /// A customer. `full`: every stored field (never a password), as a GET answers;
 /// otherwise the summary a list carries: `name` and `hierarchy_path`.
 pub fn customer(store: &Store, c: &CustomerRec, full: bool) -> Resource<CustomerData> {
+    customer_instance(c, full).resource(store)
+}
+
+/// What [`customer`] is made of.
+pub fn customer_instance(c: &CustomerRec, full: bool) -> Instance<'_, CustomerData> {
     let f = &c.fields;
     let summary = CustomerData {
         name: Some(f.name.clone()),
@@ -226,9 +345,11 @@ pub fn customer(store: &Store, c: &CustomerRec, full: bool) -> Resource<Customer
     } else {
         summary
     };
-    Resource {
-        pkid: Some(c.pkid.clone()),
-        meta: meta(store, CUSTOMER, &c.pkid, &c.parent, &f.name),
+    Instance {
+        model_type: CUSTOMER,
+        pkid: &c.pkid,
+        parent: &c.parent,
+        title: &f.name,
         data,
     }
 }
@@ -243,10 +364,17 @@ fn split(path: &str) -> (&str, &str) {
 
 /// A hierarchy node [doc]: `name`, `description`, `node_type`; no domain.
 pub fn node(store: &Store, path: &str, n: &Node) -> Resource<HierarchyNodeData> {
+    node_instance(path, n).resource(store)
+}
+
+/// What [`node`] is made of.
+pub fn node_instance<'a>(path: &'a str, n: &'a Node) -> Instance<'a, HierarchyNodeData> {
     let (parent, name) = split(path);
-    Resource {
-        pkid: Some(n.pkid.clone()),
-        meta: meta(store, HIERARCHY_NODE, &n.pkid, parent, name),
+    Instance {
+        model_type: HIERARCHY_NODE,
+        pkid: &n.pkid,
+        parent,
+        title: name,
         data: HierarchyNodeData {
             pkid: Some(n.pkid.clone()),
             name: name.to_owned(),

@@ -151,7 +151,18 @@ pub fn number_model(kind: NumberKind) -> &'static str {
 }
 
 pub fn href(model_type: &str, pkid: &str) -> String {
-    format!("/api/{model_type}/{pkid}/")
+    let mut out = String::new();
+    write_href(&mut out, model_type, pkid);
+    out
+}
+
+/// Appends [`href`] to `out`.
+pub fn write_href(out: &mut String, model_type: &str, pkid: &str) {
+    out.push_str("/api/");
+    out.push_str(model_type);
+    out.push('/');
+    out.push_str(pkid);
+    out.push('/');
 }
 
 impl Store {

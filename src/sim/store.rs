@@ -238,8 +238,10 @@ pub struct Store {
     /// Local admins created with customers (`data/User` [ours]); no passwords.
     pub users: Vec<Placed>,
     pub prime_collaboration: Vec<Named>,
-    /// By pkid.
-    pub customers: BTreeMap<String, CustomerRec>,
+    /// By pkid: hashed, for lists that look up every customer on their page; written to
+    /// the state file sorted by pkid.
+    #[serde(serialize_with = "by_key")]
+    pub customers: HashMap<String, CustomerRec>,
     pub transactions: BTreeMap<String, Txn>,
     /// Source of version tags: bumped on every write.
     pub writes: u64,
@@ -273,7 +275,7 @@ impl Store {
             roles: Vec::new(),
             users: Vec::new(),
             prime_collaboration: Vec::new(),
-            customers: BTreeMap::new(),
+            customers: HashMap::new(),
             transactions: BTreeMap::new(),
             writes: 0,
             by_parent: BTreeMap::new(),
@@ -375,7 +377,9 @@ impl Store {
             }
         }
         let mut places: HashMap<(&str, &str), &str> = HashMap::new();
-        for (key, customer) in &self.customers {
+        let mut customers: Vec<(&String, &CustomerRec)> = self.customers.iter().collect();
+        customers.sort_unstable_by_key(|(key, _)| *key);
+        for (key, customer) in customers {
             let name = &customer.fields.name;
             if *key != customer.pkid {
                 found.push(format!(
@@ -701,6 +705,14 @@ impl Default for Store {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A map written sorted by key (the state file's bytes do not depend on hashing).
+fn by_key<S: serde::Serializer, V: Serialize>(
+    map: &HashMap<String, V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(map.iter().collect::<BTreeMap<_, _>>())
 }
 
 /// The items of `groups` (each sorted, in order) from the `skip`-th on: whole groups

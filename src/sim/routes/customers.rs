@@ -24,6 +24,7 @@ use crate::voss::wire::CustomerData;
 
 use super::super::auth::Admin;
 use super::super::body::read_object;
+use super::super::emit;
 use super::super::errors::ApiError;
 use super::super::resources::{self, OrderBy};
 use super::super::rules::{Op, UpdateMode, WriteKind, check_write};
@@ -61,14 +62,15 @@ async fn list(
         admin.require(&path, || params.unknown())?;
     }
     let full = sim.options.list_fields == ListFields::Full;
+    let identity = sim.dialect.is_identity();
     let page = sim.with_store(|store| {
         let store = &*store;
         let node = store.node_pkid(&path).unwrap_or_default();
-        let render = |pkid: &String| {
+        let instance = |pkid: &String| {
             store
                 .customers
                 .get(pkid)
-                .map(|c| resources::customer(store, c, full))
+                .map(|c| resources::customer_instance(c, full))
         };
         // One name → pkid map per parent, in list order: the page is found by the
         // groups' lengths, then only its own customers are walked and rendered.
@@ -89,22 +91,49 @@ async fn list(
         };
         let total = groups.iter().map(|g| g.len() as u64).sum();
         let items = skip_groups(groups, params.window.skip, |g| g.values());
-        resources::page_from(
-            CUSTOMER,
-            node,
-            OrderBy::Name,
-            total,
-            items,
-            params.window,
-            render,
-        )
+        if identity {
+            // Written as JSON as it is walked (the same bytes, none of it built first).
+            Out::Json(emit::page_from(
+                store,
+                CUSTOMER,
+                node,
+                OrderBy::Name,
+                total,
+                items,
+                params.window,
+                instance,
+            ))
+        } else {
+            Out::Built(resources::page_from(
+                CUSTOMER,
+                node,
+                OrderBy::Name,
+                total,
+                items,
+                params.window,
+                |pkid| instance(pkid).map(|i| i.resource(store)),
+            ))
+        }
     });
-    Ok(customers_out(&sim, page))
+    Ok(out(&sim, page))
+}
+
+/// An answer carrying customers: its JSON already written (under the simulator's own
+/// names), or built, for [`customers_out`] to translate under a renaming profile.
+enum Out<T> {
+    Json(Vec<u8>),
+    Built(T),
+}
+
+fn out(sim: &Sim, answer: Out<impl serde::Serialize>) -> Response {
+    match answer {
+        Out::Json(bytes) => emit::response(bytes),
+        Out::Built(answer) => customers_out(sim, answer),
+    }
 }
 
 /// An answer carrying customers, as JSON under the profile's names. Under the
-/// simulator's own names it is serialised as it is (a page of 2000 customers is not
-/// built as a JSON value tree first).
+/// simulator's own names it is serialised as it is.
 fn customers_out(sim: &Sim, answer: impl serde::Serialize) -> Response {
     if sim.dialect.is_identity() {
         return Json(answer).into_response();
@@ -163,12 +192,20 @@ async fn read(
     Path(pkid): Path<String>,
 ) -> Result<Response, ApiError> {
     check_pkid(&pkid)?;
+    let identity = sim.dialect.is_identity();
     let resource = sim.with_store(|store| {
         let c = store.customers.get(&pkid).ok_or_else(|| unknown(&pkid))?;
         visible(&admin, &c.parent, &pkid)?;
-        Ok::<_, ApiError>(resources::customer(store, c, true))
+        let instance = resources::customer_instance(c, true);
+        Ok::<_, ApiError>(if identity {
+            let mut emitter = emit::Emitter::new(store);
+            emitter.resource(&instance);
+            Out::Json(emitter.into_bytes())
+        } else {
+            Out::Built(instance.resource(store))
+        })
     })?;
-    Ok(customers_out(&sim, resource))
+    Ok(out(&sim, resource))
 }
 
 /// A customer write body under the profile's names: its data under the simulator's

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::response::Response;
 use axum::routing::get;
 
 use crate::voss::routes::{
@@ -22,6 +23,7 @@ use crate::voss::wire::{HierarchyNodeData, ListBody, NamedData, ProviderData, Re
 
 use super::super::Sim;
 use super::super::auth::Admin;
+use super::super::emit;
 use super::super::errors::ApiError;
 use super::super::resources::{self, OrderBy};
 use super::super::store::{NodeType, Placed, Store, within};
@@ -50,24 +52,27 @@ pub fn routes() -> Routes {
     ]
 }
 
+/// The nodes at and below the hierarchy, its own first; written as JSON as they are
+/// walked (a list at a provider holds every customer's node).
 async fn list_nodes(
     State(sim): State<Arc<Sim>>,
     admin: Admin,
     params: Params,
-) -> Result<Json<ListBody<HierarchyNodeData>>, ApiError> {
+) -> Result<Response, ApiError> {
     let path = params.hierarchy_in(&sim, &admin)?;
-    Ok(Json(sim.with_store(|store| {
+    Ok(emit::response(sim.with_store(|store| {
         let store = &*store;
         let node = store.node_pkid(&path).unwrap_or_default();
         let (total, nodes) = store.nodes_window(&path, params.window.skip);
-        resources::page_from(
+        emit::page_from(
+            store,
             HIERARCHY_NODE,
             node,
             OrderBy::Name,
             total,
             nodes,
             params.window,
-            |(p, n)| Some(resources::node(store, p, n)),
+            |(p, n)| Some(resources::node_instance(p, n)),
         )
     })))
 }
