@@ -242,15 +242,25 @@ pub fn page_from<'a, I, T: Serialize>(
         emitter.resource(&instance);
         if written == 0 {
             // The page's instances are much alike: room for the rest at once.
-            let one = emitter.out.len() - before + 1;
+            // Bounded: one customer with a long description must not make a page
+            // reserve its size times the page's length.
+            let one = (emitter.out.len() - before + 1).min(MAX_RECORD_GUESS);
             let rest = limit.min(total_left(total, window)).saturating_sub(1);
-            emitter.out.reserve(one.saturating_mul(rest) + one);
+            let room = one.saturating_mul(rest).saturating_add(one);
+            emitter.out.reserve(room.min(MAX_PAGE_RESERVE));
         }
         written += 1;
     }
     emitter.out.extend_from_slice(b"]}");
     emitter.into_bytes()
 }
+
+/// The most room (bytes) one record's size may ask for ahead of each of the page's other
+/// records: a full customer is about 1.8 kB.
+const MAX_RECORD_GUESS: usize = 8 * 1024;
+
+/// The most room (bytes) a page reserves ahead; past it the buffer grows as it fills.
+const MAX_PAGE_RESERVE: usize = 32 * 1024 * 1024;
 
 /// How many items the list has from the window's `skip` on.
 fn total_left(total: u64, window: Window) -> usize {
