@@ -24,6 +24,42 @@ pub enum BaseError {
 /// The validated desired state of `paths` (relative to the current directory, as the
 /// user gave them) at git revision `rev`. A path that did not exist then is empty.
 pub fn load_at_revision(rev: &str, paths: &[PathBuf]) -> Result<Desired, BaseError> {
+    fetch_revision(rev, paths)?.load()
+}
+
+/// The files of `paths` at a git revision, copied out of git into a temporary directory
+/// (removed when this is dropped) but not loaded yet: [`fetch_revision`] checks the
+/// revision and the paths with git (quick), [`RevisionFiles::load`] loads and checks the
+/// files (the costly part, which a caller may run while it does other work).
+#[derive(Debug)]
+pub struct RevisionFiles {
+    rev: String,
+    temp: tempfile::TempDir,
+    base_paths: Vec<PathBuf>,
+}
+
+impl RevisionFiles {
+    /// The validated desired state (see [`load_at_revision`]).
+    pub fn load(self) -> Result<Desired, BaseError> {
+        let temp = &self.temp;
+        if self.base_paths.is_empty() {
+            return Ok(Desired::default());
+        }
+        let rev = &self.rev;
+        desired::load(&self.base_paths).map_err(|mut problems| {
+            for problem in &mut problems {
+                if let Ok(relative) = problem.file.strip_prefix(temp.path()) {
+                    problem.file = PathBuf::from(format!("{rev}:{}", slashed(relative)));
+                }
+            }
+            BaseError::Invalid(problems)
+        })
+    }
+}
+
+/// The files of `paths` (as in [`load_at_revision`]) at git revision `rev`, read with git
+/// and not loaded yet. Errors: git, the revision or a path ([`BaseError::Git`]).
+pub fn fetch_revision(rev: &str, paths: &[PathBuf]) -> Result<RevisionFiles, BaseError> {
     let cwd = std::env::current_dir()
         .map_err(|e| BaseError::Git(format!("cannot read the current directory: {e}")))?;
     let root = repo_root(&cwd)?;
@@ -54,16 +90,10 @@ pub fn load_at_revision(rev: &str, paths: &[PathBuf]) -> Result<Desired, BaseErr
             base_paths.push(copied);
         }
     }
-    if base_paths.is_empty() {
-        return Ok(Desired::default());
-    }
-    desired::load(&base_paths).map_err(|mut problems| {
-        for problem in &mut problems {
-            if let Ok(relative) = problem.file.strip_prefix(temp.path()) {
-                problem.file = PathBuf::from(format!("{rev}:{}", slashed(relative)));
-            }
-        }
-        BaseError::Invalid(problems)
+    Ok(RevisionFiles {
+        rev: rev.to_owned(),
+        temp,
+        base_paths,
     })
 }
 
