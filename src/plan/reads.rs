@@ -1,7 +1,7 @@
 //! What must be read of the live system for a desired state: pure decisions that the
 //! client carries out, so that a plan reads no more than it needs.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::desired_diff::{DesiredDiff, DiffKind};
 use super::index::LiveIndex;
@@ -133,7 +133,7 @@ fn is_below(path: &str, ancestor: &str) -> bool {
 /// of the hierarchies where such a customer asks for a local admin (when its node
 /// exists), and the Prime Collaboration applications when a file names one.
 pub fn extra_reads(desired: &Desired, live: &LiveState) -> ExtraReads {
-    let live_keys: BTreeSet<(&str, &str)> = live
+    let live_keys: HashSet<(&str, &str)> = live
         .customers
         .iter()
         .map(|c| (c.hierarchy.as_str(), c.name.as_str()))
@@ -179,8 +179,12 @@ fn wanted_instances<'a>(
     desired: &'a Desired,
     live: &'a LiveState,
 ) -> impl Iterator<Item = (&'a Customer, &'a str)> + 'a {
-    let index = LiveIndex::new(live);
     let mut pairs = Vec::new();
+    // Full lists: every record is whole, nothing to read (and no index to build).
+    if !live.has_partial_records() {
+        return pairs.into_iter();
+    }
+    let index = LiveIndex::new(live);
     for c in desired.customers.iter().map(|d| &d.customer) {
         if !c.state.is_present() {
             continue;
