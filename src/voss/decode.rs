@@ -117,23 +117,24 @@ impl LeanResource {
             Some(Value::Null) | None => Map::new(),
             Some(_) => return Err(Unreadable("`data` is not an object".to_owned())),
         };
-        let self_pkid = self_refs
-            .as_ref()
-            .and_then(Value::as_array)
-            .and_then(|refs| refs.first())
-            .and_then(|r| r.get("pkid"))
-            .and_then(non_empty);
+        let self_pkid = || {
+            self_refs
+                .as_ref()
+                .and_then(Value::as_array)
+                .and_then(|refs| refs.first())
+                .and_then(|r| r.get("pkid"))
+                .and_then(non_empty)
+        };
         let pkid = self
             .pkid
-            .as_ref()
-            .and_then(non_empty)
-            .or(self_pkid)
+            .and_then(owned_non_empty)
+            .or_else(self_pkid)
             .ok_or_else(no_pkid)?;
-        let path_pkids = path
-            .as_ref()
-            .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(non_empty).collect())
-            .unwrap_or_default();
+        // The texts are moved out of the parsed values, not copied.
+        let path_pkids = match path {
+            Some(Value::Array(items)) => items.into_iter().filter_map(owned_non_empty).collect(),
+            _ => Vec::new(),
+        };
         Ok(Record {
             pkid,
             parent: data.get("hierarchy_path").and_then(non_empty),
@@ -314,6 +315,15 @@ pub(crate) fn accepted(bytes: &[u8]) -> Result<Option<String>, Unreadable> {
 fn non_empty(value: &Value) -> Option<String> {
     match value {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// [`non_empty`], taking the text out of the value.
+fn owned_non_empty(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
