@@ -76,27 +76,22 @@ pub fn run(args: Args) -> Exit {
         None => None,
     };
     with_target(&args.connection, async |target| {
-        let (checked, made) = tokio::join!(
-            preflight::for_desired(&target.client, &desired),
-            make_plan_overlapped(&target.client, std::sync::Arc::clone(&desired), since)
-        );
-        let (mut plan, live) = match made {
-            Err(OverlappedError::Since(exit)) => return exit,
-            made => {
-                match checked {
-                    Ok(checked) => {
-                        if let Some(warning) = checked.warning() {
-                            eprintln!("{}", super::common::lines_escaped(&warning.to_string()));
-                        }
-                    }
-                    Err(error) => return super::common::fail_lines(error),
-                }
-                match made {
-                    Ok(made) => made,
-                    Err(OverlappedError::Api(error)) => return fail(error),
-                    Err(OverlappedError::Since(exit)) => return exit,
+        // The preflight first, on its own: a refused login is then tried once, not once
+        // per request waiting for it.
+        match preflight::for_desired(&target.client, &desired).await {
+            Ok(checked) => {
+                if let Some(warning) = checked.warning() {
+                    eprintln!("{}", super::common::lines_escaped(&warning.to_string()));
                 }
             }
+            Err(error) => return super::common::fail_lines(error),
+        }
+        let made =
+            make_plan_overlapped(&target.client, std::sync::Arc::clone(&desired), since).await;
+        let (mut plan, live) = match made {
+            Ok(made) => made,
+            Err(OverlappedError::Api(error)) => return fail(error),
+            Err(OverlappedError::Since(exit)) => return exit,
         };
         plan.simulator = target.is_sim();
         // What apply would refuse is part of the plan, in every format (and the saved file).
