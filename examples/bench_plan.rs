@@ -22,7 +22,10 @@
 //! wall time, requests per run by route (`GET /_sim/stats`), peak RSS, client and
 //! simulator CPU, and the growth from 10k to 100k.
 //!
-//!     cargo build --release && cargo run --release --example bench_plan [-- --runs N] [--sizes 10000,100000] [--max-page N]
+//!     cargo build --release && cargo run --release --example bench_plan [-- --runs N] [--sizes 10000,100000] [--max-page N] [--keep]
+//!
+//! `--keep` leaves each size's temp dir (seed.yaml, repo/) in place and prints its path,
+//! to profile a plan by hand against `voss-customers sim --seed DIR/seed.yaml`.
 //!
 //! Targets at 100,000: full < 3 s, ≤ 60 requests, peak RSS < 400 MB, simulator CPU under
 //! a quarter of the client's; changed-since < 3 s with instance reads = changed customers;
@@ -69,6 +72,7 @@ struct Config {
     runs: usize,
     sizes: Vec<usize>,
     max_page: u64,
+    keep: bool,
 }
 
 fn config() -> Result<Config, Error> {
@@ -76,9 +80,14 @@ fn config() -> Result<Config, Error> {
         runs: 5,
         sizes: vec![10_000, 100_000],
         max_page: 2000,
+        keep: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        if flag == "--keep" {
+            config.keep = true;
+            continue;
+        }
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--runs" => config.runs = value.parse::<usize>()?.max(1),
@@ -103,7 +112,11 @@ async fn main() -> Result<(), Error> {
     let mut all_ok = true;
     let mut medians: BTreeMap<(usize, &str), Duration> = BTreeMap::new();
     for &customers in &config.sizes {
-        let bench = Bench::new(customers)?;
+        let mut bench = Bench::new(customers)?;
+        if config.keep {
+            bench.dir.disable_cleanup(true);
+            println!("kept {}", bench.dir.path().display());
+        }
         let mut modes = vec![Mode::Full, Mode::ChangedSince];
         if customers <= 10_000 {
             modes.push(Mode::Summary);

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use super::Exit;
 use super::common::{emit, fail, load_desired, stdout_color, with_target};
 use super::connection::Connection;
-use crate::ops::plan::{ChangedSince, make_plan_since};
+use crate::ops::plan::{ChangedSince, OverlappedError, make_plan_overlapped};
 use crate::ops::preflight;
-use crate::ops::revision::{BaseError, load_at_revision};
+use crate::ops::revision::{BaseError, RevisionFiles, fetch_revision};
 use crate::plan::{Plan, safety};
 use crate::render;
 
@@ -60,17 +60,24 @@ pub fn render_plan(plan: &Plan, format: PlanFormat) -> String {
 
 pub fn run(args: Args) -> Exit {
     let desired = match load_desired(&args.paths) {
-        Ok(desired) => desired,
+        Ok(desired) => std::sync::Arc::new(desired),
         Err(exit) => return exit,
     };
+    // The revision and the paths are checked with git before the server is asked; the
+    // revision's files are loaded and compared while the live system is read.
     let since = match &args.changed_since {
-        Some(rev) => match changed_since(rev, &args.paths, &desired) {
-            Ok(since) => Some(since),
-            Err(exit) => return exit,
+        Some(rev) => match fetch_revision(rev, &args.paths) {
+            Ok(files) => {
+                let rev = rev.clone();
+                Some(move |desired: &crate::model::Desired| changed_since(&rev, files, desired))
+            }
+            Err(error) => return base_failed(rev, error),
         },
         None => None,
     };
     with_target(&args.connection, async |target| {
+        // The preflight first, on its own: a refused login is then tried once, not once
+        // per request waiting for it.
         match preflight::for_desired(&target.client, &desired).await {
             Ok(checked) => {
                 if let Some(warning) = checked.warning() {
@@ -79,10 +86,12 @@ pub fn run(args: Args) -> Exit {
             }
             Err(error) => return super::common::fail_lines(error),
         }
-        let (mut plan, live) = match make_plan_since(&target.client, &desired, since.as_ref()).await
-        {
+        let made =
+            make_plan_overlapped(&target.client, std::sync::Arc::clone(&desired), since).await;
+        let (mut plan, live) = match made {
             Ok(made) => made,
-            Err(error) => return fail(error),
+            Err(OverlappedError::Api(error)) => return fail(error),
+            Err(OverlappedError::Since(exit)) => return exit,
         };
         plan.simulator = target.is_sim();
         // What apply would refuse is part of the plan, in every format (and the saved file).
@@ -117,26 +126,33 @@ pub fn run(args: Args) -> Exit {
     })
 }
 
-/// The customers whose declaration changed between `rev` and the working tree's
-/// `desired` (the `diff --base` engine); a git or validation problem is printed.
+/// The customers whose declaration changed between `rev` (its `files`) and the working
+/// tree's `desired` (the `diff --base` engine); a validation problem is printed.
 fn changed_since(
     rev: &str,
-    paths: &[PathBuf],
+    files: RevisionFiles,
     desired: &crate::model::Desired,
 ) -> Result<ChangedSince, Exit> {
-    let old = match load_at_revision(rev, paths) {
+    let old = match files.load() {
         Ok(old) => old,
-        Err(BaseError::Git(message)) => return Err(fail(message)),
-        Err(BaseError::Invalid(problems)) => {
-            eprint!("{}", crate::desired::render_text(&problems));
-            return Err(fail(format!(
-                "the files at revision `{rev}` are not valid, so --changed-since cannot compare with them"
-            )));
-        }
+        Err(error) => return Err(base_failed(rev, error)),
     };
     let diff = crate::plan::desired_diff(&old, desired);
     Ok(ChangedSince {
         rev: rev.to_owned(),
         changed: crate::plan::changed_keys(&diff),
     })
+}
+
+/// Prints why the files at `rev` cannot be compared with.
+fn base_failed(rev: &str, error: BaseError) -> Exit {
+    match error {
+        BaseError::Git(message) => fail(message),
+        BaseError::Invalid(problems) => {
+            eprint!("{}", crate::desired::render_text(&problems));
+            fail(format!(
+                "the files at revision `{rev}` are not valid, so --changed-since cannot compare with them"
+            ))
+        }
+    }
 }

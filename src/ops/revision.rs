@@ -24,47 +24,123 @@ pub enum BaseError {
 /// The validated desired state of `paths` (relative to the current directory, as the
 /// user gave them) at git revision `rev`. A path that did not exist then is empty.
 pub fn load_at_revision(rev: &str, paths: &[PathBuf]) -> Result<Desired, BaseError> {
+    fetch_revision(rev, paths)?.load()
+}
+
+/// The files of `paths` at a git revision, found but not read yet: [`fetch_revision`]
+/// checks the revision and the paths with git (quick), [`RevisionFiles::load`] copies the
+/// files out of git into a temporary directory and loads and checks them (the costly
+/// part, which a caller may run while it does other work).
+#[derive(Debug)]
+pub struct RevisionFiles {
+    rev: String,
+    root: PathBuf,
+    commit: String,
+    /// The files to copy, as git names them from the repository root.
+    names: Vec<String>,
+    /// Each user path as git names it, in the user's order.
+    relatives: Vec<String>,
+}
+
+/// `git show` processes run at once while copying a revision's files.
+const SHOWS_AT_ONCE: usize = 8;
+
+impl RevisionFiles {
+    /// The validated desired state (see [`load_at_revision`]).
+    pub fn load(self) -> Result<Desired, BaseError> {
+        let temp = tempfile::Builder::new()
+            .prefix("voss-customers-base-")
+            .tempdir()
+            .map_err(|e| {
+                BaseError::Git(format!(
+                    "cannot make a temporary directory in {}: {e}",
+                    std::env::temp_dir().display()
+                ))
+            })?;
+        for names in self.names.chunks(SHOWS_AT_ONCE) {
+            let shown = show_all(&self.root, &self.commit, names)?;
+            for (name, content) in names.iter().zip(shown) {
+                write_file(&temp.path().join(name), &content)?;
+            }
+        }
+        let mut base_paths = Vec::new();
+        for relative in &self.relatives {
+            let copied = temp.path().join(relative);
+            if copied.exists() && !base_paths.contains(&copied) {
+                base_paths.push(copied);
+            }
+        }
+        if base_paths.is_empty() {
+            return Ok(Desired::default());
+        }
+        let rev = &self.rev;
+        desired::load(&base_paths).map_err(|mut problems| {
+            for problem in &mut problems {
+                if let Ok(relative) = problem.file.strip_prefix(temp.path()) {
+                    problem.file = PathBuf::from(format!("{rev}:{}", slashed(relative)));
+                }
+            }
+            BaseError::Invalid(problems)
+        })
+    }
+}
+
+/// The files of `paths` (as in [`load_at_revision`]) at git revision `rev`, found with
+/// git and not read yet. Errors: git, the revision or a path ([`BaseError::Git`]).
+pub fn fetch_revision(rev: &str, paths: &[PathBuf]) -> Result<RevisionFiles, BaseError> {
     let cwd = std::env::current_dir()
         .map_err(|e| BaseError::Git(format!("cannot read the current directory: {e}")))?;
     let root = repo_root(&cwd)?;
     let commit = resolve(&root, rev)?;
-    let temp = tempfile::Builder::new()
-        .prefix("voss-customers-base-")
-        .tempdir()
-        .map_err(|e| {
-            BaseError::Git(format!(
-                "cannot make a temporary directory in {}: {e}",
-                std::env::temp_dir().display()
-            ))
-        })?;
-    let mut base_paths = Vec::new();
+    let mut names_all: Vec<String> = Vec::new();
+    let mut relatives = Vec::new();
     for path in paths {
         let relative = repo_relative(&root, &cwd, path)?;
         let names = list_files(&root, &commit, &relative)?;
         let is_file = names.len() == 1 && names[0] == relative;
         for name in names {
-            if is_file || is_yaml(&name) {
-                let object = format!("{commit}:{name}");
-                let content = git(&root, ["show", object.as_str()])?;
-                write_file(&temp.path().join(&name), &content)?;
+            if (is_file || is_yaml(&name)) && !names_all.contains(&name) {
+                names_all.push(name);
             }
         }
-        let copied = temp.path().join(&relative);
-        if copied.exists() && !base_paths.contains(&copied) {
-            base_paths.push(copied);
-        }
+        relatives.push(relative);
     }
-    if base_paths.is_empty() {
-        return Ok(Desired::default());
-    }
-    desired::load(&base_paths).map_err(|mut problems| {
-        for problem in &mut problems {
-            if let Ok(relative) = problem.file.strip_prefix(temp.path()) {
-                problem.file = PathBuf::from(format!("{rev}:{}", slashed(relative)));
-            }
-        }
-        BaseError::Invalid(problems)
+    Ok(RevisionFiles {
+        rev: rev.to_owned(),
+        root,
+        commit,
+        names: names_all,
+        relatives,
     })
+}
+
+/// The contents of `names` in `commit` (`git show`, one process per file, all at once).
+fn show_all(root: &Path, commit: &str, names: &[String]) -> Result<Vec<Vec<u8>>, BaseError> {
+    let children = names
+        .iter()
+        .map(|name| {
+            Command::new("git")
+                .current_dir(root)
+                .args(["show", &format!("{commit}:{name}")])
+                .env("GIT_TERMINAL_PROMPT", "0")
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .map_err(|e| BaseError::Git(format!("cannot run git (is it installed?): {e}")))
+        })
+        .collect::<Vec<_>>();
+    // Every child is waited for (none left behind), the first problem returned.
+    let outputs: Vec<Result<Vec<u8>, BaseError>> = children
+        .into_iter()
+        .map(|child| {
+            let output = child?
+                .wait_with_output()
+                .map_err(|e| BaseError::Git(format!("cannot read what git printed: {e}")))?;
+            git_output(output)
+        })
+        .collect();
+    outputs.into_iter().collect()
 }
 
 /// The top directory of the work tree holding `cwd`.
@@ -188,6 +264,11 @@ where
         .env("GIT_TERMINAL_PROMPT", "0")
         .output()
         .map_err(|e| BaseError::Git(format!("cannot run git (is it installed?): {e}")))?;
+    git_output(output)
+}
+
+/// A finished git's stdout, or its first error line.
+fn git_output(output: std::process::Output) -> Result<Vec<u8>, BaseError> {
     if output.status.success() {
         Ok(output.stdout)
     } else {

@@ -8,6 +8,7 @@ use super::blocked;
 use super::digest::{digest, fingerprint};
 use super::fields::differences;
 use super::index::{LiveIndex, case_partners, deletions, fold};
+use super::reads::{is_artefact, not_read_part, unread_of};
 use super::types::{
     Action, Change, DeleteReason, FORMAT_VERSION, FieldChange, FollowUp, Plan, Summary, Warning,
 };
@@ -24,6 +25,28 @@ pub const LOCAL_ADMIN_WARNING: &str =
 /// change. Changes come in the order they are applied: migrates and creates, then renames
 /// and updates, then deletes; each group sorted by (hierarchy, name).
 pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
+    diff_with(desired, live, target, DiffOptions::default())
+}
+
+/// What [`diff_with`] is told beyond the desired and live states.
+#[derive(Debug, Clone, Default)]
+pub struct DiffOptions<'a> {
+    /// The desired state's [`digest`], when the caller computed it already (say, while
+    /// the live system was read); computed here otherwise.
+    pub digest: Option<String>,
+    /// A partial plan (`plan --changed-since REV`): the pkids of the live customers not
+    /// read, and REV. Made as [`super::partial_plan`] makes it from [`diff`]'s plan, without
+    /// fingerprinting the updates it drops.
+    pub partial: Option<(&'a BTreeSet<String>, &'a str)>,
+}
+
+/// [`diff`], told more (see [`DiffOptions`]): the same plan, made with less work.
+pub fn diff_with(
+    desired: &Desired,
+    live: &LiveState,
+    target: &str,
+    options: DiffOptions<'_>,
+) -> Plan {
     let index = LiveIndex::new(live);
     let mut changes = Vec::new();
     let mut warnings = Vec::new();
@@ -84,7 +107,7 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
     // Pruned deletes blocked by dependents, by hierarchy: a create next to one may be a
     // rename written without `renamed_from`.
     let mut held: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (l, declared) in deletions(desired, live) {
+    for (l, declared) in deletions(desired, live, &index) {
         if declared.is_none() && live.dependents.get(&l.pkid).is_some_and(|d| !d.is_empty()) {
             held.entry(l.hierarchy.as_str())
                 .or_default()
@@ -115,6 +138,20 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
         }
     }
 
+    // A partial plan drops the updates that only compare fields it did not read (counted
+    // unchanged), before any is fingerprinted.
+    let unread = options
+        .partial
+        .map(|(not_read, _)| unread_of(live, not_read));
+    if let Some(unread) = &unread {
+        let before = changes.len();
+        changes.retain(|change| !is_artefact(change, unread));
+        unchanged += before - changes.len();
+    }
+    for change in &mut changes {
+        change.live_fingerprint = touched(change, &index).map(fingerprint);
+    }
+
     changes.sort_by(|a, b| {
         (group(a.action), &a.hierarchy, &a.name).cmp(&(group(b.action), &b.hierarchy, &b.name))
     });
@@ -122,12 +159,16 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
         (&a.hierarchy, &a.name, &a.message).cmp(&(&b.hierarchy, &b.name, &b.message))
     });
     let summary = summarise(&changes, unchanged);
+    let partial = match (options.partial, &unread) {
+        (Some((_, since)), Some(unread)) => not_read_part(live, unread, since),
+        _ => None,
+    };
     Plan {
         format_version: FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         target: target.to_owned(),
         simulator: false,
-        desired_digest: digest(desired),
+        desired_digest: options.digest.unwrap_or_else(|| digest(desired)),
         changes,
         summary,
         warnings,
@@ -140,14 +181,27 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
             .into_iter()
             .collect(),
         refusals: Vec::new(),
-        partial: None,
+        partial,
     }
+}
+
+/// The live record a change touches (the one its pkid names): an HCM-F customer for a
+/// migration, the old name's for a rename, its own otherwise.
+fn touched<'a>(change: &Change, index: &LiveIndex<'a>) -> Option<&'a LiveCustomer> {
+    let pkid = change.pkid.as_deref()?;
+    let found = match change.action {
+        Action::Create => None,
+        Action::Migrate => index.hcmf(&change.name),
+        Action::Rename => index.get(&change.hierarchy, change.renamed_from.as_deref()?),
+        Action::Update | Action::Delete => index.get(&change.hierarchy, &change.name),
+    };
+    found.filter(|l| l.pkid == pkid)
 }
 
 /// The pkids of the live customers [`diff`] would delete: the caller fetches dependents
 /// for these only.
 pub fn deletes_to_check(desired: &Desired, live: &LiveState) -> Vec<String> {
-    deletions(desired, live)
+    deletions(desired, live, &LiveIndex::new(live))
         .into_iter()
         .map(|(l, _)| l.pkid.clone())
         .collect()
@@ -278,7 +332,8 @@ fn delete_change(l: &LiveCustomer, declared: Option<&Customer>, live: &LiveState
         fields: Vec::new(),
         blocked,
         follow_up: Vec::new(),
-        live_fingerprint: Some(fingerprint(l)),
+        // Filled in by `diff_with` (with every other change's).
+        live_fingerprint: None,
         reason: Some(match declared {
             Some(_) => DeleteReason::StateAbsent,
             None => DeleteReason::PrunedScope,
@@ -319,7 +374,9 @@ fn new_change(
         fields,
         blocked: Vec::new(),
         follow_up: Vec::new(),
-        live_fingerprint: live.map(fingerprint),
+        // Filled in by `diff_with` for the changes the plan keeps: `touched` finds `live`
+        // again by the pkid.
+        live_fingerprint: None,
         reason: None,
     }
 }

@@ -16,7 +16,7 @@ mod stale;
 pub mod types;
 
 pub use desired_diff::{DesiredDiff, desired_diff};
-pub use diff::{LOCAL_ADMIN_WARNING, deletes_to_check, diff};
+pub use diff::{DiffOptions, LOCAL_ADMIN_WARNING, deletes_to_check, diff, diff_with};
 pub use digest::{digest, fingerprint};
 pub use drift::{CustomerRef, Drift, DriftedCustomer, DriftedField, drift};
 pub use reads::{

@@ -1,7 +1,7 @@
 //! What must be read of the live system for a desired state: pure decisions that the
 //! client carries out, so that a plan reads no more than it needs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::desired_diff::{DesiredDiff, DiffKind};
 use super::index::LiveIndex;
@@ -133,7 +133,7 @@ fn is_below(path: &str, ancestor: &str) -> bool {
 /// of the hierarchies where such a customer asks for a local admin (when its node
 /// exists), and the Prime Collaboration applications when a file names one.
 pub fn extra_reads(desired: &Desired, live: &LiveState) -> ExtraReads {
-    let live_keys: BTreeSet<(&str, &str)> = live
+    let live_keys: HashSet<(&str, &str)> = live
         .customers
         .iter()
         .map(|c| (c.hierarchy.as_str(), c.name.as_str()))
@@ -179,8 +179,12 @@ fn wanted_instances<'a>(
     desired: &'a Desired,
     live: &'a LiveState,
 ) -> impl Iterator<Item = (&'a Customer, &'a str)> + 'a {
-    let index = LiveIndex::new(live);
     let mut pairs = Vec::new();
+    // Full lists: every record is whole, nothing to read (and no index to build).
+    if !live.has_partial_records() {
+        return pairs.into_iter();
+    }
+    let index = LiveIndex::new(live);
     for c in desired.customers.iter().map(|d| &d.customer) {
         if !c.state.is_present() {
             continue;
@@ -250,25 +254,11 @@ pub fn partial_plan(
     not_read: &BTreeSet<String>,
     since: &str,
 ) -> Plan {
-    let unread: BTreeMap<&str, &BTreeSet<Field>> = live
-        .customers
-        .iter()
-        .chain(&live.hcmf_customers)
-        .filter(|l| not_read.contains(&l.pkid))
-        .map(|l| (l.pkid.as_str(), &l.unread))
-        .collect();
-    let artefact = |change: &Change| {
-        change.action == Action::Update
-            && change
-                .pkid
-                .as_deref()
-                .and_then(|pkid| unread.get(pkid))
-                .is_some_and(|unread| change.fields.iter().all(|f| unread.contains(&f.field)))
-    };
+    let unread = unread_of(live, not_read);
     let before = plan.changes.len();
     let mut blocked = 0;
     plan.changes.retain(|change| {
-        let drop = artefact(change);
+        let drop = is_artefact(change, &unread);
         if drop && change.is_blocked() {
             blocked += 1;
         }
@@ -278,9 +268,48 @@ pub fn partial_plan(
     plan.summary.update -= dropped;
     plan.summary.blocked -= blocked;
     plan.summary.unchanged += dropped;
+    if let Some(partial) = not_read_part(live, &unread, since) {
+        plan.partial = Some(partial);
+    }
+    plan
+}
+
+/// The fields each live customer in `not_read` (by pkid) was listed without.
+pub(super) fn unread_of<'a>(
+    live: &'a LiveState,
+    not_read: &BTreeSet<String>,
+) -> HashMap<&'a str, &'a BTreeSet<Field>> {
+    if not_read.is_empty() {
+        return HashMap::new();
+    }
+    live.customers
+        .iter()
+        .chain(&live.hcmf_customers)
+        .filter(|l| not_read.contains(&l.pkid))
+        .map(|l| (l.pkid.as_str(), &l.unread))
+        .collect()
+}
+
+/// An update of a customer not read that touches only fields its listed record lacked:
+/// an artefact of not reading it ([`partial_plan`] drops it).
+pub(super) fn is_artefact(change: &Change, unread: &HashMap<&str, &BTreeSet<Field>>) -> bool {
+    change.action == Action::Update
+        && change
+            .pkid
+            .as_deref()
+            .and_then(|pkid| unread.get(pkid))
+            .is_some_and(|unread| change.fields.iter().all(|f| unread.contains(&f.field)))
+}
+
+/// The `partial` part of a plan that did not read the customers of `unread`, sorted;
+/// `None` when it read everything it compares (the plan is whole).
+pub(super) fn not_read_part(
+    live: &LiveState,
+    unread: &HashMap<&str, &BTreeSet<Field>>,
+    since: &str,
+) -> Option<Box<Partial>> {
     if unread.is_empty() {
-        // Everything the plan compares was read: it is whole.
-        return plan;
+        return None;
     }
     let mut names: Vec<NotRead> = live
         .customers
@@ -293,11 +322,10 @@ pub fn partial_plan(
         })
         .collect();
     names.sort();
-    plan.partial = Some(Box::new(Partial {
+    Some(Box::new(Partial {
         changed_since: since.to_owned(),
         not_read: names,
-    }));
-    plan
+    }))
 }
 
 /// The pkids in `not_read` that a plan changes other than by an update of unread fields
@@ -341,6 +369,122 @@ mod tests {
                 declared_per_root: declared.to_vec(),
             }),
         }
+    }
+
+    fn declared(value: serde_json::Value) -> crate::model::DeclaredCustomer {
+        crate::model::DeclaredCustomer {
+            customer: serde_json::from_value(value).unwrap(),
+            origin: crate::model::Origin {
+                file: "f.yaml".into(),
+                line: 1,
+                column: 1,
+            },
+        }
+    }
+
+    /// A pull request's plan made in one pass (`diff_with` told what was not read) is the
+    /// plan made whole and then made partial: same changes, fingerprints, counts, names.
+    #[test]
+    fn a_partial_diff_is_the_whole_diff_made_partial() {
+        use crate::model::{DeclaredScope, LiveCustomer, Origin, Scope};
+        use serde_json::json;
+        const R1: &str = "sys.hcs.P.R1";
+        let desired = Desired {
+            customers: vec![
+                // Not read, description written: an artefact update, dropped.
+                declared(json!({"hierarchy": R1, "name": "Same", "description": "d"})),
+                // Read, and it differs: a real update.
+                declared(json!({"hierarchy": R1, "name": "Changed", "description": "new"})),
+                // Not read but renamed: kept (read after all by the caller).
+                declared(json!({"hierarchy": R1, "name": "New", "renamed_from": "Old"})),
+                // Not live: a create.
+                declared(json!({"hierarchy": R1, "name": "Fresh", "description": "f"})),
+            ],
+            scopes: vec![DeclaredScope {
+                scope: serde_json::from_value::<Scope>(json!({"hierarchy": R1, "prune": true}))
+                    .unwrap(),
+                origin: Origin {
+                    file: "f.yaml".into(),
+                    line: 1,
+                    column: 1,
+                },
+            }],
+        };
+        let listed = |pkid: &str, name: &str| {
+            let mut l = LiveCustomer::with_defaults(pkid, R1, name);
+            l.unread = Field::managed().collect();
+            l
+        };
+        let mut changed = LiveCustomer::with_defaults("p2", R1, "Changed");
+        changed.description = "old".to_owned();
+        let live = LiveState {
+            customers: vec![
+                listed("p1", "Same"),
+                changed,
+                listed("p3", "Old"),
+                // Undeclared under a pruned scope: a delete.
+                listed("p4", "Gone"),
+            ],
+            nodes: [(
+                R1.to_owned(),
+                crate::model::HierarchyNode {
+                    path: R1.to_owned(),
+                    node_type: crate::model::NodeType::Reseller,
+                },
+            )]
+            .into(),
+            ..LiveState::default()
+        };
+        let not_read: BTreeSet<String> = ["p1", "p3"].map(str::to_owned).into();
+        let whole = partial_plan(
+            super::super::diff(&desired, &live, "t"),
+            &live,
+            &not_read,
+            "HEAD",
+        );
+        let at_once = super::super::diff_with(
+            &desired,
+            &live,
+            "t",
+            super::super::DiffOptions {
+                digest: None,
+                partial: Some((&not_read, "HEAD")),
+            },
+        );
+        assert_eq!(at_once, whole);
+        let actions: Vec<(Action, &str)> = at_once
+            .changes
+            .iter()
+            .map(|c| (c.action, c.name.as_str()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (Action::Create, "Fresh"),
+                (Action::Update, "Changed"),
+                (Action::Rename, "New"),
+                (Action::Delete, "Gone"),
+            ]
+        );
+        assert!(
+            at_once
+                .changes
+                .iter()
+                .all(|c| c.live_fingerprint.is_some() == c.pkid.is_some())
+        );
+        assert_eq!(at_once.summary.unchanged, 1);
+        assert_eq!(at_once.partial.as_ref().map(|p| p.not_read.len()), Some(2));
+        // A digest computed beforehand is the one the plan carries.
+        let told = super::super::diff_with(
+            &desired,
+            &live,
+            "t",
+            super::super::DiffOptions {
+                digest: Some(super::super::digest(&desired)),
+                partial: None,
+            },
+        );
+        assert_eq!(told, super::super::diff(&desired, &live, "t"));
     }
 
     #[test]

@@ -101,32 +101,60 @@ struct LeanReferences {
 }
 
 impl LeanResource {
-    /// The resource as the value [`record`] reads.
-    fn into_value(self) -> Value {
-        let mut resource = Map::new();
-        if let Some(pkid) = self.pkid {
-            resource.insert("pkid".to_owned(), pkid);
-        }
-        if let Some(meta) = self.meta {
-            let mut lean = Map::new();
-            if let Some(path) = meta.path {
-                lean.insert("path".to_owned(), path);
-            }
-            if let Some(tag) = meta.version_tag {
-                lean.insert("version_tag".to_owned(), tag);
-            }
-            if let Some(own) = meta.references.and_then(|r| r.self_) {
-                let mut references = Map::new();
-                references.insert("self".to_owned(), own);
-                lean.insert("references".to_owned(), Value::Object(references));
-            }
-            resource.insert("meta".to_owned(), Value::Object(lean));
-        }
-        if let Some(data) = self.data {
-            resource.insert("data".to_owned(), data);
-        }
-        Value::Object(resource)
+    /// The resource as a [`Record`], by the rules of [`record`] (without building the
+    /// resource as a value first).
+    fn into_record(self) -> Result<Record, Unreadable> {
+        let (path, version_tag, self_refs) = match self.meta {
+            Some(meta) => (
+                meta.path,
+                meta.version_tag,
+                meta.references.and_then(|r| r.self_),
+            ),
+            None => (None, None, None),
+        };
+        let data = match self.data {
+            Some(Value::Object(data)) => data,
+            Some(Value::Null) | None => Map::new(),
+            Some(_) => return Err(Unreadable("`data` is not an object".to_owned())),
+        };
+        let self_pkid = || {
+            self_refs
+                .as_ref()
+                .and_then(Value::as_array)
+                .and_then(|refs| refs.first())
+                .and_then(|r| r.get("pkid"))
+                .and_then(non_empty)
+        };
+        let pkid = self
+            .pkid
+            .and_then(owned_non_empty)
+            .or_else(self_pkid)
+            .ok_or_else(no_pkid)?;
+        // The texts are moved out of the parsed values, not copied.
+        let path_pkids = match path {
+            Some(Value::Array(items)) => items.into_iter().filter_map(owned_non_empty).collect(),
+            _ => Vec::new(),
+        };
+        Ok(Record {
+            pkid,
+            parent: data.get("hierarchy_path").and_then(non_empty),
+            path_pkids,
+            version: version_tag
+                .as_ref()
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            data,
+        })
     }
+}
+
+fn no_pkid() -> Unreadable {
+    Unreadable(
+        "a resource without its pkid (neither a top-level `pkid` nor \
+         `meta.references.self[0].pkid`)"
+            .to_owned(),
+    )
 }
 
 /// A list answer. Errors: not an object with a `resources` list, or a resource with no
@@ -143,7 +171,8 @@ pub(crate) fn page(bytes: &[u8]) -> Result<Page, Unreadable> {
         .into_iter()
         .enumerate()
         .map(|(i, value)| {
-            record(value.into_value())
+            value
+                .into_record()
                 .map_err(|Unreadable(e)| Unreadable(format!("resources[{i}]: {e}")))
         })
         .collect::<Result<_, _>>()?;
@@ -187,13 +216,7 @@ pub(crate) fn record(value: Value) -> Result<Record, Unreadable> {
         .get("pkid")
         .and_then(non_empty)
         .or(self_pkid)
-        .ok_or_else(|| {
-            Unreadable(
-                "a resource without its pkid (neither a top-level `pkid` nor \
-                 `meta.references.self[0].pkid`)"
-                    .to_owned(),
-            )
-        })?;
+        .ok_or_else(no_pkid)?;
     let path_pkids = meta
         .get("path")
         .and_then(Value::as_array)
@@ -292,6 +315,15 @@ pub(crate) fn accepted(bytes: &[u8]) -> Result<Option<String>, Unreadable> {
 fn non_empty(value: &Value) -> Option<String> {
     match value {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// [`non_empty`], taking the text out of the value.
+fn owned_non_empty(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }

@@ -101,8 +101,45 @@ fn to_json(form: Form, value: &Value, like: Option<&Value>) -> Value {
     }
 }
 
-/// The model value (in file terms) of a JSON value; `Err` names the shape expected.
-fn from_json(form: Form, value: &Value) -> Result<Value, &'static str> {
+/// A managed field's value as read, borrowing the record's texts (each is copied once,
+/// into the live customer).
+enum Decoded<'a> {
+    Text(&'a str),
+    Flag(bool),
+    List(Vec<String>),
+    /// A text, `None` for none.
+    Optional(Option<&'a str>),
+}
+
+impl Decoded<'_> {
+    fn text(&self) -> String {
+        match self {
+            Decoded::Text(s) | Decoded::Optional(Some(s)) => (*s).to_owned(),
+            _ => String::new(),
+        }
+    }
+
+    fn flag(&self) -> bool {
+        matches!(self, Decoded::Flag(true))
+    }
+
+    fn optional(&self) -> Option<String> {
+        match self {
+            Decoded::Text(s) | Decoded::Optional(Some(s)) => Some((*s).to_owned()),
+            _ => None,
+        }
+    }
+
+    fn list(self) -> Vec<String> {
+        match self {
+            Decoded::List(items) => items,
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The model value of a JSON value; `Err` names the shape expected.
+fn from_json(form: Form, value: &Value) -> Result<Decoded<'_>, &'static str> {
     let flag = |value: &Value| match value {
         Value::Bool(on) => Some(*on),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
@@ -111,30 +148,30 @@ fn from_json(form: Form, value: &Value) -> Result<Value, &'static str> {
     };
     match form {
         Form::Text => match value {
-            Value::String(_) => Ok(value.clone()),
-            Value::Null => Ok(Value::from("")),
+            Value::String(s) => Ok(Decoded::Text(s)),
+            Value::Null => Ok(Decoded::Text("")),
             _ => Err("a text"),
         },
-        Form::Flag => flag(value).map(Value::Bool).ok_or("true or false"),
+        Form::Flag => flag(value).map(Decoded::Flag).ok_or("true or false"),
         Form::NegatedFlag => flag(value)
-            .map(|on| Value::Bool(!on))
+            .map(|on| Decoded::Flag(!on))
             .ok_or("true or false"),
         Form::CommaList => match value {
-            Value::String(s) => Ok(Value::from(deal_ids_from_wire(s))),
-            Value::Null => Ok(Value::Array(Vec::new())),
-            Value::Array(items) => Ok(Value::from(
+            Value::String(s) => Ok(Decoded::List(deal_ids_from_wire(s))),
+            Value::Null => Ok(Decoded::List(Vec::new())),
+            Value::Array(items) => Ok(Decoded::List(
                 items
                     .iter()
                     .filter_map(Value::as_str)
                     .flat_map(deal_ids_from_wire)
-                    .collect::<Vec<_>>(),
+                    .collect(),
             )),
             _ => Err("a comma-separated text"),
         },
         Form::EmptyIsNone => match value {
-            Value::String(s) if s.trim().is_empty() => Ok(Value::Null),
-            Value::String(_) => Ok(value.clone()),
-            Value::Null => Ok(Value::Null),
+            Value::String(s) if s.trim().is_empty() => Ok(Decoded::Optional(None)),
+            Value::String(s) => Ok(Decoded::Optional(Some(s))),
+            Value::Null => Ok(Decoded::Optional(None)),
             _ => Err("a text"),
         },
     }
@@ -192,26 +229,19 @@ pub(crate) fn live_from_record(
 }
 
 /// Stores a decoded model value (its shape already checked by [`from_json`]).
-fn set_live(live: &mut LiveCustomer, field: Field, value: Value) {
-    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-    let flag = |v: &Value| v.as_bool().unwrap_or_default();
+fn set_live(live: &mut LiveCustomer, field: Field, value: Decoded<'_>) {
     match field {
-        Field::Description => live.description = text(&value),
-        Field::ExtendedName => live.extended_name = text(&value),
-        Field::ExternalCustomerId => live.external_customer_id = text(&value),
-        Field::Domain => live.domain = text(&value),
-        Field::PublicSector => live.public_sector = flag(&value),
-        Field::InactiveBilling => live.inactive_billing = flag(&value),
-        Field::AccountId => live.account_id = text(&value),
-        Field::DealIds => {
-            live.deal_ids = value
-                .as_array()
-                .map(|items| items.iter().map(text).collect())
-                .unwrap_or_default()
-        }
-        Field::PrimeCollaboration => live.prime_collaboration = value.as_str().map(str::to_owned),
-        Field::SharedUcApps => live.shared_uc_apps = flag(&value),
-        Field::NumberManagement => live.number_management = flag(&value),
+        Field::Description => live.description = value.text(),
+        Field::ExtendedName => live.extended_name = value.text(),
+        Field::ExternalCustomerId => live.external_customer_id = value.text(),
+        Field::Domain => live.domain = value.text(),
+        Field::PublicSector => live.public_sector = value.flag(),
+        Field::InactiveBilling => live.inactive_billing = value.flag(),
+        Field::AccountId => live.account_id = value.text(),
+        Field::DealIds => live.deal_ids = value.list(),
+        Field::PrimeCollaboration => live.prime_collaboration = value.optional(),
+        Field::SharedUcApps => live.shared_uc_apps = value.flag(),
+        Field::NumberManagement => live.number_management = value.flag(),
         Field::Name
         | Field::LocalAdmin
         | Field::LocalAdminClonedRole
