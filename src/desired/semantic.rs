@@ -4,8 +4,9 @@
 //! These read the parsed JSON value loosely (a value of the wrong type is the schema's
 //! to report), so they run on files with schema errors too: one run shows every problem.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -245,10 +246,72 @@ fn repeated_deal_ids(
     }
 }
 
-/// A customer's first declaration.
+/// What the checks across files need of one customer item: taken (moved, not cloned)
+/// from the item in the parallel pass, so that the single-threaded [`Registry`] only
+/// hashes and inserts.
+#[derive(Debug)]
+pub struct CustomerEntry {
+    /// The item's index in the file's `customers`.
+    pub index: usize,
+    /// Its `hierarchy` and `name`.
+    pub key: CustomerKey,
+    /// [`Self::key`] in lower case (see [`fold`]).
+    pub folded: CustomerKey,
+    /// Its `state` when that is text, else `present`.
+    pub state: Cow<'static, str>,
+    /// Whether the item has a `state` key (of any type).
+    pub state_given: bool,
+    /// Its `renamed_from` when that is text.
+    pub renamed_from: Option<String>,
+    /// The positions of its `name`, `state` and `renamed_from` (as
+    /// [`Locate::position`] of their pointers: a missing key at its item).
+    pub at: [Position; 3],
+}
+
+impl CustomerEntry {
+    /// The entry of the customer item `index`, taking its texts out of `item`; `None`
+    /// when it is not a mapping with a text `name` and `hierarchy` (nothing to register).
+    /// `at` gives the positions of `name`, `state` and `renamed_from` in the item.
+    pub fn take(index: usize, item: Value, at: impl FnOnce() -> [Position; 3]) -> Option<Self> {
+        let Value::Object(mut item) = item else {
+            return None;
+        };
+        let (Some(Value::String(name)), Some(Value::String(hierarchy))) =
+            (item.remove("name"), item.remove("hierarchy"))
+        else {
+            return None;
+        };
+        let (state, state_given) = match item.remove("state") {
+            Some(Value::String(state)) => (Cow::Owned(state), true),
+            Some(_) => (Cow::Borrowed(PRESENT), true),
+            None => (Cow::Borrowed(PRESENT), false),
+        };
+        let renamed_from = match item.remove("renamed_from") {
+            Some(Value::String(old)) => Some(old),
+            _ => None,
+        };
+        let key = CustomerKey::new(hierarchy, name);
+        Some(CustomerEntry {
+            index,
+            folded: fold(&key),
+            key,
+            state,
+            state_given,
+            renamed_from,
+            at: at(),
+        })
+    }
+}
+
+const PRESENT: &str = "present";
+
+/// A customer's first declaration: its exact key, where its `name` is (a file by its
+/// index in [`Registry::files`]: no path copied per customer) and its `state`.
 struct Seen {
-    origin: Origin,
-    state: String,
+    key: CustomerKey,
+    file: usize,
+    at: Position,
+    state: Cow<'static, str>,
 }
 
 /// A `renamed_from`, checked once every file is read.
@@ -262,106 +325,112 @@ struct Rename {
 /// The declarations of every file read so far, to find those made twice.
 #[derive(Default)]
 pub struct Registry {
+    /// The files customers were registered from, in order.
+    files: Vec<PathBuf>,
+    /// Each declared customer by its letter-case-folded key, to find names that differ
+    /// only in case (unique per hierarchy on VOSS, which may ignore case): the first
+    /// declaration of a folded key is the only one kept.
     customers: HashMap<CustomerKey, Seen>,
-    /// Each declared key by its letter-case-folded form, to find names that differ only
-    /// in case (unique per hierarchy on VOSS, which may ignore case).
-    folded: HashMap<CustomerKey, CustomerKey>,
     scopes: HashMap<String, Origin>,
     renames: Vec<Rename>,
 }
 
 impl Registry {
-    /// Records the customer item `index` of a file, reporting it if already declared.
-    pub fn add_customer(
-        &mut self,
-        file: &Path,
-        parsed: &impl Locate,
-        index: usize,
-        customer: &Value,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        if !customer.is_object() {
-            return;
-        }
-        let base = format!("/customers/{index}");
-        let (Some(name), Some(hierarchy)) = (
-            customer.get("name").and_then(Value::as_str),
-            customer.get("hierarchy").and_then(Value::as_str),
-        ) else {
-            return;
-        };
-        let key = CustomerKey::new(hierarchy, name);
-        let state = customer
-            .get("state")
-            .and_then(Value::as_str)
-            .unwrap_or("present");
-        let name_pointer = format!("{base}/name");
-        if let Some(old) = customer.get("renamed_from").and_then(Value::as_str)
-            && old != name
+    /// Records a customer item of `file`, reporting it if already declared.
+    pub fn add_customer(&mut self, file: &Path, entry: CustomerEntry, out: &mut Vec<Diagnostic>) {
+        let CustomerEntry {
+            index,
+            key,
+            folded,
+            state,
+            state_given,
+            renamed_from,
+            at: [at_name, at_state, at_renamed_from],
+        } = entry;
+        let name_pointer = || format!("/customers/{index}/name");
+        if let Some(old) = renamed_from
+            && old != key.name
         {
-            let pointer = format!("{base}/renamed_from");
             self.renames.push(Rename {
-                old: CustomerKey::new(hierarchy, old),
-                new_name: name.to_string(),
-                origin: origin(file, parsed.position(&pointer)),
-                pointer,
+                old: CustomerKey::new(key.hierarchy.clone(), old),
+                new_name: key.name.clone(),
+                origin: origin(file, at_renamed_from),
+                pointer: format!("/customers/{index}/renamed_from"),
             });
         }
-        let folded = fold(&key);
-        if let Some(first) = self.folded.get(&folded).filter(|first| **first != key)
-            && let Some(seen) = self.customers.get(first)
-        {
-            out.push(case_only(
-                file,
-                parsed,
-                &name_pointer,
-                &key,
-                first,
-                &seen.origin,
-            ));
-            return;
-        }
-        match self.customers.get(&key) {
-            Some(seen) if seen.state != state => {
-                let pointer = if customer.get("state").is_some() {
-                    format!("{base}/state")
-                } else {
-                    name_pointer
-                };
-                out.push(Diagnostic::value(
+        let name = &key.name;
+        let hierarchy = &key.hierarchy;
+        match self.customers.get(&folded) {
+            Some(seen) if seen.key != key => {
+                let first_origin = self.origin(seen);
+                out.push(case_only(
                     file,
-                    parsed,
+                    at_name,
+                    &name_pointer(),
+                    &key,
+                    &seen.key,
+                    &first_origin,
+                ));
+            }
+            Some(seen) if seen.state != state => {
+                let (pointer, at) = if state_given {
+                    (format!("/customers/{index}/state"), at_state)
+                } else {
+                    (name_pointer(), at_name)
+                };
+                out.push(Diagnostic::at(
+                    file,
+                    at,
                     &pointer,
                     format!(
                         "customer `{name}` at `{hierarchy}` is declared twice with different `state`: `{}` at {}, `{state}` here",
-                        seen.state, seen.origin
+                        seen.state, self.origin(seen)
                     ),
                 ).with_rule(Rule::ConflictingState));
             }
             Some(seen) => out.push(
-                Diagnostic::value(
+                Diagnostic::at(
                     file,
-                    parsed,
-                    &name_pointer,
+                    at_name,
+                    &name_pointer(),
                     format!(
                         "customer `{name}` at `{hierarchy}` is already declared at {}",
-                        seen.origin
+                        self.origin(seen)
                     ),
                 )
                 .with_rule(Rule::DuplicateCustomer),
             ),
             None => {
-                let origin = origin(file, parsed.position(&name_pointer));
-                self.folded.insert(folded, key.clone());
+                if self.files.last().map(PathBuf::as_path) != Some(file) {
+                    self.files.push(file.to_path_buf());
+                }
                 self.customers.insert(
-                    key,
+                    folded,
                     Seen {
-                        origin,
-                        state: state.to_string(),
+                        key,
+                        file: self.files.len() - 1,
+                        at: at_name,
+                        state,
                     },
                 );
             }
         }
+    }
+
+    /// Where a customer was first declared.
+    fn origin(&self, seen: &Seen) -> Origin {
+        let file = self
+            .files
+            .get(seen.file)
+            .map_or(Path::new(""), PathBuf::as_path);
+        origin(file, seen.at)
+    }
+
+    /// The first declaration of exactly `key`.
+    fn declared(&self, key: &CustomerKey) -> Option<&Seen> {
+        self.customers
+            .get(&fold(key))
+            .filter(|seen| seen.key == *key)
     }
 
     /// Records a file's scopes (after its customers), reporting those already declared.
@@ -408,8 +477,9 @@ impl Registry {
         let mut renamed: HashMap<CustomerKey, &Rename> = HashMap::new();
         for rename in &self.renames {
             let declared = self
-                .folded
+                .customers
                 .get(&fold(&rename.old))
+                .map(|seen| &seen.key)
                 .filter(|key| key.name != rename.new_name);
             let old = declared.unwrap_or(&rename.old);
             let at = |message: String| {
@@ -429,10 +499,10 @@ impl Registry {
             } else {
                 format!(" as `{}` (only the letter case differs)", old.name)
             };
-            if let Some(seen) = self.customers.get(old).filter(|s| s.state == "present") {
+            if let Some(seen) = self.declared(old).filter(|s| s.state == PRESENT) {
                 out.push(at(format!(
                     "`{}` is renamed to `{}`, but is also declared{also} at {}: remove one of the two",
-                    rename.old.name, rename.new_name, seen.origin
+                    rename.old.name, rename.new_name, self.origin(seen)
                 )));
             } else if let Some(first) = renamed.get(&fold(&rename.old)) {
                 let also = if first.old.name == rename.old.name {
@@ -460,7 +530,7 @@ fn fold(key: &CustomerKey) -> CustomerKey {
 /// "`ACME` at H differs only in letter case from `Acme`, declared at F:L:C".
 fn case_only(
     file: &Path,
-    parsed: &impl Locate,
+    at: Position,
     pointer: &str,
     key: &CustomerKey,
     first: &CustomerKey,
@@ -471,9 +541,9 @@ fn case_only(
     } else {
         format!("`{}` at `{}`", first.name, first.hierarchy)
     };
-    Diagnostic::value(
+    Diagnostic::at(
         file,
-        parsed,
+        at,
         pointer,
         format!(
             "customer `{}` at `{}` differs only in letter case from {first_name}, declared at {first_origin}: names are unique per hierarchy and VOSS may ignore case; keep one of the two",
