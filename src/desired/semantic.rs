@@ -48,8 +48,8 @@ pub fn check_customer(
     if !customer.is_object() {
         return;
     }
-    let base = format!("/customers/{index}");
-    repeated_deal_ids(file, parsed, &base, customer, out);
+    let base = &Base(index);
+    repeated_deal_ids(file, parsed, base, customer, out);
     let name = customer.get("name").and_then(Value::as_str);
     if let (Some(name), Some(old)) = (name, customer.get("renamed_from").and_then(Value::as_str))
         && name == old
@@ -102,11 +102,12 @@ pub fn warn_customer(
     customer: &Value,
     warnings: &mut Vec<Diagnostic>,
 ) {
-    let base = format!("/customers/{index}");
+    let base = Base(index);
     for key in ["name", "renamed_from", "hierarchy"] {
         if let Some(message) = customer
             .get(key)
             .and_then(Value::as_str)
+            .filter(|text| has_two_spaces(text))
             .and_then(|text| wording::doubled_spaces(key, text))
         {
             warnings.push(
@@ -119,6 +120,7 @@ pub fn warn_customer(
     for (i, id) in ids.into_iter().flatten().enumerate() {
         if let Some(message) = id
             .as_str()
+            .filter(|text| has_two_spaces(text))
             .and_then(|text| wording::doubled_spaces("deal_ids[]", text))
         {
             warnings.push(
@@ -200,26 +202,64 @@ fn read_by_this_tool(variable: &str) -> Option<String> {
 }
 
 /// `password`, `Admin_Password`, `passwd`... in any case, without allocating (this runs
-/// on every key of every file).
+/// on every key of every file): the words are compared only where a `pa` starts.
 fn names_a_password(key: &str) -> bool {
     let bytes = key.as_bytes();
-    [b"password".as_slice(), b"passwd"].iter().any(|word| {
-        bytes
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word))
+    let Some(last) = bytes.len().checked_sub(b"passwd".len()) else {
+        return false;
+    };
+    (0..=last).any(|i| {
+        // `| 0x20` is the lower case of an ASCII letter (and of nothing else here).
+        bytes[i] | 0x20 == b'p' && bytes[i + 1] | 0x20 == b'a' && {
+            let at = &bytes[i..];
+            let starts = |word: &[u8]| {
+                at.get(..word.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(word))
+            };
+            starts(b"passwd") || starts(b"password")
+        }
     })
 }
+
+/// The pointer of the customer item at an index, written only when a message needs it
+/// (most customers have none: formatting it for each cost more than checking them).
+struct Base(usize);
+
+impl std::fmt::Display for Base {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "/customers/{}", self.0)
+    }
+}
+
+/// Whether `text` has two spaces in a row: the cheap test before
+/// [`wording::doubled_spaces`], which runs on every name of every customer.
+fn has_two_spaces(text: &str) -> bool {
+    text.as_bytes().windows(2).any(|pair| pair == b"  ")
+}
+
+/// Lists of Deal IDs up to this long are searched for repeats pairwise (no table).
+const FEW_DEAL_IDS: usize = 16;
 
 fn repeated_deal_ids(
     file: &Path,
     parsed: &impl Locate,
-    base: &str,
+    base: &Base,
     customer: &Value,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(ids) = customer.get("deal_ids").and_then(Value::as_array) else {
         return;
     };
+    if ids.len() <= FEW_DEAL_IDS {
+        // The same first occurrences as the table below would find.
+        let unique = ids.iter().enumerate().all(|(i, id)| {
+            id.as_str()
+                .is_none_or(|id| !ids[..i].iter().any(|e| e.as_str() == Some(id)))
+        });
+        if unique {
+            return;
+        }
+    }
     let mut first: HashMap<&str, usize> = HashMap::new();
     for (i, id) in ids.iter().enumerate() {
         let Some(id) = id.as_str() else { continue };
@@ -562,5 +602,37 @@ fn origin(file: &Path, position: Position) -> Origin {
         file: file.to_path_buf(),
         line: position.line,
         column: position.column,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_key_is_found_in_any_case_anywhere_in_the_name() {
+        for key in [
+            "password",
+            "Admin_Password",
+            "PASSWD",
+            "x_passwd",
+            "paspassword",
+            "pApAsSwD",
+        ] {
+            assert!(names_a_password(key), "{key}");
+        }
+        for key in [
+            "", "pass", "passw", "passwo", "name", "p@sswd", "pasword", "passw d",
+        ] {
+            assert!(!names_a_password(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn two_spaces_in_a_row_are_found_anywhere() {
+        assert!(has_two_spaces("a  b"));
+        assert!(has_two_spaces("  "));
+        assert!(!has_two_spaces("a b c"));
+        assert!(!has_two_spaces(" "));
     }
 }

@@ -92,12 +92,17 @@ fn text(problems: &[Diagnostic], color: bool, sources: &mut Sources) -> String {
 }
 
 fn summary(desired: &Desired) -> String {
-    let files: BTreeSet<_> = desired
-        .customers
-        .iter()
-        .map(|c| &c.origin.file)
-        .chain(desired.scopes.iter().map(|s| &s.origin.file))
-        .collect();
+    let mut files: BTreeSet<&PathBuf> = BTreeSet::new();
+    let mut last = None;
+    // Declarations come file by file: each path is compared with the one before, not
+    // put into the set once per customer (a path's order compares its components).
+    let origins = desired.customers.iter().map(|c| &c.origin.file);
+    for file in origins.chain(desired.scopes.iter().map(|s| &s.origin.file)) {
+        if last != Some(file.as_os_str()) {
+            last = Some(file.as_os_str());
+            files.insert(file);
+        }
+    }
     format!(
         "valid: {}, {}, {}\n",
         plural(desired.customers.len(), "customer"),

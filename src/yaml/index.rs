@@ -155,7 +155,13 @@ impl PositionIndex {
     /// Reads only the shared key text, not the value tree.
     pub fn keys_where(&self, matches: &dyn Fn(&str) -> bool) -> Vec<String> {
         let mut found = Vec::new();
-        if !self.nodes.is_empty() {
+        // Most documents have no such key: one pass over the edges (an item's name is
+        // empty) shows it without building a path per node.
+        let any = self
+            .edges
+            .iter()
+            .any(|edge| matches(&self.names[edge.name.clone()]));
+        if any && !self.nodes.is_empty() {
             self.search(0, matches, &mut Vec::new(), &mut found);
         }
         found

@@ -476,7 +476,9 @@ impl Builder {
                 }
                 Role::Value { .. } => {
                     let value = match scalar(&text, style, tag.as_deref()) {
-                        Ok(value) => value,
+                        Ok(Some(value)) => value,
+                        // The text itself: saphyr's own string, not a copy of it.
+                        Ok(None) => Value::String(text.into_owned()),
                         Err(ScalarError::NotANumber(_)) => {
                             self.non_finite.push((at, text.into_owned()));
                             Value::Number(Number::from_f64(NON_FINITE).unwrap_or(0.into()))
@@ -617,15 +619,16 @@ fn unsupported_tag(tag: &Tag) -> String {
 
 /// A scalar's value under YAML 1.2's core schema: quoted and block scalars (and `!!str`)
 /// are text; plain ones may be null, a boolean or a number. A core-schema tag must fit
-/// the value (`!!int hello` is an error); any other tag is refused.
-fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, ScalarError> {
+/// the value (`!!int hello` is an error); any other tag is refused. `None` for text: the
+/// caller moves `text` into the value (no copy per scalar).
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Option<Value>, ScalarError> {
     let Some(tag) = tag else {
         if style != ScalarStyle::Plain {
-            return Ok(Value::String(text.to_owned()));
+            return Ok(None);
         }
         if text.is_empty() {
             // `key:` with nothing after it.
-            return Ok(Value::Null);
+            return Ok(Some(Value::Null));
         }
         return scalar_to_json(Scalar::parse_from_cow(Cow::Borrowed(text)));
     };
@@ -638,7 +641,7 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, Sc
         }
     };
     let fits = match name {
-        "str" | "!" => return Ok(Value::String(text.to_owned())),
+        "str" | "!" => return Ok(None),
         "int" => matches!(typed(), Scalar::Integer(_)),
         "float" => matches!(typed(), Scalar::Integer(_) | Scalar::FloatingPoint(_)),
         "bool" => matches!(typed(), Scalar::Boolean(_)),
@@ -652,9 +655,11 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, Sc
         )));
     }
     match (name, typed()) {
-        ("float", Scalar::Integer(i)) => Ok(Number::from_f64(i as f64)
-            .map(Value::Number)
-            .unwrap_or(Value::Null)),
+        ("float", Scalar::Integer(i)) => Ok(Some(
+            Number::from_f64(i as f64)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
+        )),
         (_, value) => scalar_to_json(value),
     }
 }
@@ -669,8 +674,9 @@ enum ScalarError {
     Tag(String),
 }
 
-fn scalar_to_json(scalar: Scalar<'_>) -> Result<Value, ScalarError> {
-    Ok(match scalar {
+/// A scalar as JSON; `None` for text (always the scalar's own text: see [`scalar`]).
+fn scalar_to_json(scalar: Scalar<'_>) -> Result<Option<Value>, ScalarError> {
+    Ok(Some(match scalar {
         Scalar::Null => Value::Null,
         Scalar::Boolean(b) => Value::Bool(b),
         Scalar::Integer(i) => Value::Number(i.into()),
@@ -678,8 +684,8 @@ fn scalar_to_json(scalar: Scalar<'_>) -> Result<Value, ScalarError> {
             Some(n) => Value::Number(n),
             None => return Err(ScalarError::NotANumber(f.into_inner())),
         },
-        Scalar::String(s) => Value::String(s.into_owned()),
-    })
+        Scalar::String(_) => return Ok(None),
+    }))
 }
 
 #[cfg(test)]
