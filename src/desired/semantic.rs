@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -398,72 +399,65 @@ impl Registry {
                 pointer: format!("/customers/{index}/renamed_from"),
             });
         }
+        // One hash of the key per customer: the entry is looked up once.
+        let seen = match self.customers.entry(folded) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                if self.files.last().map(PathBuf::as_path) != Some(file) {
+                    self.files.push(file.to_path_buf());
+                }
+                entry.insert(Seen {
+                    key,
+                    file: self.files.len() - 1,
+                    at: at_name,
+                    state,
+                });
+                return;
+            }
+        };
+        let first = origin_in(&self.files, seen);
         let name = &key.name;
         let hierarchy = &key.hierarchy;
-        match self.customers.get(&folded) {
-            Some(seen) if seen.key != key => {
-                let first_origin = self.origin(seen);
-                out.push(case_only(
-                    file,
-                    at_name,
-                    &name_pointer(),
-                    &key,
-                    &seen.key,
-                    &first_origin,
-                ));
-            }
-            Some(seen) if seen.state != state => {
-                let (pointer, at) = if state_given {
-                    (format!("/customers/{index}/state"), at_state)
-                } else {
-                    (name_pointer(), at_name)
-                };
-                out.push(Diagnostic::at(
-                    file,
-                    at,
-                    &pointer,
-                    format!(
-                        "customer `{name}` at `{hierarchy}` is declared twice with different `state`: `{}` at {}, `{state}` here",
-                        seen.state, self.origin(seen)
-                    ),
-                ).with_rule(Rule::ConflictingState));
-            }
-            Some(seen) => out.push(
+        if seen.key != key {
+            out.push(case_only(
+                file,
+                at_name,
+                &name_pointer(),
+                &key,
+                &seen.key,
+                &first,
+            ));
+        } else if seen.state != state {
+            let (pointer, at) = if state_given {
+                (format!("/customers/{index}/state"), at_state)
+            } else {
+                (name_pointer(), at_name)
+            };
+            out.push(Diagnostic::at(
+                file,
+                at,
+                &pointer,
+                format!(
+                    "customer `{name}` at `{hierarchy}` is declared twice with different `state`: `{}` at {first}, `{state}` here",
+                    seen.state
+                ),
+            ).with_rule(Rule::ConflictingState));
+        } else {
+            out.push(
                 Diagnostic::at(
                     file,
                     at_name,
                     &name_pointer(),
-                    format!(
-                        "customer `{name}` at `{hierarchy}` is already declared at {}",
-                        self.origin(seen)
-                    ),
+                    format!("customer `{name}` at `{hierarchy}` is already declared at {first}"),
                 )
                 .with_rule(Rule::DuplicateCustomer),
-            ),
-            None => {
-                if self.files.last().map(PathBuf::as_path) != Some(file) {
-                    self.files.push(file.to_path_buf());
-                }
-                self.customers.insert(
-                    folded,
-                    Seen {
-                        key,
-                        file: self.files.len() - 1,
-                        at: at_name,
-                        state,
-                    },
-                );
-            }
+            );
         }
     }
 
     /// Where a customer was first declared.
     fn origin(&self, seen: &Seen) -> Origin {
-        let file = self
-            .files
-            .get(seen.file)
-            .map_or(Path::new(""), PathBuf::as_path);
-        origin(file, seen.at)
+        origin_in(&self.files, seen)
     }
 
     /// The first declaration of exactly `key`.
@@ -595,6 +589,12 @@ fn case_only(
         first.name, key.name, key.name, first.name
     ))
     .with_rule(Rule::CaseOnlyName)
+}
+
+/// Where a customer was first declared, its file taken from `files` by index.
+fn origin_in(files: &[PathBuf], seen: &Seen) -> Origin {
+    let file = files.get(seen.file).map_or(Path::new(""), PathBuf::as_path);
+    origin(file, seen.at)
 }
 
 fn origin(file: &Path, position: Position) -> Origin {

@@ -630,6 +630,9 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Option<Va
             // `key:` with nothing after it.
             return Ok(Some(Value::Null));
         }
+        if plain_text_at_a_glance(text) {
+            return Ok(None);
+        }
         return scalar_to_json(Scalar::parse_from_cow(Cow::Borrowed(text)));
     };
     let name = core_name(tag).ok_or_else(|| ScalarError::Tag(unsupported_tag(tag)))?;
@@ -664,6 +667,19 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Option<Va
     }
 }
 
+/// Whether a plain scalar is text by its first byte alone, which most are (names,
+/// hierarchies): the core schema's null (`~`, `null`), booleans (`true`, `false`, in
+/// three spellings each) and numbers (`12`, `+1`, `0x1F`, `.5`, `-.inf`, `.nan`, `1e3`)
+/// all start with one of `~nNtTfF+-.` or a digit; saphyr is asked about the others.
+fn plain_text_at_a_glance(text: &str) -> bool {
+    text.as_bytes().first().is_some_and(|first| {
+        !matches!(
+            first,
+            b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'+' | b'-' | b'.' | b'0'..=b'9'
+        )
+    })
+}
+
 /// A scalar JSON cannot hold, or a tag this reader refuses.
 #[derive(Debug, thiserror::Error)]
 enum ScalarError {
@@ -691,6 +707,66 @@ fn scalar_to_json(scalar: Scalar<'_>) -> Result<Option<Value>, ScalarError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first-byte shortcut never calls text what saphyr reads as null, a boolean or a
+    /// number.
+    #[test]
+    fn plain_text_at_a_glance_is_text_for_saphyr_too() {
+        let samples = [
+            "Acme",
+            "sys.hcs.P",
+            "yes",
+            "No",
+            "on",
+            "Off",
+            "inf",
+            "Infinity",
+            "NaN",
+            "e5",
+            "x1",
+            "_1",
+            "@1",
+            " 1",
+            "\u{00e9}1",
+            "ǅ",
+            "Null",
+            "nULL",
+            "true",
+            "0",
+            "~",
+        ];
+        for text in samples {
+            if plain_text_at_a_glance(text) {
+                assert!(
+                    matches!(Scalar::parse_from_cow(text.into()), Scalar::String(_)),
+                    "{text}"
+                );
+            }
+        }
+        assert!(plain_text_at_a_glance("Acme"));
+        for not_text in [
+            "~", "null", "Null", "NULL", "true", "False", "1", "+1", "-.inf", ".nan",
+        ] {
+            assert!(!plain_text_at_a_glance(not_text), "{not_text}");
+        }
+        // Every printable ASCII first byte, with a digit after it (as numbers have).
+        for first in 0x20u8..0x7f {
+            for rest in [
+                "", "1", "0.5", "e3", "x1F", "inf", "nan", "ull", "rue", "alse",
+            ] {
+                let text = format!("{}{rest}", first as char);
+                if plain_text_at_a_glance(&text) {
+                    assert!(
+                        matches!(
+                            Scalar::parse_from_cow(text.as_str().into()),
+                            Scalar::String(_)
+                        ),
+                        "{text}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn keeps_positions_and_yaml_1_2_scalars() {
