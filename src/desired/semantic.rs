@@ -63,7 +63,8 @@ pub fn check_customer(
         ).with_rule(Rule::RenamedFromSelf));
     }
     if let Some(variable) = customer
-        .pointer("/local_admin/password_env")
+        .get("local_admin")
+        .and_then(|admin| admin.get("password_env"))
         .and_then(Value::as_str)
         && let Some(message) = read_by_this_tool(variable)
     {
@@ -314,20 +315,30 @@ impl CustomerEntry {
     /// when it is not a mapping with a text `name` and `hierarchy` (nothing to register).
     /// `at` gives the positions of `name`, `state` and `renamed_from` in the item.
     pub fn take(index: usize, item: Value, at: impl FnOnce() -> [Position; 3]) -> Option<Self> {
-        let Value::Object(mut item) = item else {
+        let Value::Object(item) = item else {
             return None;
         };
-        let (Some(Value::String(name)), Some(Value::String(hierarchy))) =
-            (item.remove("name"), item.remove("hierarchy"))
-        else {
+        let (mut name, mut hierarchy, mut state, mut renamed_from) = (None, None, None, None);
+        // One pass over the mapping, which is dropped as it goes: no look-up per key.
+        for (key, value) in item {
+            let slot = match key.as_str() {
+                "name" => &mut name,
+                "hierarchy" => &mut hierarchy,
+                "state" => &mut state,
+                "renamed_from" => &mut renamed_from,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        let (Some(Value::String(name)), Some(Value::String(hierarchy))) = (name, hierarchy) else {
             return None;
         };
-        let (state, state_given) = match item.remove("state") {
+        let (state, state_given) = match state {
             Some(Value::String(state)) => (Cow::Owned(state), true),
             Some(_) => (Cow::Borrowed(PRESENT), true),
             None => (Cow::Borrowed(PRESENT), false),
         };
-        let renamed_from = match item.remove("renamed_from") {
+        let renamed_from = match renamed_from {
             Some(Value::String(old)) => Some(old),
             _ => None,
         };

@@ -97,7 +97,8 @@ impl PositionIndex {
         node.first = first;
         node.len = self.edges.len() - first;
         if node.mapping {
-            let names = &self.names;
+            // Bytes order is UTF-8 text order, without a char-boundary check per compare.
+            let names = self.names.as_bytes();
             self.edges[first..]
                 .sort_unstable_by(|a, b| names[a.name.clone()].cmp(&names[b.name.clone()]));
         }
@@ -141,7 +142,7 @@ impl PositionIndex {
         let edge = if node.mapping {
             let name = unescape(segment)?;
             let found = edges
-                .binary_search_by(|e| self.names[e.name.clone()].cmp(name.as_ref()))
+                .binary_search_by(|e| self.names.as_bytes()[e.name.clone()].cmp(name.as_bytes()))
                 .ok()?;
             &edges[found]
         } else {
