@@ -565,6 +565,48 @@ mod tests {
         }
     }
 
+    /// A second declaration with another `state` is reported at its `state`, or at its
+    /// `name` when it has none (it means `present`); a `state` that is not text counts as
+    /// `present` here (the schema reports it).
+    #[test]
+    fn a_conflicting_state_is_reported_where_the_second_declaration_says_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let absent = "customers:\n  - name: A\n    hierarchy: sys.hcs.P\n    state: absent\n";
+        let a = write(dir.path(), "a.yaml", absent);
+        let b = write(
+            dir.path(),
+            "b.yaml",
+            "customers:\n  - name: A\n    hierarchy: sys.hcs.P\n",
+        );
+        let c = write(
+            dir.path(),
+            "c.yaml",
+            "customers:\n  - name: A\n    hierarchy: sys.hcs.P\n    state: 5\n",
+        );
+        let problems = load_reporting(&[a.clone(), b.clone(), c.clone()])
+            .desired
+            .unwrap_err();
+        let twice: Vec<(String, usize, usize, &str)> = problems
+            .iter()
+            .filter(|d| d.message.contains("declared twice"))
+            .map(|d| (d.message.clone(), d.line, d.column, d.path.as_str()))
+            .collect();
+        let message = format!(
+            "customer `A` at `sys.hcs.P` is declared twice with different `state`: `absent` at {}:2:11, `present` here",
+            a.display()
+        );
+        assert_eq!(
+            twice,
+            [
+                (message.clone(), 2, 11, "/customers/0/name"),
+                (message, 4, 12, "/customers/0/state"),
+            ]
+        );
+        assert!(problems.iter().any(|d| d.file == c
+            && d.path == "/customers/0/state"
+            && !d.message.contains("declared twice")));
+    }
+
     #[test]
     fn doubled_inner_spaces_are_warnings_not_errors() {
         let dir = tempfile::tempdir().unwrap();
