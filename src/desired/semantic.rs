@@ -330,16 +330,24 @@ impl CustomerEntry {
             };
             *slot = Some(value);
         }
-        let (Some(Value::String(name)), Some(Value::String(hierarchy))) = (name, hierarchy) else {
+        let (Some(Value::String(mut name)), Some(Value::String(mut hierarchy))) = (name, hierarchy)
+        else {
             return None;
         };
+        // Kept until every file is read: not with the spare room the YAML reader leaves
+        // in each text (saphyr reserves 128 bytes or more per scalar).
+        name.shrink_to_fit();
+        hierarchy.shrink_to_fit();
         let (state, state_given) = match state {
             Some(Value::String(state)) => (Cow::Owned(state), true),
             Some(_) => (Cow::Borrowed(PRESENT), true),
             None => (Cow::Borrowed(PRESENT), false),
         };
         let renamed_from = match renamed_from {
-            Some(Value::String(old)) => Some(old),
+            Some(Value::String(mut old)) => {
+                old.shrink_to_fit();
+                Some(old)
+            }
             _ => None,
         };
         let key = CustomerKey::new(hierarchy, name);
