@@ -472,13 +472,13 @@ impl Builder {
                     {
                         return Err(error(YamlErrorKind::Tag, &unsupported_tag(tag)));
                     }
-                    self.key(text.into_owned(), at)?
+                    self.key(tight(text), at)?
                 }
                 Role::Value { .. } => {
                     let value = match scalar(&text, style, tag.as_deref()) {
                         Ok(Some(value)) => value,
                         // The text itself: saphyr's own string, not a copy of it.
-                        Ok(None) => Value::String(text.into_owned()),
+                        Ok(None) => Value::String(tight(text)),
                         Err(ScalarError::NotANumber(_)) => {
                             self.non_finite.push((at, text.into_owned()));
                             Value::Number(Number::from_f64(NON_FINITE).unwrap_or(0.into()))
@@ -582,6 +582,14 @@ impl Builder {
             }
         }
     }
+}
+
+/// A scalar's text as an owned string without spare room: saphyr reserves 128 bytes or
+/// more for each plain scalar, and a large file's value tree holds a few per customer.
+fn tight(text: Cow<'_, str>) -> String {
+    let mut text = text.into_owned();
+    text.shrink_to_fit();
+    text
 }
 
 /// A tag's name: the core schema's suffix (`str` for `!!str` or
