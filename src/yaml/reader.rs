@@ -716,6 +716,28 @@ fn scalar_to_json(scalar: Scalar<'_>) -> Result<Option<Value>, ScalarError> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The first-byte shortcut agrees with saphyr on any text, and on number-like text
+        /// in particular (signs, dots, digits, exponents, radix prefixes, letters).
+        #[test]
+        fn plain_text_at_a_glance_agrees_with_saphyr(
+            text in proptest::prop_oneof![
+                "\\PC{1,12}",
+                "[-+.0-9a-fA-FxXoOeEnNtTuUlLsSrR_~ ]{1,8}",
+                "[-+.]?[0-9]{1,4}(\\.[0-9]{0,3})?([eE][-+]?[0-9]{1,2})?",
+                "0[xo][0-9a-fA-F]{1,4}",
+                "~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)",
+            ]
+        ) {
+            if plain_text_at_a_glance(&text) {
+                proptest::prop_assert!(
+                    matches!(Scalar::parse_from_cow(text.as_str().into()), Scalar::String(_)),
+                    "{}", text
+                );
+            }
+        }
+    }
+
     /// The first-byte shortcut never calls text what saphyr reads as null, a boolean or a
     /// number.
     #[test]
