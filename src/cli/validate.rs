@@ -42,7 +42,8 @@ pub fn run(args: Args) -> Exit {
             std::env::var_os("NO_COLOR").as_deref(),
         ),
     };
-    let validation = validate::validate(&args.paths, format, colors);
+    // The process ends right after printing: the model is left to the OS, not freed.
+    let validation = validate::validate_at_exit(&args.paths, format, colors);
     eprint!("{}", validation.warnings);
     super::common::emit(&validation.output);
     if validation.valid {

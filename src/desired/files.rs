@@ -238,7 +238,11 @@ fn is_yaml(path: &Path) -> bool {
 pub fn read(path: &Path) -> Result<String, Diagnostic> {
     let file =
         fs::File::open(path).map_err(|e| Diagnostic::file(path, format!("cannot read: {e}")))?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length (read_to_end through `take` has no size hint, and
+    // doubling a large file's buffer copies it several times); a length that changes
+    // while reading only costs a reallocation.
+    let length = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES) + 1;
+    let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Diagnostic::file(path, format!("cannot read: {e}")))?;
@@ -251,7 +255,10 @@ pub fn read(path: &Path) -> Result<String, Diagnostic> {
             ),
         ));
     }
-    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+    // `contains` is a memchr; the position only when there is one.
+    if bytes.contains(&0)
+        && let Some(at) = bytes.iter().position(|b| *b == 0)
+    {
         return Err(Diagnostic::at(
             path,
             position_of_byte(&bytes, at),

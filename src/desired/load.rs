@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::diagnostic::Rule;
-use super::semantic::{self, Registry};
+use super::semantic::{self, CustomerEntry, Registry};
 use super::{Diagnostic, diagnostic, files, schema, wording};
 use crate::model::{Customer, DeclaredCustomer, DeclaredScope, Desired, DesiredFile, Origin};
 use crate::yaml::{self, Document, Locate, NodePosition};
@@ -85,8 +85,8 @@ fn load_files<'t>(
     for file in checked {
         match file {
             Ok(mut file) => {
-                for (index, entry) in &file.customers {
-                    registry.add_customer(&file.file, entry, *index, &entry.root, &mut file.found);
+                for entry in file.customers {
+                    registry.add_customer(&file.file, entry, &mut file.found);
                 }
                 registry.add_scopes(&file.file, &file.scopes, &mut file.found);
                 let clean = file.found.is_empty();
@@ -106,6 +106,13 @@ fn load_files<'t>(
     diagnostic::sort(&mut warnings);
     let mut desired = Desired::default();
     if problems.is_empty() {
+        // One allocation for every file's customers: growing by doubling would copy them
+        // (and touch fresh pages) several times.
+        let count = built
+            .iter()
+            .map(|d| d.as_ref().map_or(0, |d| d.0.len()))
+            .sum();
+        desired.customers.reserve_exact(count);
         for declared in built {
             match declared {
                 Ok((customers, scopes)) => {
@@ -140,15 +147,14 @@ struct Checked {
     found: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     declared: Declared,
-    /// Each customer item (a mapping) by index: its identifying keys and their positions.
-    customers: Vec<(usize, Spots)>,
+    /// Each customer item (a mapping): its identifying keys and their positions.
+    customers: Vec<CustomerEntry>,
     /// The file's `scopes` and their positions.
     scopes: Spots,
 }
 
-/// What the checks across files need of a document, kept after its value is dropped: a
-/// small value (a customer's `name`, `hierarchy`, `state` and `renamed_from`, or the
-/// `scopes`) and the positions of the pointers they may name, each looked up in the
+/// What the checks across files need of a document's `scopes`, kept after its value
+/// is dropped: the `scopes` and the positions of their hierarchies, each looked up in the
 /// whole document (so a missing key falls back to its nearest ancestor, as there).
 struct Spots {
     root: Value,
@@ -175,25 +181,18 @@ impl Locate for Spots {
     }
 }
 
-/// The keys of a customer item the checks across files read.
-const REGISTRY_KEYS: [&str; 4] = ["name", "hierarchy", "state", "renamed_from"];
+/// The keys of a customer item whose positions a [`CustomerEntry`] holds, in its order.
+const ENTRY_KEYS: [&str; 3] = ["name", "state", "renamed_from"];
 
-/// A customer item's [`Spots`]; `None` when it is not a mapping (nothing to register).
-fn customer_spots(parsed: &Document, index: usize, item: &Value) -> Option<Spots> {
-    let item = item.as_object()?;
-    let base = format!("/customers/{index}");
-    let mut positions = vec![(base.clone(), parsed.node_position(&base))];
-    let mut root = serde_json::Map::new();
-    for key in REGISTRY_KEYS {
-        let pointer = format!("{base}/{key}");
-        positions.push((pointer.clone(), parsed.node_position(&pointer)));
-        if let Some(value) = item.get(key) {
-            root.insert(key.to_owned(), value.clone());
-        }
-    }
-    Some(Spots {
-        root: Value::Object(root),
-        positions,
+/// The customer item `index` as a [`CustomerEntry`] (its texts moved out of `item`).
+fn customer_entry(parsed: &Document, index: usize, item: Value) -> Option<CustomerEntry> {
+    CustomerEntry::take(index, item, || {
+        let base = format!("/customers/{index}");
+        let start = yaml::Position { line: 1, column: 1 };
+        parsed
+            .positions
+            .get_in(&base, ENTRY_KEYS)
+            .map_or([start; 3], |found| found.map(|at| at.value))
     })
 }
 
@@ -241,7 +240,6 @@ fn check_and_build(file: &Path, mut parsed: Document) -> Checked {
         schema::check_customer(file, &parsed, i, &item, &password_keys, &mut found);
         semantic::check_customer(file, &parsed, i, &item, &mut found);
         semantic::warn_customer(file, &parsed, i, &item, &mut warnings);
-        registered.extend(customer_spots(&parsed, i, &item).map(|spots| (i, spots)));
         // A file with a problem is not built: deserialising it would be wasted.
         if let (true, Ok(built)) = (found.is_empty(), &mut customers) {
             match build_customer(file, &parsed, i, &item) {
@@ -249,6 +247,7 @@ fn check_and_build(file: &Path, mut parsed: Document) -> Checked {
                 Err(problem) => customers = Err(problem),
             }
         }
+        registered.extend(customer_entry(&parsed, i, item));
     }
     semantic::check_scopes(file, &parsed, &mut found, &mut warnings);
     let scopes = scope_spots(&parsed);
@@ -564,6 +563,48 @@ mod tests {
             assert_eq!(again.desired.unwrap_err(), *problems);
             assert_eq!(again.warnings, first.warnings);
         }
+    }
+
+    /// A second declaration with another `state` is reported at its `state`, or at its
+    /// `name` when it has none (it means `present`); a `state` that is not text counts as
+    /// `present` here (the schema reports it).
+    #[test]
+    fn a_conflicting_state_is_reported_where_the_second_declaration_says_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let absent = "customers:\n  - name: A\n    hierarchy: sys.hcs.P\n    state: absent\n";
+        let a = write(dir.path(), "a.yaml", absent);
+        let b = write(
+            dir.path(),
+            "b.yaml",
+            "customers:\n  - name: A\n    hierarchy: sys.hcs.P\n",
+        );
+        let c = write(
+            dir.path(),
+            "c.yaml",
+            "customers:\n  - name: A\n    hierarchy: sys.hcs.P\n    state: 5\n",
+        );
+        let problems = load_reporting(&[a.clone(), b.clone(), c.clone()])
+            .desired
+            .unwrap_err();
+        let twice: Vec<(String, usize, usize, &str)> = problems
+            .iter()
+            .filter(|d| d.message.contains("declared twice"))
+            .map(|d| (d.message.clone(), d.line, d.column, d.path.as_str()))
+            .collect();
+        let message = format!(
+            "customer `A` at `sys.hcs.P` is declared twice with different `state`: `absent` at {}:2:11, `present` here",
+            a.display()
+        );
+        assert_eq!(
+            twice,
+            [
+                (message.clone(), 2, 11, "/customers/0/name"),
+                (message, 4, 12, "/customers/0/state"),
+            ]
+        );
+        assert!(problems.iter().any(|d| d.file == c
+            && d.path == "/customers/0/state"
+            && !d.message.contains("declared twice")));
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! These read the parsed JSON value loosely (a value of the wrong type is the schema's
 //! to report), so they run on files with schema errors too: one run shows every problem.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::path::Path;
+use std::collections::hash_map::Entry;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -47,8 +49,8 @@ pub fn check_customer(
     if !customer.is_object() {
         return;
     }
-    let base = format!("/customers/{index}");
-    repeated_deal_ids(file, parsed, &base, customer, out);
+    let base = &Base(index);
+    repeated_deal_ids(file, parsed, base, customer, out);
     let name = customer.get("name").and_then(Value::as_str);
     if let (Some(name), Some(old)) = (name, customer.get("renamed_from").and_then(Value::as_str))
         && name == old
@@ -61,7 +63,8 @@ pub fn check_customer(
         ).with_rule(Rule::RenamedFromSelf));
     }
     if let Some(variable) = customer
-        .pointer("/local_admin/password_env")
+        .get("local_admin")
+        .and_then(|admin| admin.get("password_env"))
         .and_then(Value::as_str)
         && let Some(message) = read_by_this_tool(variable)
     {
@@ -101,11 +104,12 @@ pub fn warn_customer(
     customer: &Value,
     warnings: &mut Vec<Diagnostic>,
 ) {
-    let base = format!("/customers/{index}");
+    let base = Base(index);
     for key in ["name", "renamed_from", "hierarchy"] {
         if let Some(message) = customer
             .get(key)
             .and_then(Value::as_str)
+            .filter(|text| has_two_spaces(text))
             .and_then(|text| wording::doubled_spaces(key, text))
         {
             warnings.push(
@@ -118,6 +122,7 @@ pub fn warn_customer(
     for (i, id) in ids.into_iter().flatten().enumerate() {
         if let Some(message) = id
             .as_str()
+            .filter(|text| has_two_spaces(text))
             .and_then(|text| wording::doubled_spaces("deal_ids[]", text))
         {
             warnings.push(
@@ -199,26 +204,64 @@ fn read_by_this_tool(variable: &str) -> Option<String> {
 }
 
 /// `password`, `Admin_Password`, `passwd`... in any case, without allocating (this runs
-/// on every key of every file).
+/// on every key of every file): the words are compared only where a `pa` starts.
 fn names_a_password(key: &str) -> bool {
     let bytes = key.as_bytes();
-    [b"password".as_slice(), b"passwd"].iter().any(|word| {
-        bytes
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word))
+    let Some(last) = bytes.len().checked_sub(b"passwd".len()) else {
+        return false;
+    };
+    (0..=last).any(|i| {
+        // `| 0x20` is the lower case of an ASCII letter (and of nothing else here).
+        bytes[i] | 0x20 == b'p' && bytes[i + 1] | 0x20 == b'a' && {
+            let at = &bytes[i..];
+            let starts = |word: &[u8]| {
+                at.get(..word.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(word))
+            };
+            starts(b"passwd") || starts(b"password")
+        }
     })
 }
+
+/// The pointer of the customer item at an index, written only when a message needs it
+/// (most customers have none: formatting it for each cost more than checking them).
+struct Base(usize);
+
+impl std::fmt::Display for Base {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "/customers/{}", self.0)
+    }
+}
+
+/// Whether `text` has two spaces in a row: the cheap test before
+/// [`wording::doubled_spaces`], which runs on every name of every customer.
+fn has_two_spaces(text: &str) -> bool {
+    text.as_bytes().windows(2).any(|pair| pair == b"  ")
+}
+
+/// Lists of Deal IDs up to this long are searched for repeats pairwise (no table).
+const FEW_DEAL_IDS: usize = 16;
 
 fn repeated_deal_ids(
     file: &Path,
     parsed: &impl Locate,
-    base: &str,
+    base: &Base,
     customer: &Value,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(ids) = customer.get("deal_ids").and_then(Value::as_array) else {
         return;
     };
+    if ids.len() <= FEW_DEAL_IDS {
+        // The same first occurrences as the table below would find.
+        let unique = ids.iter().enumerate().all(|(i, id)| {
+            id.as_str()
+                .is_none_or(|id| !ids[..i].iter().any(|e| e.as_str() == Some(id)))
+        });
+        if unique {
+            return;
+        }
+    }
     let mut first: HashMap<&str, usize> = HashMap::new();
     for (i, id) in ids.iter().enumerate() {
         let Some(id) = id.as_str() else { continue };
@@ -245,10 +288,90 @@ fn repeated_deal_ids(
     }
 }
 
-/// A customer's first declaration.
+/// What the checks across files need of one customer item: taken (moved, not cloned)
+/// from the item in the parallel pass, so that the single-threaded [`Registry`] only
+/// hashes and inserts.
+#[derive(Debug)]
+pub struct CustomerEntry {
+    /// The item's index in the file's `customers`.
+    pub index: usize,
+    /// Its `hierarchy` and `name`.
+    pub key: CustomerKey,
+    /// [`Self::key`] in lower case (see [`fold`]).
+    pub folded: CustomerKey,
+    /// Its `state` when that is text, else `present`.
+    pub state: Cow<'static, str>,
+    /// Whether the item has a `state` key (of any type).
+    pub state_given: bool,
+    /// Its `renamed_from` when that is text.
+    pub renamed_from: Option<String>,
+    /// The positions of its `name`, `state` and `renamed_from` (as
+    /// [`Locate::position`] of their pointers: a missing key at its item).
+    pub at: [Position; 3],
+}
+
+impl CustomerEntry {
+    /// The entry of the customer item `index`, taking its texts out of `item`; `None`
+    /// when it is not a mapping with a text `name` and `hierarchy` (nothing to register).
+    /// `at` gives the positions of `name`, `state` and `renamed_from` in the item.
+    pub fn take(index: usize, item: Value, at: impl FnOnce() -> [Position; 3]) -> Option<Self> {
+        let Value::Object(item) = item else {
+            return None;
+        };
+        let (mut name, mut hierarchy, mut state, mut renamed_from) = (None, None, None, None);
+        // One pass over the mapping, which is dropped as it goes: no look-up per key.
+        for (key, value) in item {
+            let slot = match key.as_str() {
+                "name" => &mut name,
+                "hierarchy" => &mut hierarchy,
+                "state" => &mut state,
+                "renamed_from" => &mut renamed_from,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        let (Some(Value::String(mut name)), Some(Value::String(mut hierarchy))) = (name, hierarchy)
+        else {
+            return None;
+        };
+        // Kept until every file is read: not with the spare room the YAML reader leaves
+        // in each text (saphyr reserves 128 bytes or more per scalar).
+        name.shrink_to_fit();
+        hierarchy.shrink_to_fit();
+        let (state, state_given) = match state {
+            Some(Value::String(state)) => (Cow::Owned(state), true),
+            Some(_) => (Cow::Borrowed(PRESENT), true),
+            None => (Cow::Borrowed(PRESENT), false),
+        };
+        let renamed_from = match renamed_from {
+            Some(Value::String(mut old)) => {
+                old.shrink_to_fit();
+                Some(old)
+            }
+            _ => None,
+        };
+        let key = CustomerKey::new(hierarchy, name);
+        Some(CustomerEntry {
+            index,
+            folded: fold(&key),
+            key,
+            state,
+            state_given,
+            renamed_from,
+            at: at(),
+        })
+    }
+}
+
+const PRESENT: &str = "present";
+
+/// A customer's first declaration: its exact key, where its `name` is (a file by its
+/// index in [`Registry::files`]: no path copied per customer) and its `state`.
 struct Seen {
-    origin: Origin,
-    state: String,
+    key: CustomerKey,
+    file: usize,
+    at: Position,
+    state: Cow<'static, str>,
 }
 
 /// A `renamed_from`, checked once every file is read.
@@ -262,106 +385,105 @@ struct Rename {
 /// The declarations of every file read so far, to find those made twice.
 #[derive(Default)]
 pub struct Registry {
+    /// The files customers were registered from, in order.
+    files: Vec<PathBuf>,
+    /// Each declared customer by its letter-case-folded key, to find names that differ
+    /// only in case (unique per hierarchy on VOSS, which may ignore case): the first
+    /// declaration of a folded key is the only one kept.
     customers: HashMap<CustomerKey, Seen>,
-    /// Each declared key by its letter-case-folded form, to find names that differ only
-    /// in case (unique per hierarchy on VOSS, which may ignore case).
-    folded: HashMap<CustomerKey, CustomerKey>,
     scopes: HashMap<String, Origin>,
     renames: Vec<Rename>,
 }
 
 impl Registry {
-    /// Records the customer item `index` of a file, reporting it if already declared.
-    pub fn add_customer(
-        &mut self,
-        file: &Path,
-        parsed: &impl Locate,
-        index: usize,
-        customer: &Value,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        if !customer.is_object() {
-            return;
-        }
-        let base = format!("/customers/{index}");
-        let (Some(name), Some(hierarchy)) = (
-            customer.get("name").and_then(Value::as_str),
-            customer.get("hierarchy").and_then(Value::as_str),
-        ) else {
-            return;
-        };
-        let key = CustomerKey::new(hierarchy, name);
-        let state = customer
-            .get("state")
-            .and_then(Value::as_str)
-            .unwrap_or("present");
-        let name_pointer = format!("{base}/name");
-        if let Some(old) = customer.get("renamed_from").and_then(Value::as_str)
-            && old != name
+    /// Records a customer item of `file`, reporting it if already declared.
+    pub fn add_customer(&mut self, file: &Path, entry: CustomerEntry, out: &mut Vec<Diagnostic>) {
+        let CustomerEntry {
+            index,
+            key,
+            folded,
+            state,
+            state_given,
+            renamed_from,
+            at: [at_name, at_state, at_renamed_from],
+        } = entry;
+        let name_pointer = || format!("/customers/{index}/name");
+        if let Some(old) = renamed_from
+            && old != key.name
         {
-            let pointer = format!("{base}/renamed_from");
             self.renames.push(Rename {
-                old: CustomerKey::new(hierarchy, old),
-                new_name: name.to_string(),
-                origin: origin(file, parsed.position(&pointer)),
-                pointer,
+                old: CustomerKey::new(key.hierarchy.clone(), old),
+                new_name: key.name.clone(),
+                origin: origin(file, at_renamed_from),
+                pointer: format!("/customers/{index}/renamed_from"),
             });
         }
-        let folded = fold(&key);
-        if let Some(first) = self.folded.get(&folded).filter(|first| **first != key)
-            && let Some(seen) = self.customers.get(first)
-        {
+        // One hash of the key per customer: the entry is looked up once.
+        let seen = match self.customers.entry(folded) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                if self.files.last().map(PathBuf::as_path) != Some(file) {
+                    self.files.push(file.to_path_buf());
+                }
+                entry.insert(Seen {
+                    key,
+                    file: self.files.len() - 1,
+                    at: at_name,
+                    state,
+                });
+                return;
+            }
+        };
+        let first = origin_in(&self.files, seen);
+        let name = &key.name;
+        let hierarchy = &key.hierarchy;
+        if seen.key != key {
             out.push(case_only(
                 file,
-                parsed,
-                &name_pointer,
+                at_name,
+                &name_pointer(),
                 &key,
-                first,
-                &seen.origin,
+                &seen.key,
+                &first,
             ));
-            return;
-        }
-        match self.customers.get(&key) {
-            Some(seen) if seen.state != state => {
-                let pointer = if customer.get("state").is_some() {
-                    format!("{base}/state")
-                } else {
-                    name_pointer
-                };
-                out.push(Diagnostic::value(
+        } else if seen.state != state {
+            let (pointer, at) = if state_given {
+                (format!("/customers/{index}/state"), at_state)
+            } else {
+                (name_pointer(), at_name)
+            };
+            out.push(Diagnostic::at(
+                file,
+                at,
+                &pointer,
+                format!(
+                    "customer `{name}` at `{hierarchy}` is declared twice with different `state`: `{}` at {first}, `{state}` here",
+                    seen.state
+                ),
+            ).with_rule(Rule::ConflictingState));
+        } else {
+            out.push(
+                Diagnostic::at(
                     file,
-                    parsed,
-                    &pointer,
-                    format!(
-                        "customer `{name}` at `{hierarchy}` is declared twice with different `state`: `{}` at {}, `{state}` here",
-                        seen.state, seen.origin
-                    ),
-                ).with_rule(Rule::ConflictingState));
-            }
-            Some(seen) => out.push(
-                Diagnostic::value(
-                    file,
-                    parsed,
-                    &name_pointer,
-                    format!(
-                        "customer `{name}` at `{hierarchy}` is already declared at {}",
-                        seen.origin
-                    ),
+                    at_name,
+                    &name_pointer(),
+                    format!("customer `{name}` at `{hierarchy}` is already declared at {first}"),
                 )
                 .with_rule(Rule::DuplicateCustomer),
-            ),
-            None => {
-                let origin = origin(file, parsed.position(&name_pointer));
-                self.folded.insert(folded, key.clone());
-                self.customers.insert(
-                    key,
-                    Seen {
-                        origin,
-                        state: state.to_string(),
-                    },
-                );
-            }
+            );
         }
+    }
+
+    /// Where a customer was first declared.
+    fn origin(&self, seen: &Seen) -> Origin {
+        origin_in(&self.files, seen)
+    }
+
+    /// The first declaration of exactly `key`.
+    fn declared(&self, key: &CustomerKey) -> Option<&Seen> {
+        self.customers
+            .get(&fold(key))
+            .filter(|seen| seen.key == *key)
     }
 
     /// Records a file's scopes (after its customers), reporting those already declared.
@@ -408,8 +530,9 @@ impl Registry {
         let mut renamed: HashMap<CustomerKey, &Rename> = HashMap::new();
         for rename in &self.renames {
             let declared = self
-                .folded
+                .customers
                 .get(&fold(&rename.old))
+                .map(|seen| &seen.key)
                 .filter(|key| key.name != rename.new_name);
             let old = declared.unwrap_or(&rename.old);
             let at = |message: String| {
@@ -429,10 +552,10 @@ impl Registry {
             } else {
                 format!(" as `{}` (only the letter case differs)", old.name)
             };
-            if let Some(seen) = self.customers.get(old).filter(|s| s.state == "present") {
+            if let Some(seen) = self.declared(old).filter(|s| s.state == PRESENT) {
                 out.push(at(format!(
                     "`{}` is renamed to `{}`, but is also declared{also} at {}: remove one of the two",
-                    rename.old.name, rename.new_name, seen.origin
+                    rename.old.name, rename.new_name, self.origin(seen)
                 )));
             } else if let Some(first) = renamed.get(&fold(&rename.old)) {
                 let also = if first.old.name == rename.old.name {
@@ -460,7 +583,7 @@ fn fold(key: &CustomerKey) -> CustomerKey {
 /// "`ACME` at H differs only in letter case from `Acme`, declared at F:L:C".
 fn case_only(
     file: &Path,
-    parsed: &impl Locate,
+    at: Position,
     pointer: &str,
     key: &CustomerKey,
     first: &CustomerKey,
@@ -471,9 +594,9 @@ fn case_only(
     } else {
         format!("`{}` at `{}`", first.name, first.hierarchy)
     };
-    Diagnostic::value(
+    Diagnostic::at(
         file,
-        parsed,
+        at,
         pointer,
         format!(
             "customer `{}` at `{}` differs only in letter case from {first_name}, declared at {first_origin}: names are unique per hierarchy and VOSS may ignore case; keep one of the two",
@@ -487,10 +610,48 @@ fn case_only(
     .with_rule(Rule::CaseOnlyName)
 }
 
+/// Where a customer was first declared, its file taken from `files` by index.
+fn origin_in(files: &[PathBuf], seen: &Seen) -> Origin {
+    let file = files.get(seen.file).map_or(Path::new(""), PathBuf::as_path);
+    origin(file, seen.at)
+}
+
 fn origin(file: &Path, position: Position) -> Origin {
     Origin {
         file: file.to_path_buf(),
         line: position.line,
         column: position.column,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_key_is_found_in_any_case_anywhere_in_the_name() {
+        for key in [
+            "password",
+            "Admin_Password",
+            "PASSWD",
+            "x_passwd",
+            "paspassword",
+            "pApAsSwD",
+        ] {
+            assert!(names_a_password(key), "{key}");
+        }
+        for key in [
+            "", "pass", "passw", "passwo", "name", "p@sswd", "pasword", "passw d",
+        ] {
+            assert!(!names_a_password(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn two_spaces_in_a_row_are_found_anywhere() {
+        assert!(has_two_spaces("a  b"));
+        assert!(has_two_spaces("  "));
+        assert!(!has_two_spaces("a b c"));
+        assert!(!has_two_spaces(" "));
     }
 }

@@ -97,7 +97,8 @@ impl PositionIndex {
         node.first = first;
         node.len = self.edges.len() - first;
         if node.mapping {
-            let names = &self.names;
+            // Bytes order is UTF-8 text order, without a char-boundary check per compare.
+            let names = self.names.as_bytes();
             self.edges[first..]
                 .sort_unstable_by(|a, b| names[a.name.clone()].cmp(&names[b.name.clone()]));
         }
@@ -106,18 +107,34 @@ impl PositionIndex {
     /// The position of the node at `pointer`, or of its nearest ancestor; `None` for a
     /// pointer that is neither `""` nor starts with `/`, or an empty index.
     pub fn get(&self, pointer: &str) -> Option<NodePosition> {
+        self.walk(pointer).map(|(node, _)| node.at)
+    }
+
+    /// [`Self::get`] of `{base}/{key}` for each of `keys` (each one pointer segment,
+    /// escaped as in a pointer), walking `base` once and formatting no pointer: what loading reads of
+    /// every customer item. `None` as for [`Self::get`] of `base`.
+    pub fn get_in<const N: usize>(&self, base: &str, keys: [&str; N]) -> Option<[NodePosition; N]> {
+        let (node, whole) = self.walk(base)?;
+        Some(keys.map(|key| {
+            let child = if whole { self.child(node, key) } else { None };
+            child.unwrap_or(node).at
+        }))
+    }
+
+    /// The node at `pointer` or its nearest ancestor, and whether it is the node itself.
+    fn walk(&self, pointer: &str) -> Option<(&Node, bool)> {
         let mut node = self.nodes.first()?;
         if pointer.is_empty() {
-            return Some(node.at);
+            return Some((node, true));
         }
         let rest = pointer.strip_prefix('/')?;
         for segment in rest.split('/') {
             match self.child(node, segment) {
                 Some(child) => node = child,
-                None => break,
+                None => return Some((node, false)),
             }
         }
-        Some(node.at)
+        Some((node, true))
     }
 
     fn child(&self, node: &Node, segment: &str) -> Option<&Node> {
@@ -125,7 +142,7 @@ impl PositionIndex {
         let edge = if node.mapping {
             let name = unescape(segment)?;
             let found = edges
-                .binary_search_by(|e| self.names[e.name.clone()].cmp(name.as_ref()))
+                .binary_search_by(|e| self.names.as_bytes()[e.name.clone()].cmp(name.as_bytes()))
                 .ok()?;
             &edges[found]
         } else {
@@ -139,7 +156,13 @@ impl PositionIndex {
     /// Reads only the shared key text, not the value tree.
     pub fn keys_where(&self, matches: &dyn Fn(&str) -> bool) -> Vec<String> {
         let mut found = Vec::new();
-        if !self.nodes.is_empty() {
+        // Most documents have no such key: one pass over the edges (an item's name is
+        // empty) shows it without building a path per node.
+        let any = self
+            .edges
+            .iter()
+            .any(|edge| matches(&self.names[edge.name.clone()]));
+        if any && !self.nodes.is_empty() {
             self.search(0, matches, &mut Vec::new(), &mut found);
         }
         found
@@ -280,6 +303,11 @@ mod tests {
         assert_eq!(index.get("/b/1/x"), Some(at(1, 5)));
         assert_eq!(index.get("/a~1~2"), Some(at(1, 1)));
         assert_eq!(index.get("b"), None);
+        // Each key as `get` of the whole pointer, the missing one at its parent.
+        assert_eq!(index.get_in("/b", ["0", "1"]), Some([at(1, 6), at(1, 5)]));
+        assert_eq!(index.get_in("", ["a~1~0", "c"]), Some([at(2, 9), at(1, 1)]));
+        assert_eq!(index.get_in("/c", ["b"]), Some([at(1, 1)]));
+        assert_eq!(index.get_in("b", ["b"]), None);
         assert_eq!(index.keys_where(&|k| k.starts_with('a')), ["/a~1~0"]);
         assert_eq!(index.keys_where(&|k| k == "b"), ["/b"]);
         let map = index.to_map();

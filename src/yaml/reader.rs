@@ -472,11 +472,13 @@ impl Builder {
                     {
                         return Err(error(YamlErrorKind::Tag, &unsupported_tag(tag)));
                     }
-                    self.key(text.into_owned(), at)?
+                    self.key(tight(text), at)?
                 }
                 Role::Value { .. } => {
                     let value = match scalar(&text, style, tag.as_deref()) {
-                        Ok(value) => value,
+                        Ok(Some(value)) => value,
+                        // The text itself: saphyr's own string, not a copy of it.
+                        Ok(None) => Value::String(tight(text)),
                         Err(ScalarError::NotANumber(_)) => {
                             self.non_finite.push((at, text.into_owned()));
                             Value::Number(Number::from_f64(NON_FINITE).unwrap_or(0.into()))
@@ -582,6 +584,14 @@ impl Builder {
     }
 }
 
+/// A scalar's text as an owned string without spare room: saphyr reserves 128 bytes or
+/// more for each plain scalar, and a large file's value tree holds a few per customer.
+fn tight(text: Cow<'_, str>) -> String {
+    let mut text = text.into_owned();
+    text.shrink_to_fit();
+    text
+}
+
 /// A tag's name: the core schema's suffix (`str` for `!!str` or
 /// `!<tag:yaml.org,2002:str>`), `!` for the non-specific tag, `None` for any other.
 fn core_name(tag: &Tag) -> Option<&str> {
@@ -617,15 +627,19 @@ fn unsupported_tag(tag: &Tag) -> String {
 
 /// A scalar's value under YAML 1.2's core schema: quoted and block scalars (and `!!str`)
 /// are text; plain ones may be null, a boolean or a number. A core-schema tag must fit
-/// the value (`!!int hello` is an error); any other tag is refused.
-fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, ScalarError> {
+/// the value (`!!int hello` is an error); any other tag is refused. `None` for text: the
+/// caller moves `text` into the value (no copy per scalar).
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Option<Value>, ScalarError> {
     let Some(tag) = tag else {
         if style != ScalarStyle::Plain {
-            return Ok(Value::String(text.to_owned()));
+            return Ok(None);
         }
         if text.is_empty() {
             // `key:` with nothing after it.
-            return Ok(Value::Null);
+            return Ok(Some(Value::Null));
+        }
+        if plain_text_at_a_glance(text) {
+            return Ok(None);
         }
         return scalar_to_json(Scalar::parse_from_cow(Cow::Borrowed(text)));
     };
@@ -638,7 +652,7 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, Sc
         }
     };
     let fits = match name {
-        "str" | "!" => return Ok(Value::String(text.to_owned())),
+        "str" | "!" => return Ok(None),
         "int" => matches!(typed(), Scalar::Integer(_)),
         "float" => matches!(typed(), Scalar::Integer(_) | Scalar::FloatingPoint(_)),
         "bool" => matches!(typed(), Scalar::Boolean(_)),
@@ -652,11 +666,26 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, Sc
         )));
     }
     match (name, typed()) {
-        ("float", Scalar::Integer(i)) => Ok(Number::from_f64(i as f64)
-            .map(Value::Number)
-            .unwrap_or(Value::Null)),
+        ("float", Scalar::Integer(i)) => Ok(Some(
+            Number::from_f64(i as f64)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
+        )),
         (_, value) => scalar_to_json(value),
     }
+}
+
+/// Whether a plain scalar is text by its first byte alone, which most are (names,
+/// hierarchies): the core schema's null (`~`, `null`), booleans (`true`, `false`, in
+/// three spellings each) and numbers (`12`, `+1`, `0x1F`, `.5`, `-.inf`, `.nan`, `1e3`)
+/// all start with one of `~nNtTfF+-.` or a digit; saphyr is asked about the others.
+fn plain_text_at_a_glance(text: &str) -> bool {
+    text.as_bytes().first().is_some_and(|first| {
+        !matches!(
+            first,
+            b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'+' | b'-' | b'.' | b'0'..=b'9'
+        )
+    })
 }
 
 /// A scalar JSON cannot hold, or a tag this reader refuses.
@@ -669,8 +698,9 @@ enum ScalarError {
     Tag(String),
 }
 
-fn scalar_to_json(scalar: Scalar<'_>) -> Result<Value, ScalarError> {
-    Ok(match scalar {
+/// A scalar as JSON; `None` for text (always the scalar's own text: see [`scalar`]).
+fn scalar_to_json(scalar: Scalar<'_>) -> Result<Option<Value>, ScalarError> {
+    Ok(Some(match scalar {
         Scalar::Null => Value::Null,
         Scalar::Boolean(b) => Value::Bool(b),
         Scalar::Integer(i) => Value::Number(i.into()),
@@ -678,13 +708,95 @@ fn scalar_to_json(scalar: Scalar<'_>) -> Result<Value, ScalarError> {
             Some(n) => Value::Number(n),
             None => return Err(ScalarError::NotANumber(f.into_inner())),
         },
-        Scalar::String(s) => Value::String(s.into_owned()),
-    })
+        Scalar::String(_) => return Ok(None),
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The first-byte shortcut agrees with saphyr on any text, and on number-like text
+        /// in particular (signs, dots, digits, exponents, radix prefixes, letters).
+        #[test]
+        fn plain_text_at_a_glance_agrees_with_saphyr(
+            text in proptest::prop_oneof![
+                "\\PC{1,12}",
+                "[-+.0-9a-fA-FxXoOeEnNtTuUlLsSrR_~ ]{1,8}",
+                "[-+.]?[0-9]{1,4}(\\.[0-9]{0,3})?([eE][-+]?[0-9]{1,2})?",
+                "0[xo][0-9a-fA-F]{1,4}",
+                "~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)",
+            ]
+        ) {
+            if plain_text_at_a_glance(&text) {
+                proptest::prop_assert!(
+                    matches!(Scalar::parse_from_cow(text.as_str().into()), Scalar::String(_)),
+                    "{}", text
+                );
+            }
+        }
+    }
+
+    /// The first-byte shortcut never calls text what saphyr reads as null, a boolean or a
+    /// number.
+    #[test]
+    fn plain_text_at_a_glance_is_text_for_saphyr_too() {
+        let samples = [
+            "Acme",
+            "sys.hcs.P",
+            "yes",
+            "No",
+            "on",
+            "Off",
+            "inf",
+            "Infinity",
+            "NaN",
+            "e5",
+            "x1",
+            "_1",
+            "@1",
+            " 1",
+            "\u{00e9}1",
+            "ǅ",
+            "Null",
+            "nULL",
+            "true",
+            "0",
+            "~",
+        ];
+        for text in samples {
+            if plain_text_at_a_glance(text) {
+                assert!(
+                    matches!(Scalar::parse_from_cow(text.into()), Scalar::String(_)),
+                    "{text}"
+                );
+            }
+        }
+        assert!(plain_text_at_a_glance("Acme"));
+        for not_text in [
+            "~", "null", "Null", "NULL", "true", "False", "1", "+1", "-.inf", ".nan",
+        ] {
+            assert!(!plain_text_at_a_glance(not_text), "{not_text}");
+        }
+        // Every printable ASCII first byte, with a digit after it (as numbers have).
+        for first in 0x20u8..0x7f {
+            for rest in [
+                "", "1", "0.5", "e3", "x1F", "inf", "nan", "ull", "rue", "alse",
+            ] {
+                let text = format!("{}{rest}", first as char);
+                if plain_text_at_a_glance(&text) {
+                    assert!(
+                        matches!(
+                            Scalar::parse_from_cow(text.as_str().into()),
+                            Scalar::String(_)
+                        ),
+                        "{text}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn keeps_positions_and_yaml_1_2_scalars() {
