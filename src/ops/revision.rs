@@ -93,13 +93,15 @@ pub fn fetch_revision(rev: &str, paths: &[PathBuf]) -> Result<RevisionFiles, Bas
     let root = repo_root(&cwd)?;
     let commit = resolve(&root, rev)?;
     let mut names_all: Vec<String> = Vec::new();
+    // Paths may overlap; each file is fetched once (a set: a file per customer is allowed).
+    let mut seen = std::collections::HashSet::new();
     let mut relatives = Vec::new();
     for path in paths {
         let relative = repo_relative(&root, &cwd, path)?;
         let names = list_files(&root, &commit, &relative)?;
         let is_file = names.len() == 1 && names[0] == relative;
         for name in names {
-            if (is_file || is_yaml(&name)) && !names_all.contains(&name) {
+            if (is_file || is_yaml(&name)) && seen.insert(name.clone()) {
                 names_all.push(name);
             }
         }
