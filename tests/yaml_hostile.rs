@@ -180,7 +180,7 @@ fn unknown_and_mismatched_tags_are_refused_at_their_place() {
         ),
         (
             "!!int hello",
-            "c.yaml:2:11: `hello` does not fit its tag `!!int`",
+            "c.yaml:2:11: this text does not fit its tag `!!int`",
         ),
     ] {
         let (code, out) = validate(&format!(
@@ -229,4 +229,30 @@ fn nan_and_inf_in_text_fields_are_not_text_and_other_problems_still_show() {
         "{out}"
     );
     assert!(!out.contains("1.7976931348623157e308"), "{out}");
+}
+
+/// A password whose tag does not fit it is refused without being shown: neither the
+/// message nor the source excerpt names it, in any format.
+#[test]
+fn a_tagged_password_that_does_not_fit_its_tag_is_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("c.yaml"),
+        "customers:\n  - name: A\n    hierarchy: sys.hcs.P\n    local_admin: {cloned_role: R, password: !!int hunter2}\n",
+    )
+    .unwrap();
+    for format in ["text", "json", "github", "sarif"] {
+        let out = run(dir.path(), &["validate", "c.yaml", "--format", format]);
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {shown}");
+        assert!(
+            shown.contains("does not fit its tag `!!int`"),
+            "{format}: {shown}"
+        );
+        assert!(!shown.contains("hunter2"), "{format}: {shown}");
+    }
 }

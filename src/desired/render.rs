@@ -633,6 +633,15 @@ mod tests {
             mask_secrets("  - name: Password Co"),
             "  - name: Password Co"
         );
+        // A tag or an anchor before the value is masked with it (one plain token).
+        assert_eq!(
+            mask_secrets("    local_admin: {password: !!int hunter2, x: 1}"),
+            "    local_admin: {password: *************, x: 1}"
+        );
+        assert_eq!(
+            mask_secrets("      password: &a hunter2"),
+            "      password: **********"
+        );
         let mut sources = Sources::new();
         sources.insert(
             Path::new("a.yaml"),
