@@ -54,6 +54,7 @@ const FAULTS: [&str; 6] = [
     "50",
 ];
 
+#[allow(dead_code)] // `SimProcess` is for the benchmarks that start a plain simulator.
 mod bench_support;
 
 use bench_support::{Error, release_binary, stats};

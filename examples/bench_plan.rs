@@ -34,14 +34,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod bench_support;
 
-use bench_support::{Error, release_binary, stats};
+use bench_support::{Error, SimProcess, clock_ticks, release_binary, stats};
 
 const PER_RESELLER: usize = 200;
 const CHANGED_EVERY: usize = 100;
@@ -280,7 +279,7 @@ impl Bench {
         } else {
             "summary"
         };
-        let sim = Sim::start(binary, &self.seed(), list_fields, config.max_page)?;
+        let sim = SimProcess::start(binary, &self.seed(), list_fields, config.max_page)?;
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()?;
@@ -323,68 +322,6 @@ impl Bench {
         drop(sim);
         Ok(runs)
     }
-}
-
-/// The simulator process, stopped when dropped.
-struct Sim {
-    child: Child,
-    url: String,
-}
-
-impl Sim {
-    fn start(binary: &Path, seed: &Path, list_fields: &str, max_page: u64) -> Result<Sim, Error> {
-        let mut child = Command::new(binary)
-            .arg("sim")
-            .arg("--seed")
-            .arg(seed)
-            .args(["--listen", "127.0.0.1:0", "--list-fields", list_fields])
-            .args(["--max-page", &max_page.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let stdout = child.stdout.take().ok_or("no simulator stdout")?;
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line)?;
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .ok_or_else(|| format!("the simulator said `{}`", line.trim()))?
-            .to_owned();
-        Ok(Sim { child, url })
-    }
-
-    /// User + system CPU seconds the simulator has used so far (`/proc/PID/stat`).
-    fn cpu_seconds(&self, ticks: f64) -> Result<f64, Error> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
-        // Fields after the command name (which may hold spaces) in parentheses.
-        let rest = stat
-            .rsplit_once(')')
-            .map(|(_, r)| r)
-            .ok_or("odd /proc stat")?;
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        // utime and stime are fields 14 and 15 of the line: 12 and 13 after the name.
-        let utime: f64 = fields.get(11).ok_or("no utime")?.parse()?;
-        let stime: f64 = fields.get(12).ok_or("no stime")?.parse()?;
-        Ok((utime + stime) / ticks)
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn clock_ticks() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(100.0)
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<(), Error> {

@@ -18,9 +18,7 @@
 //!     cargo build --release --locked && cargo run --release --locked --example bench_sim_list [-- --rounds N] [--customers N]
 
 use std::fmt::Write;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -29,7 +27,7 @@ use voss_customers::voss::wire::{CustomerData, ListBody};
 
 mod bench_support;
 
-use bench_support::{Error, release_binary, stats};
+use bench_support::{Error, SimProcess, clock_ticks, release_binary, stats};
 
 const CUSTOMERS: usize = 10_000;
 const PAGE: usize = 200;
@@ -227,7 +225,7 @@ async fn process_bench(
     rounds: usize,
     ticks: f64,
 ) -> Result<Cpu, Error> {
-    let sim = SimProcess::start(binary, seed, list_fields)?;
+    let sim = SimProcess::start(binary, seed, list_fields, MAX_PAGE as u64)?;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()?;
@@ -301,66 +299,4 @@ async fn process_bench(
         gets_max,
         bytes,
     })
-}
-
-/// The simulator process, stopped when dropped.
-struct SimProcess {
-    child: Child,
-    url: String,
-}
-
-impl SimProcess {
-    fn start(binary: &Path, seed: &Path, list_fields: &str) -> Result<SimProcess, Error> {
-        let mut child = Command::new(binary)
-            .arg("sim")
-            .arg("--seed")
-            .arg(seed)
-            .args(["--listen", "127.0.0.1:0", "--list-fields", list_fields])
-            .args(["--max-page", &MAX_PAGE.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let stdout = child.stdout.take().ok_or("no simulator stdout")?;
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line)?;
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .ok_or_else(|| format!("the simulator said `{}`", line.trim()))?
-            .to_owned();
-        Ok(SimProcess { child, url })
-    }
-
-    /// User + system CPU seconds the simulator has used so far (`/proc/PID/stat`).
-    fn cpu_seconds(&self, ticks: f64) -> Result<f64, Error> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
-        // The fields after the command name (which may hold spaces) in parentheses;
-        // utime and stime are the line's 14th and 15th: the 12th and 13th after it.
-        let rest = stat
-            .rsplit_once(')')
-            .map(|(_, r)| r)
-            .ok_or("odd /proc stat")?;
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let utime: f64 = fields.get(11).ok_or("no utime")?.parse()?;
-        let stime: f64 = fields.get(12).ok_or("no stime")?.parse()?;
-        Ok((utime + stime) / ticks)
-    }
-}
-
-impl Drop for SimProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn clock_ticks() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(100.0)
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-#[allow(dead_code)] // `stats` is for the benchmarks that talk to a simulator.
+#[allow(dead_code)] // `stats` and `SimProcess` are for the benchmarks that use a simulator.
 mod bench_support;
 
 use bench_support::{Error, release_binary};
