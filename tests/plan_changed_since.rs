@@ -236,3 +236,94 @@ async fn an_unknown_revision_is_named_and_nothing_is_read() {
         "the revision is checked before the server is asked"
     );
 }
+
+/// A repository whose revision holds twelve files (more than the eight `git show` run
+/// at once), one live customer each, plus `extra` at the revision only; in the working
+/// tree customer 7's description changes and `extra` is gone.
+fn many_files(extra: &str) -> (tempfile::TempDir, PathBuf) {
+    let (dir, seed) = repo();
+    let root = dir.path();
+    let live: String = (0..12)
+        .map(|i| format!("  - {{hierarchy: sys.hcs.P.R2, name: M{i}, description: m}}\n"))
+        .collect();
+    std::fs::write(&seed, format!("{SEED}{live}")).unwrap();
+    std::fs::remove_file(root.join("customers/all.yaml")).unwrap();
+    for i in 0..12 {
+        std::fs::write(
+            root.join(format!("customers/f{i:02}.yaml")),
+            format!("customers:\n  - {{name: M{i}, hierarchy: sys.hcs.P.R2, description: m}}\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(root.join("customers/extra.yaml"), extra).unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "twelve files"]);
+    std::fs::remove_file(root.join("customers/extra.yaml")).unwrap();
+    std::fs::write(
+        root.join("customers/f07.yaml"),
+        "customers:\n  - {name: M7, hierarchy: sys.hcs.P.R2, description: m2}\n",
+    )
+    .unwrap();
+    (dir, seed)
+}
+
+/// Every file at the revision is compared (twelve, fetched eight at a time), a file named
+/// twice (`customers` and one of its files) counts once, and only the changed customer's
+/// instance is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_files_at_the_revision_are_compared_once_each() {
+    let (dir, seed) = many_files("customers: []\n");
+    let h = start(SimConfig {
+        seed,
+        ..SimConfig::default()
+    })
+    .await;
+    // `customers` and one of its files: at the revision too, its customer is declared once.
+    let (json, reads) = plan(
+        &h,
+        dir.path(),
+        &[
+            "customers/f03.yaml",
+            "--format",
+            "json",
+            "--changed-since",
+            "HEAD",
+        ],
+    )
+    .await;
+    let partial: Value = serde_json::from_str(&json).unwrap();
+    // The lists, then M7's instance only: the eleven others are unchanged at the revision.
+    assert_eq!(partial["partial"]["not_read"].as_array().unwrap().len(), 11);
+    assert_eq!(
+        changes(&partial),
+        [("update", "M7")].map(|(a, n)| (a.to_owned(), n.to_owned())),
+        "{json}"
+    );
+    // The customers list, then M7's instance: nothing else.
+    assert_eq!(reads, 1 + 1, "{json}");
+}
+
+/// Files at the revision that do not validate stop the plan, and are named as
+/// `REV:path` with their line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_at_the_revision_that_do_not_validate_are_named_and_no_plan_is_made() {
+    let (dir, seed) = many_files("customers:\n  - {name: Lost}\n");
+    let h = start(SimConfig {
+        seed,
+        ..SimConfig::default()
+    })
+    .await;
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["plan", "customers", "--changed-since", "HEAD"])
+        .env("VOSS_URL", h.sim.url())
+        .env("VOSS_USERNAME", EMAIL)
+        .env("VOSS_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("HEAD:customers/extra.yaml:2:"), "{stderr}");
+    assert!(stderr.contains("hierarchy"), "{stderr}");
+    assert!(out.stdout.is_empty(), "no plan is printed");
+}

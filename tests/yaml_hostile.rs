@@ -180,7 +180,7 @@ fn unknown_and_mismatched_tags_are_refused_at_their_place() {
         ),
         (
             "!!int hello",
-            "c.yaml:2:11: this text does not fit its tag `!!int`",
+            "c.yaml:2:11: this value does not fit its tag `!!int`",
         ),
     ] {
         let (code, out) = validate(&format!(

@@ -586,10 +586,19 @@ mod tests {
         let problems = load_reporting(&[a.clone(), b.clone(), c.clone()])
             .desired
             .unwrap_err();
-        let twice: Vec<(String, usize, usize, &str)> = problems
+        let twice: Vec<(&Path, String, usize, usize, &str)> = problems
             .iter()
             .filter(|d| d.message.contains("declared twice"))
-            .map(|d| (d.message.clone(), d.line, d.column, d.path.as_str()))
+            .map(|d| {
+                let place = (d.line, d.column, d.path.as_str());
+                (
+                    d.file.as_path(),
+                    d.message.clone(),
+                    place.0,
+                    place.1,
+                    place.2,
+                )
+            })
             .collect();
         let message = format!(
             "customer `A` at `sys.hcs.P` is declared twice with different `state`: `absent` at {}:2:11, `present` here",
@@ -598,8 +607,8 @@ mod tests {
         assert_eq!(
             twice,
             [
-                (message.clone(), 2, 11, "/customers/0/name"),
-                (message, 4, 12, "/customers/0/state"),
+                (b.as_path(), message.clone(), 2, 11, "/customers/0/name"),
+                (c.as_path(), message, 4, 12, "/customers/0/state"),
             ]
         );
         assert!(problems.iter().any(|d| d.file == c

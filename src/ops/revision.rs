@@ -46,7 +46,10 @@ pub struct RevisionFiles {
 const SHOWS_AT_ONCE: usize = 8;
 
 impl RevisionFiles {
-    /// The validated desired state (see [`load_at_revision`]).
+    /// The validated desired state (see [`load_at_revision`]): the files are copied out
+    /// of git (`git show`, [`SHOWS_AT_ONCE`] at a time) into a temporary directory and
+    /// loaded there. Errors: [`BaseError::Git`] when the directory cannot be made or a
+    /// `git show` fails; [`BaseError::Invalid`] when the files do not pass the checks.
     pub fn load(self) -> Result<Desired, BaseError> {
         let temp = tempfile::Builder::new()
             .prefix("voss-customers-base-")

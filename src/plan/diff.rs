@@ -32,7 +32,9 @@ pub fn diff(desired: &Desired, live: &LiveState, target: &str) -> Plan {
 #[derive(Debug, Clone, Default)]
 pub struct DiffOptions<'a> {
     /// The desired state's [`digest`], when the caller computed it already (say, while
-    /// the live system was read); computed here otherwise.
+    /// the live system was read); computed here otherwise. A caller that looks only at
+    /// the plan's changes (a first diff that finds what to read) may pass any text, the
+    /// empty one say: the plan's `desired_digest` is then that text.
     pub digest: Option<String>,
     /// A partial plan (`plan --changed-since REV`): the pkids of the live customers not
     /// read, and REV. Made as [`super::partial_plan`] makes it from [`diff`]'s plan, without

@@ -660,10 +660,10 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Option<Va
         _ => return Err(ScalarError::Tag(unsupported_tag(tag))),
     };
     if !fits {
-        // The value is not quoted: it may be a password (the caret shows where it is).
+        // Neither the value nor its kind is told: it may be a password (the caret shows
+        // where it is).
         return Err(ScalarError::Tag(format!(
-            "this {} does not fit its tag `{}`; remove the tag or fix the value",
-            kind_of_text(text),
+            "this value does not fit its tag `{}`; remove the tag or fix the value",
             tag_text(tag)
         )));
     }
@@ -698,17 +698,6 @@ enum ScalarError {
     NotANumber(f64),
     #[error("{0}")]
     Tag(String),
-}
-
-/// What a tagged scalar that does not fit its tag looks like, for its message: `number`
-/// when saphyr reads its text as one (or as a boolean or null), else `text`.
-fn kind_of_text(text: &str) -> &'static str {
-    match Scalar::parse_from_cow(Cow::Borrowed(text)) {
-        Scalar::Integer(_) | Scalar::FloatingPoint(_) => "number",
-        Scalar::Boolean(_) => "boolean",
-        Scalar::Null => "null",
-        Scalar::String(_) => "text",
-    }
 }
 
 /// A scalar as JSON; `None` for text (always the scalar's own text: see [`scalar`]).
@@ -962,8 +951,11 @@ mod tests {
                 "the tag `!!binary` is not supported",
             ),
             ("a: !custom x\n", "the tag `!custom` is not supported"),
-            ("a: !!int hello\n", "this text does not fit its tag `!!int`"),
-            ("a: !!bool 1\n", "this number does not fit its tag `!!bool`"),
+            (
+                "a: !!int hello\n",
+                "this value does not fit its tag `!!int`",
+            ),
+            ("a: !!bool 1\n", "this value does not fit its tag `!!bool`"),
             ("a: !!timestamp 2001-12-14\n", "the tag `!!timestamp`"),
             ("a: !!map [1]\n", "the tag `!!map`"),
             ("a: !!seq {b: 1}\n", "the tag `!!seq`"),
