@@ -835,6 +835,30 @@ mod tests {
         store
     }
 
+    /// The state file's customers are in pkid order, whatever the hash map's order: two
+    /// stores with the same customers inserted in opposite orders write the same bytes.
+    #[test]
+    fn customers_are_written_sorted_by_pkid() {
+        let mut store = tree();
+        let mut pkids: Vec<String> = store.customers.keys().cloned().collect();
+        pkids.sort();
+        let text = serde_json::to_string(&store).unwrap();
+        // Each customer's entry, in the text's order: the pkids' own order.
+        let positions: Vec<usize> = pkids
+            .iter()
+            .map(|pkid| text.find(&format!("\"{pkid}\":{{")).unwrap())
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+        // The same customers in a new map (another hash seed), inserted in reverse.
+        let mut old = std::mem::take(&mut store.customers);
+        store.customers = pkids
+            .iter()
+            .rev()
+            .map(|pkid| (pkid.clone(), old.remove(pkid).unwrap()))
+            .collect();
+        assert_eq!(serde_json::to_string(&store).unwrap(), text);
+    }
+
     /// Every page, for every skip, is the slice of the whole list a walk would give.
     #[test]
     fn customer_windows_are_slices_of_the_whole_list() {
