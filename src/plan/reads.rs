@@ -399,6 +399,13 @@ mod tests {
                 declared(json!({"hierarchy": R1, "name": "New", "renamed_from": "Old"})),
                 // Not live: a create.
                 declared(json!({"hierarchy": R1, "name": "Fresh", "description": "f"})),
+                // Not read, with a Prime Collaboration nobody knows: an artefact update
+                // that would be blocked, dropped (and not counted as blocked).
+                declared(
+                    json!({"hierarchy": R1, "name": "Odd", "prime_collaboration": "No-Such-PC"}),
+                ),
+                // Waiting in HCM-F: a migrate, its fingerprint from the HCM-F record.
+                declared(json!({"hierarchy": R1, "name": "Moved", "description": "m"})),
             ],
             scopes: vec![DeclaredScope {
                 scope: serde_json::from_value::<Scope>(json!({"hierarchy": R1, "prune": true}))
@@ -424,7 +431,10 @@ mod tests {
                 listed("p3", "Old"),
                 // Undeclared under a pruned scope: a delete.
                 listed("p4", "Gone"),
+                listed("p5", "Odd"),
             ],
+            hcmf_customers: vec![LiveCustomer::with_defaults("p6", "sys.hcs.HCMF", "Moved")],
+            prime_collaboration: Some(["PC-East".to_owned()].into()),
             nodes: [(
                 R1.to_owned(),
                 crate::model::HierarchyNode {
@@ -435,13 +445,16 @@ mod tests {
             .into(),
             ..LiveState::default()
         };
-        let not_read: BTreeSet<String> = ["p1", "p3"].map(str::to_owned).into();
-        let whole = partial_plan(
-            super::super::diff(&desired, &live, "t"),
-            &live,
-            &not_read,
-            "HEAD",
+        let not_read: BTreeSet<String> = ["p1", "p3", "p5"].map(str::to_owned).into();
+        let plain = super::super::diff(&desired, &live, "t");
+        // Without the partial plan, Odd's update is there and blocked.
+        assert!(
+            plain
+                .changes
+                .iter()
+                .any(|c| c.name == "Odd" && !c.blocked.is_empty())
         );
+        let whole = partial_plan(plain, &live, &not_read, "HEAD");
         let at_once = super::super::diff_with(
             &desired,
             &live,
@@ -461,6 +474,7 @@ mod tests {
             actions,
             [
                 (Action::Create, "Fresh"),
+                (Action::Migrate, "Moved"),
                 (Action::Update, "Changed"),
                 (Action::Rename, "New"),
                 (Action::Delete, "Gone"),
@@ -472,8 +486,9 @@ mod tests {
                 .iter()
                 .all(|c| c.live_fingerprint.is_some() == c.pkid.is_some())
         );
-        assert_eq!(at_once.summary.unchanged, 1);
-        assert_eq!(at_once.partial.as_ref().map(|p| p.not_read.len()), Some(2));
+        assert_eq!(at_once.summary.unchanged, 2);
+        assert_eq!(at_once.summary.blocked, 0);
+        assert_eq!(at_once.partial.as_ref().map(|p| p.not_read.len()), Some(3));
         // A digest computed beforehand is the one the plan carries.
         let told = super::super::diff_with(
             &desired,
