@@ -116,6 +116,8 @@ pub struct Emitter<'s> {
 }
 
 impl<'s> Emitter<'s> {
+    /// An emitter with an empty output, reading node pkids (for `meta.path` and the
+    /// parent reference) from `store`.
     pub fn new(store: &'s Store) -> Self {
         Emitter {
             store,

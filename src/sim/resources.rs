@@ -197,7 +197,8 @@ pub fn meta(store: &Store, model_type: &str, pkid: &str, parent: &str, title: &s
 }
 
 /// The meta keys whose values are the same for every instance, in [`Meta`]'s order
-/// (`title` and `actions` come between: they are the instance's own).
+/// (`title` and `actions` come between: they are the instance's own). Each field is the
+/// JSON value of the `meta` key of the same name, as the captured answers show it [seen].
 pub struct FixedMeta {
     pub cached: Value,
     pub schema_version: Value,
@@ -210,6 +211,7 @@ pub struct FixedMeta {
 }
 
 impl FixedMeta {
+    /// The values every simulated instance carries.
     pub fn new() -> Self {
         FixedMeta {
             cached: json!(true),
@@ -239,6 +241,7 @@ pub struct InstanceAction {
 }
 
 impl InstanceAction {
+    /// The action's href for an instance whose own href is `own`: `own` + `suffix`.
     pub fn href(&self, own: &str) -> String {
         format!("{own}{}", self.suffix)
     }
@@ -285,6 +288,7 @@ pub const ACTIONS: [InstanceAction; 4] = [
 /// `emit::Emitter` writes the same JSON without building it.
 #[derive(Debug, Clone)]
 pub struct Instance<'a, T> {
+    /// `meta.model_type`, e.g. `relation/HcsCustomerREL`.
     pub model_type: &'a str,
     /// The instance's own pkid (a relation's, not `data.pkid`).
     pub pkid: &'a str,
@@ -292,10 +296,13 @@ pub struct Instance<'a, T> {
     pub parent: &'a str,
     /// `meta.title`.
     pub title: &'a str,
+    /// The answer's `data` (serialised as it is).
     pub data: T,
 }
 
 impl<T> Instance<'_, T> {
+    /// The wire [`Resource`]: its meta (path of ancestor pkids from `store`, references,
+    /// the fixed keys, the actions) and its data.
     pub fn resource(self, store: &Store) -> Resource<T> {
         Resource {
             pkid: Some(self.pkid.to_owned()),
