@@ -198,7 +198,8 @@ pub fn meta(store: &Store, model_type: &str, pkid: &str, parent: &str, title: &s
 
 /// The meta keys whose values are the same for every instance, in [`Meta`]'s order
 /// (`title` and `actions` come between: they are the instance's own). Each field is the
-/// JSON value of the `meta` key of the same name, as the captured answers show it [seen].
+/// JSON value of the `meta` key of the same name, shaped after the captured answers
+/// (docs/voss-api.md).
 pub struct FixedMeta {
     pub cached: Value,
     pub schema_version: Value,
