@@ -84,9 +84,21 @@ fn repo() -> (tempfile::TempDir, PathBuf) {
 /// Runs `plan customers ARGS` in `dir` against the simulator; (stdout, customer GETs).
 async fn plan(h: &Harness, dir: &Path, args: &[&str]) -> (String, u64) {
     let before = instance_reads(&h.stats().await);
+    let out = run_plan(h, dir, args).await;
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = instance_reads(&h.stats().await);
+    (String::from_utf8(out.stdout).unwrap(), after - before)
+}
+
+/// `plan customers ARGS` in `dir` against the simulator, as the admin; its output.
+async fn run_plan(h: &Harness, dir: &Path, args: &[&str]) -> std::process::Output {
     let (dir, url) = (dir.to_owned(), h.sim.url());
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let out = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         Command::new(BIN)
             .current_dir(dir)
             .arg("plan")
@@ -99,14 +111,7 @@ async fn plan(h: &Harness, dir: &Path, args: &[&str]) -> (String, u64) {
             .unwrap()
     })
     .await
-    .unwrap();
-    assert!(
-        matches!(out.status.code(), Some(0 | 2)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let after = instance_reads(&h.stats().await);
-    (String::from_utf8(out.stdout).unwrap(), after - before)
+    .unwrap()
 }
 
 /// GETs of customers so far, lists and instances (the simulator counts them under one
@@ -211,14 +216,7 @@ async fn an_unknown_revision_is_named_and_nothing_is_read() {
         ..SimConfig::default()
     })
     .await;
-    let out = Command::new(BIN)
-        .current_dir(dir.path())
-        .args(["plan", "customers", "--changed-since", "no-such-branch"])
-        .env("VOSS_URL", h.sim.url())
-        .env("VOSS_USERNAME", EMAIL)
-        .env("VOSS_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
+    let out = run_plan(&h, dir.path(), &["--changed-since", "no-such-branch"]).await;
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -313,14 +311,7 @@ async fn files_at_the_revision_that_do_not_validate_are_named_and_no_plan_is_mad
         ..SimConfig::default()
     })
     .await;
-    let out = Command::new(BIN)
-        .current_dir(dir.path())
-        .args(["plan", "customers", "--changed-since", "HEAD"])
-        .env("VOSS_URL", h.sim.url())
-        .env("VOSS_USERNAME", EMAIL)
-        .env("VOSS_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
+    let out = run_plan(&h, dir.path(), &["--changed-since", "HEAD"]).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("HEAD:customers/extra.yaml:2:"), "{stderr}");
